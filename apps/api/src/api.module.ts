@@ -1,0 +1,47 @@
+import { AuditInterceptor } from '@galera-cp/audit';
+import { AuthModule } from '@galera-cp/auth';
+import { HttpAnswerInterceptor, IdempotencyInterceptor } from '@galera-cp/http';
+import { MetricsService } from '@galera-cp/observability';
+import { OperationQueue } from '@galera-cp/operations';
+import { PlatformModule, PlatformOptions } from '@galera-cp/platform';
+import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditController } from './audit/audit.controller';
+import { ClustersController } from './clusters/clusters.controller';
+import { CredentialsController } from './credentials/credentials.controller';
+import { HealthController } from './health/health.controller';
+import { ClusterOperationsController, OperationsController } from './operations/operations.controller';
+import { TokensController } from './tokens/tokens.controller';
+
+/** Reads the database-backed gauges when Prometheus scrapes. */
+@Injectable()
+class MetricsCollectors implements OnModuleInit {
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly queue: OperationQueue,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.metrics.addCollector(async () => {
+      const rows = (await this.dataSource.query('SELECT type, state, count(*)::int AS n FROM operations GROUP BY type, state')) as { type: string; state: string; n: number }[];
+      this.metrics.operations.reset();
+      for (const row of rows) this.metrics.operations.set({ type: row.type, state: row.state }, row.n);
+    });
+    this.metrics.addCollector(async () => this.metrics.queueDepth.set(await this.queue.depth()));
+  }
+}
+
+/** The HTTP process: the platform plus controllers, auth and the HTTP interceptors. */
+@Module({})
+export class ApiModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [PlatformModule.forRoot(options), AuthModule],
+      controllers: [ClustersController, ClusterOperationsController, OperationsController, CredentialsController, TokensController, AuditController, HealthController],
+      providers: [IdempotencyInterceptor, AuditInterceptor, HttpAnswerInterceptor, MetricsCollectors],
+    };
+  }
+}

@@ -1,0 +1,200 @@
+import { Audited } from '@galera-cp/audit';
+import { CurrentPrincipal } from '@galera-cp/auth';
+import { ChangeClusterUseCase, ClusterChangeRequest, ClustersService, CreateClusterUseCase, UpdateClusterUseCase } from '@galera-cp/clusters';
+import type { Principal } from '@galera-cp/core';
+import { etagOf, HttpAnswer, mapPage, paginate, RequestWithContext } from '@galera-cp/http';
+import { OperationsService } from '@galera-cp/operations';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiDryRun, ApiIdempotentPost, ApiProblems } from '../common/api-problems.decorator';
+import { parseDryRun, parseFlag } from '../common/dry-run';
+import { operationAnswer } from '../common/operation-answer';
+import { OperationDto, PlanDto } from '../operations/operation.dto';
+import { OPERATION_RESULT_TYPES } from '../operations/operation-result.dto';
+import {
+  AddNodeRequestDto,
+  ClusterDto,
+  ClusterPageDto,
+  CreateClusterRequestDto,
+  EmptyRequestDto,
+  ListClustersQueryDto,
+  NodeDto,
+  NodeListDto,
+  ReconfigureClusterRequestDto,
+  RecoverClusterRequestDto,
+  ScaleClusterRequestDto,
+  UpdateClusterRequestDto,
+} from './cluster.dto';
+import { toClusterDto, toNodeDto } from './cluster.mapper';
+
+const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'The ETag (generation) the change is based on; 412 when it moved' });
+const ACCEPTED = ApiAcceptedResponse({ type: OperationDto, description: 'The operation started (Location: /v1/operations/{id})' });
+const PLANNED = ApiOkResponse({ type: PlanDto, description: 'dryRun=true: the plan; nothing changed' });
+
+/** Clusters and their members. Controllers only translate; use cases decide. */
+@ApiTags('clusters')
+@ApiBearerAuth()
+@ApiExtraModels(PlanDto, ...Object.values(OPERATION_RESULT_TYPES))
+@Controller('v1/clusters')
+export class ClustersController {
+  constructor(
+    private readonly clusters: ClustersService,
+    private readonly createCluster: CreateClusterUseCase,
+    private readonly changeCluster: ChangeClusterUseCase,
+    private readonly updateCluster: UpdateClusterUseCase,
+    private readonly operations: OperationsService,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @Audited('cluster.create', 'cluster')
+  @ApiOperation({ operationId: 'createCluster', summary: 'Create a cluster (starts a cluster.create operation)' })
+  @ApiDryRun() @ApiIdempotentPost() @ACCEPTED @PLANNED
+  async create(@Body() body: CreateClusterRequestDto, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+    const outcome = await this.createCluster.execute(body, { principal, requestId: request.requestId, dryRun: parseDryRun(dryRun) });
+    return operationAnswer(outcome, this.operations, request);
+  }
+
+  @Get()
+  @ApiOperation({ operationId: 'listClusters', summary: 'List clusters (keyset-paginated, oldest first)' })
+  @ApiOkResponse({ type: ClusterPageDto })
+  @ApiProblems(400, 401)
+  async list(@Query() query: ListClustersQueryDto): Promise<ClusterPageDto> {
+    const q = this.clusters.query();
+    if (query.state) q.andWhere('c.state = :state', { state: query.state });
+    if (query.backend) q.andWhere('c.backend_kind = :backend', { backend: query.backend });
+    const page = await paginate(q, { keyColumn: 'c.id', keyOf: (c) => c.id, direction: 'ASC', page: query, scope: `clusters|${query.state ?? ''}|${query.backend ?? ''}` });
+    return mapPage(page, toClusterDto);
+  }
+
+  @Get(':id')
+  @ApiOperation({ operationId: 'getCluster', summary: 'Get a cluster (ETag: its generation)' })
+  @ApiOkResponse({ type: ClusterDto })
+  @ApiProblems(401, 404)
+  async get(@Param('id') id: string, @Res({ passthrough: true }) response: Response): Promise<ClusterDto> {
+    const cluster = await this.clusters.get(id);
+    response.setHeader('ETag', etagOf(cluster.generation));
+    return toClusterDto(cluster);
+  }
+
+  @Patch(':id')
+  @Audited('cluster.update', 'cluster')
+  @ApiOperation({ operationId: 'updateCluster', summary: 'Change labels or policy (no backend work)' })
+  @IF_MATCH
+  @ApiOkResponse({ type: ClusterDto })
+  @ApiProblems(400, 401, 403, 404, 412)
+  async update(@Param('id') id: string, @Body() body: UpdateClusterRequestDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) response: Response): Promise<ClusterDto> {
+    const cluster = await this.updateCluster.execute(id, body, ifMatch);
+    response.setHeader('ETag', etagOf(cluster.generation));
+    return toClusterDto(cluster);
+  }
+
+  @Delete(':id')
+  @HttpCode(202)
+  @Audited('cluster.delete', 'cluster')
+  @ApiOperation({ operationId: 'deleteCluster', summary: 'Delete a cluster: stop its services, keep data unless purge' })
+  @ApiDryRun() @IF_MATCH @ACCEPTED @PLANNED
+  @ApiQuery({ name: 'purge', required: false, type: Boolean, description: 'Also remove data directories / volumes' })
+  @ApiProblems(400, 401, 403, 404, 409, 412)
+  delete(@Param('id') id: string, @Query('purge') purge: unknown, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+    return this.change(id, { type: 'cluster.delete', purge: parseFlag('purge', purge) }, dryRun, ifMatch, principal, request);
+  }
+
+  @Post(':id/scale')
+  @HttpCode(202)
+  @Audited('cluster.scale', 'cluster')
+  @ApiOperation({ operationId: 'scaleCluster', summary: 'Scale to a number of members (quorum guard: odd >= 3 unless force; never below quorum)' })
+  @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED @ApiProblems(404, 412)
+  scale(@Param('id') id: string, @Body() body: ScaleClusterRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+    return this.change(id, { type: 'cluster.scale', replicas: body.replicas, force: body.force }, dryRun, ifMatch, principal, request);
+  }
+
+  @Post(':id/restart')
+  @HttpCode(202)
+  @Audited('cluster.restart', 'cluster')
+  @ApiOperation({ operationId: 'restartCluster', summary: 'Rolling restart: one member at a time, Synced before the next' })
+  @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED @ApiProblems(404, 412)
+  restart(@Param('id') id: string, @Body() _body: EmptyRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+    return this.change(id, { type: 'cluster.restart' }, dryRun, ifMatch, principal, request);
+  }
+
+  @Post(':id/stop')
+  @HttpCode(202)
+  @Audited('cluster.stop', 'cluster')
+  @ApiOperation({ operationId: 'stopCluster', summary: 'Stop cleanly, in an order that leaves a safe bootstrap node' })
+  @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED @ApiProblems(404, 412)
+  stop(@Param('id') id: string, @Body() _body: EmptyRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+    return this.change(id, { type: 'cluster.stop' }, dryRun, ifMatch, principal, request);
+  }
+
+  @Post(':id/start')
+  @HttpCode(202)
+  @Audited('cluster.start', 'cluster')
+  @ApiOperation({ operationId: 'startCluster', summary: 'Start a stopped cluster from its safe bootstrap node' })
+  @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED @ApiProblems(404, 412)
+  start(@Param('id') id: string, @Body() _body: EmptyRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+    return this.change(id, { type: 'cluster.start' }, dryRun, ifMatch, principal, request);
+  }
+
+  @Post(':id/recover')
+  @HttpCode(202)
+  @Audited('cluster.recover', 'cluster')
+  @ApiOperation({ operationId: 'recoverCluster', summary: 'Full-crash recovery: collect evidence, choose the bootstrap node, run after approval' })
+  @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED @ApiProblems(404, 412)
+  recover(@Param('id') id: string, @Body() body: RecoverClusterRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+    return this.change(id, { type: 'cluster.recover', acceptMissing: body.acceptMissing, approve: body.approve }, dryRun, ifMatch, principal, request);
+  }
+
+  @Post(':id/reconfigure')
+  @HttpCode(202)
+  @Audited('cluster.reconfigure', 'cluster')
+  @ApiOperation({ operationId: 'reconfigureCluster', summary: 'Change allow-listed server parameters (rolling restart when needed)' })
+  @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED @ApiProblems(404, 412)
+  reconfigure(@Param('id') id: string, @Body() body: ReconfigureClusterRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+    return this.change(id, { type: 'cluster.reconfigure', parameters: body.parameters }, dryRun, ifMatch, principal, request);
+  }
+
+  @Get(':id/nodes')
+  @ApiOperation({ operationId: 'listNodes', summary: 'List a cluster\'s members' })
+  @ApiOkResponse({ type: NodeListDto })
+  @ApiProblems(401, 404)
+  async nodes(@Param('id') id: string): Promise<NodeListDto> {
+    await this.clusters.get(id);
+    return { items: (await this.clusters.nodes(id)).map(toNodeDto) };
+  }
+
+  @Get(':id/nodes/:nodeId')
+  @ApiOperation({ operationId: 'getNode', summary: 'Get one member' })
+  @ApiOkResponse({ type: NodeDto })
+  @ApiProblems(401, 404)
+  async node(@Param('id') id: string, @Param('nodeId') nodeId: string): Promise<NodeDto> {
+    await this.clusters.get(id);
+    return toNodeDto(await this.clusters.node(id, nodeId));
+  }
+
+  @Post(':id/nodes')
+  @HttpCode(202)
+  @Audited('node.add', 'cluster')
+  @ApiOperation({ operationId: 'addNode', summary: 'Add one member (SSH: the host to add)' })
+  @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED @ApiProblems(404, 412)
+  addNode(@Param('id') id: string, @Body() body: AddNodeRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+    return this.change(id, { type: 'node.add', host: body.host, force: body.force }, dryRun, ifMatch, principal, request);
+  }
+
+  @Delete(':id/nodes/:nodeId')
+  @HttpCode(202)
+  @Audited('node.remove', 'cluster')
+  @ApiOperation({ operationId: 'removeNode', summary: 'Remove one member cleanly (never below quorum)' })
+  @ApiDryRun() @IF_MATCH @ACCEPTED @PLANNED
+  @ApiQuery({ name: 'force', required: false, type: Boolean, description: 'Accept an unsafe resulting size (never a loss of quorum)' })
+  @ApiProblems(400, 401, 403, 404, 409, 412)
+  removeNode(@Param('id') id: string, @Param('nodeId') nodeId: string, @Query('force') force: unknown, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+    return this.change(id, { type: 'node.remove', nodeId, force: parseFlag('force', force) }, dryRun, ifMatch, principal, request);
+  }
+
+  private async change(id: string, change: ClusterChangeRequest, dryRun: unknown, ifMatch: string | undefined, principal: Principal, request: RequestWithContext): Promise<HttpAnswer<OperationDto | PlanDto>> {
+    const outcome = await this.changeCluster.execute(id, change, { principal, requestId: request.requestId, dryRun: parseDryRun(dryRun), ifMatch });
+    return operationAnswer(outcome, this.operations, request);
+  }
+}

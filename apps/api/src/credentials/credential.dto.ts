@@ -1,0 +1,60 @@
+import { CREDENTIAL_KINDS } from '@galera-cp/secrets';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+
+/** A new credential. The secret fields are write-only: no answer ever contains them. */
+export class CreateCredentialRequestDto {
+  @ApiProperty({ description: 'Unique name', example: 'lab-root-key' })
+  @IsString() @Matches(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/, { message: 'name must be 1-63 letters, digits, dots, dashes or underscores' })
+  name!: string;
+
+  @ApiProperty({ enum: CREDENTIAL_KINDS })
+  @IsIn([...CREDENTIAL_KINDS])
+  kind!: 'ssh-private-key' | 'ssh-password' | 'kubeconfig';
+
+  @ApiPropertyOptional({ description: 'ssh-private-key: the private key (OpenSSH or PEM)', writeOnly: true })
+  @ValidateIf((o: CreateCredentialRequestDto) => o.kind === 'ssh-private-key')
+  @IsString() @MinLength(32) @MaxLength(16_384)
+  privateKey?: string;
+
+  @ApiPropertyOptional({ description: 'ssh-private-key: its passphrase, if any', writeOnly: true })
+  @IsOptional() @ValidateIf((o: CreateCredentialRequestDto) => o.kind === 'ssh-private-key')
+  @IsString() @MaxLength(1024)
+  passphrase?: string;
+
+  @ApiPropertyOptional({ description: 'ssh-password: the login password (also used for sudo)', writeOnly: true })
+  @ValidateIf((o: CreateCredentialRequestDto) => o.kind === 'ssh-password')
+  @IsString() @MinLength(1) @MaxLength(1024)
+  password?: string;
+
+  @ApiPropertyOptional({ description: 'kubeconfig: the kubeconfig YAML', writeOnly: true })
+  @ValidateIf((o: CreateCredentialRequestDto) => o.kind === 'kubeconfig')
+  @IsString() @MinLength(20) @MaxLength(262_144)
+  kubeconfig?: string;
+}
+
+/** A credential's metadata; the secret never leaves. */
+export class CredentialDto {
+  @ApiProperty({ example: 'cr_01jd2x…' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: CREDENTIAL_KINDS }) kind!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Public facts: key type and public key fingerprint, kubeconfig contexts and servers' }) metadata!: Record<string, unknown>;
+  @ApiProperty() createdBy!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class CredentialPageDto {
+  @ApiProperty({ type: [CredentialDto] }) items!: CredentialDto[];
+  @ApiProperty({ type: String, nullable: true }) nextPageToken!: string | null;
+}
+
+export class PageQueryParamsDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  pageSize?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @MaxLength(512)
+  pageToken?: string;
+}

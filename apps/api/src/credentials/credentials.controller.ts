@@ -1,0 +1,72 @@
+import { Audited } from '@galera-cp/audit';
+import { CurrentPrincipal } from '@galera-cp/auth';
+import type { Principal } from '@galera-cp/core';
+import type { CredentialEntity } from '@galera-cp/database';
+import { mapPage, paginate, RequestWithContext } from '@galera-cp/http';
+import { CredentialSecret, CredentialsService } from '@galera-cp/secrets';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiIdempotentPost, ApiProblems } from '../common/api-problems.decorator';
+import { CreateCredentialRequestDto, CredentialDto, CredentialPageDto, PageQueryParamsDto } from './credential.dto';
+
+function toCredentialDto(entity: CredentialEntity): CredentialDto {
+  return { id: entity.id, name: entity.name, kind: entity.kind, metadata: entity.metadata, createdBy: entity.createdBy, createdAt: entity.createdAt.toISOString() };
+}
+
+function secretOf(body: CreateCredentialRequestDto): CredentialSecret {
+  switch (body.kind) {
+    case 'ssh-private-key':
+      return { kind: body.kind, privateKey: body.privateKey ?? '', ...(body.passphrase ? { passphrase: body.passphrase } : {}) };
+    case 'ssh-password':
+      return { kind: body.kind, password: body.password ?? '' };
+    case 'kubeconfig':
+      return { kind: body.kind, kubeconfig: body.kubeconfig ?? '' };
+  }
+}
+
+/** Credentials: write-only secrets, encrypted at rest. */
+@ApiTags('credentials')
+@ApiBearerAuth()
+@Controller('v1/credentials')
+export class CredentialsController {
+  constructor(private readonly credentials: CredentialsService) {}
+
+  @Post()
+  @Audited('credential.create', 'credential')
+  @ApiOperation({ operationId: 'createCredential', summary: 'Store a credential (the secret is encrypted and never returned)' })
+  @ApiCreatedResponse({ type: CredentialDto })
+  @ApiIdempotentPost()
+  async create(@Body() body: CreateCredentialRequestDto, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext): Promise<CredentialDto> {
+    const entity = await this.credentials.create(body.name, secretOf(body), principal);
+    request.auditTarget = { type: 'credential', id: entity.id };
+    request.auditDetail = { kind: entity.kind, name: entity.name };
+    return toCredentialDto(entity);
+  }
+
+  @Get()
+  @ApiOperation({ operationId: 'listCredentials', summary: 'List credentials (metadata only)' })
+  @ApiOkResponse({ type: CredentialPageDto })
+  @ApiProblems(400, 401)
+  async list(@Query() query: PageQueryParamsDto): Promise<CredentialPageDto> {
+    const page = await paginate(this.credentials.query(), { keyColumn: 'c.id', keyOf: (c) => c.id, direction: 'ASC', page: query, scope: 'credentials' });
+    return mapPage(page, toCredentialDto);
+  }
+
+  @Get(':id')
+  @ApiOperation({ operationId: 'getCredential', summary: 'Get a credential\'s metadata' })
+  @ApiOkResponse({ type: CredentialDto })
+  @ApiProblems(401, 404)
+  async get(@Param('id') id: string): Promise<CredentialDto> {
+    return toCredentialDto(await this.credentials.get(id));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Audited('credential.delete', 'credential')
+  @ApiOperation({ operationId: 'deleteCredential', summary: 'Delete a credential (409 while a cluster uses it)' })
+  @ApiNoContentResponse()
+  @ApiProblems(401, 403, 404, 409)
+  async delete(@Param('id') id: string): Promise<void> {
+    await this.credentials.delete(id);
+  }
+}

@@ -1,0 +1,52 @@
+import { Public } from '@galera-cp/auth';
+import { DomainError } from '@galera-cp/core';
+import { MetricsService } from '@galera-cp/observability';
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { ApiProblems } from '../common/api-problems.decorator';
+
+export class HealthDto {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+}
+
+/** Liveness, readiness and metrics (no token needed). */
+@ApiTags('health')
+@Public()
+@Controller()
+export class HealthController {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  @Get('healthz')
+  @ApiOperation({ operationId: 'getHealth', summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ type: HealthDto })
+  health(): HealthDto {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  @ApiOperation({ operationId: 'getReadiness', summary: 'Readiness: the database answers' })
+  @ApiOkResponse({ type: HealthDto })
+  @ApiProblems(503)
+  async ready(): Promise<HealthDto> {
+    try {
+      await this.dataSource.query('SELECT 1');
+    } catch {
+      throw new DomainError('unavailable', 'DATABASE_UNAVAILABLE', 'The database does not answer');
+    }
+    return { status: 'ok' };
+  }
+
+  @Get('metrics')
+  @ApiExcludeEndpoint()
+  @Header('Cache-Control', 'no-store')
+  async prometheus(@Res() response: Response): Promise<void> {
+    const { contentType, body } = await this.metrics.render();
+    response.type(contentType).send(body);
+  }
+}

@@ -1,0 +1,95 @@
+import { AuditInterceptor, AuditService } from '@galera-cp/audit';
+import type { AppConfig } from '@galera-cp/config';
+import {
+  ControlPlaneExpressAdapter,
+  createValidationPipe,
+  HttpAnswerInterceptor,
+  IdempotencyInterceptor,
+  ProblemFilter,
+  renderProblem,
+  RequestWithContext,
+  requestIdMiddleware,
+} from '@galera-cp/http';
+import { httpObservabilityMiddleware, JsonLogger, MetricsService } from '@galera-cp/observability';
+import { PlatformOptions } from '@galera-cp/platform';
+import { INestApplication, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import express, { NextFunction, Response } from 'express';
+import { ApiModule } from './api.module';
+import { buildOpenApiDocument } from './openapi';
+
+const JSON_TYPE = /^application\/([a-z.+-]*\+)?json\b/i;
+
+/** Refuses bodies that are not JSON (415) and treats an absent body of a write as `{}`. */
+function jsonOnly(request: RequestWithContext, response: Response, next: NextFunction): void {
+  if (['POST', 'PUT', 'PATCH'].includes(request.method)) {
+    const hasBody = Number(request.header('content-length') ?? 0) > 0 || request.header('transfer-encoding') !== undefined;
+    const type = request.header('content-type');
+    if (hasBody && (!type || !JSON_TYPE.test(type)) && !request.path.startsWith('/v1/chat/')) {
+      const problem = renderProblem(Object.assign(new Error(`Content-Type ${type ?? '(none)'} is not supported; send application/json`), { type: 'unsupported', status: 415, expose: true }), request.path, request.requestId);
+      response.status(415).type('application/problem+json').send(JSON.stringify(problem.body));
+      return;
+    }
+  }
+  next();
+}
+
+/** After express.json(): a body-parser error becomes a problem (400 MALFORMED_JSON, 413 PAYLOAD_TOO_LARGE). */
+function bodyParserErrors(error: unknown, request: RequestWithContext, response: Response, next: NextFunction): void {
+  if (!error) return next();
+  const problem = renderProblem(error, request.path, request.requestId);
+  response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem.body));
+}
+
+/**
+ * Builds the HTTP application (not yet listening): request ids, JSON bodies with a size limit,
+ * CORS, metrics and access logs, the problem filter, strict validation, the idempotency, audit
+ * and answer interceptors (outermost first), and Swagger UI at /docs. Tests build exactly this.
+ */
+export async function createApiApp(options: PlatformOptions & { logger?: LoggerService | false }): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(options), new ControlPlaneExpressAdapter(), {
+    bodyParser: false,
+    logger: options.logger ?? false,
+    abortOnError: false,
+  });
+  const config: AppConfig = options.config;
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(requestIdMiddleware);
+  const logger = options.logger instanceof JsonLogger ? options.logger : undefined;
+  app.use(httpObservabilityMiddleware(app.get(MetricsService), logger ?? new JsonLogger('silent'), { accessLog: Boolean(logger) }));
+  app.use((request: RequestWithContext, response: Response, next: NextFunction) => {
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    if (request.path.startsWith('/v1/')) response.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(jsonOnly);
+  app.use(express.json({ limit: config.bodyLimit, strict: true, type: (req) => JSON_TYPE.test(String(req.headers['content-type'] ?? '')) }));
+  app.use(bodyParserErrors);
+  app.use((request: RequestWithContext, _response: Response, next: NextFunction) => {
+    if (['POST', 'PUT', 'PATCH'].includes(request.method) && request.body === undefined) request.body = {};
+    next();
+  });
+  if (config.corsOrigins) {
+    app.enableCors({
+      origin: config.corsOrigins === '*' ? true : config.corsOrigins,
+      exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Idempotent-Replayed', 'Retry-After'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id', 'Last-Event-ID'],
+      maxAge: 600,
+    });
+  }
+  const audit = app.get(AuditService);
+  app.useGlobalFilters(
+    new ProblemFilter((request, status, code) =>
+      audit.record({ actor: request.principal ?? null, action: `${request.method} ${request.path}`, outcome: 'denied', statusCode: status, requestId: request.requestId, detail: { code } }),
+    ),
+  );
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(app.get(IdempotencyInterceptor), app.get(AuditInterceptor), app.get(HttpAnswerInterceptor));
+  const document = buildOpenApiDocument(app as INestApplication);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', customSiteTitle: 'Galera control plane API' });
+  return app;
+}

@@ -1,0 +1,110 @@
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
+
+export class ResultMemberDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() address!: string;
+  @ApiProperty() wsrepState!: string;
+}
+
+export class RecoveryEvidenceDto {
+  @ApiProperty() node!: string;
+  @ApiProperty() reachable!: boolean;
+  @ApiProperty({ type: String, nullable: true }) uuid!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) seqno!: number | null;
+  @ApiProperty({ type: Boolean, nullable: true }) safeToBootstrap!: boolean | null;
+  @ApiProperty({ description: 'Where the position came from (grastate.dat, wsrep-recover, ...)' }) source!: string;
+  @ApiProperty() eligible!: boolean;
+  @ApiProperty() reason!: string;
+}
+
+export class ClusterCreateResultDto {
+  @ApiProperty({ enum: ['cluster.create'] }) type!: 'cluster.create';
+  @ApiProperty() clusterId!: string;
+  @ApiProperty({ type: String, nullable: true }) bootstrapNode!: string | null;
+  @ApiProperty({ type: [ResultMemberDto] }) members!: ResultMemberDto[];
+}
+
+export class ClusterScaleResultDto {
+  @ApiProperty({ enum: ['cluster.scale'] }) type!: 'cluster.scale';
+  @ApiProperty() fromReplicas!: number;
+  @ApiProperty() toReplicas!: number;
+  @ApiProperty({ type: [String] }) addedNodes!: string[];
+  @ApiProperty({ type: [String] }) removedNodes!: string[];
+  @ApiProperty({ type: [ResultMemberDto] }) members!: ResultMemberDto[];
+}
+
+export class NodeAddResultDto {
+  @ApiProperty({ enum: ['node.add'] }) type!: 'node.add';
+  @ApiProperty({ type: String, nullable: true }) node!: string | null;
+  @ApiProperty({ type: [ResultMemberDto] }) members!: ResultMemberDto[];
+}
+
+export class NodeRemoveResultDto {
+  @ApiProperty({ enum: ['node.remove'] }) type!: 'node.remove';
+  @ApiProperty() node!: string;
+  @ApiProperty({ type: [ResultMemberDto] }) members!: ResultMemberDto[];
+}
+
+export class ClusterRestartResultDto {
+  @ApiProperty({ enum: ['cluster.restart'] }) type!: 'cluster.restart';
+  @ApiProperty({ type: [String], description: 'In the order they were restarted' }) restartedNodes!: string[];
+  @ApiProperty({ type: [ResultMemberDto] }) members!: ResultMemberDto[];
+}
+
+export class ClusterStopResultDto {
+  @ApiProperty({ enum: ['cluster.stop'] }) type!: 'cluster.stop';
+  @ApiProperty({ type: [String] }) stoppedNodes!: string[];
+  @ApiProperty({ type: String, nullable: true, description: 'The member stopped last, safe to bootstrap from' }) safeBootstrapNode!: string | null;
+}
+
+export class ClusterStartResultDto {
+  @ApiProperty({ enum: ['cluster.start'] }) type!: 'cluster.start';
+  @ApiProperty({ type: [String] }) startedNodes!: string[];
+  @ApiProperty({ type: String, nullable: true }) bootstrapNode!: string | null;
+  @ApiProperty({ type: [ResultMemberDto] }) members!: ResultMemberDto[];
+}
+
+export class ClusterRecoverResultDto {
+  @ApiProperty({ enum: ['cluster.recover'] }) type!: 'cluster.recover';
+  @ApiProperty({ type: String, nullable: true }) bootstrapNode!: string | null;
+  @ApiProperty({ type: [RecoveryEvidenceDto] }) evidence!: RecoveryEvidenceDto[];
+  @ApiProperty({ type: [ResultMemberDto] }) members!: ResultMemberDto[];
+}
+
+export class ClusterReconfigureResultDto {
+  @ApiProperty({ enum: ['cluster.reconfigure'] }) type!: 'cluster.reconfigure';
+  @ApiProperty({ type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] } }) changedParameters!: Record<string, unknown>;
+  @ApiProperty({ type: [String] }) restartedNodes!: string[];
+  @ApiProperty({ type: [ResultMemberDto] }) members!: ResultMemberDto[];
+}
+
+export class ClusterDeleteResultDto {
+  @ApiProperty({ enum: ['cluster.delete'] }) type!: 'cluster.delete';
+  @ApiProperty({ description: 'Data directories / volumes were removed too' }) purged!: boolean;
+}
+
+/** Every typed result, by operation type. */
+export const OPERATION_RESULT_TYPES = {
+  'cluster.create': ClusterCreateResultDto,
+  'cluster.scale': ClusterScaleResultDto,
+  'node.add': NodeAddResultDto,
+  'node.remove': NodeRemoveResultDto,
+  'cluster.restart': ClusterRestartResultDto,
+  'cluster.stop': ClusterStopResultDto,
+  'cluster.start': ClusterStartResultDto,
+  'cluster.recover': ClusterRecoverResultDto,
+  'cluster.reconfigure': ClusterReconfigureResultDto,
+  'cluster.delete': ClusterDeleteResultDto,
+} as const;
+
+/** The OpenAPI schema of `Operation.result`: one of the typed results, discriminated by `type`. */
+export const OPERATION_RESULT_SCHEMA = {
+  nullable: true,
+  description: 'The typed result once SUCCEEDED (discriminated by type); null before',
+  oneOf: Object.values(OPERATION_RESULT_TYPES).map((dto) => ({ $ref: getSchemaPath(dto) })),
+  discriminator: {
+    propertyName: 'type',
+    mapping: Object.fromEntries(Object.entries(OPERATION_RESULT_TYPES).map(([type, dto]) => [type, getSchemaPath(dto)])),
+  },
+};
+

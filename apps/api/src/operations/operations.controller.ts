@@ -1,0 +1,121 @@
+import { Audited } from '@galera-cp/audit';
+import { CurrentPrincipal } from '@galera-cp/auth';
+import { ClustersService } from '@galera-cp/clusters';
+import type { Principal } from '@galera-cp/core';
+import { mapPage, paginate } from '@galera-cp/http';
+import { OperationStream, OperationsService, parseCursor } from '@galera-cp/operations';
+import { Controller, Get, Headers, HttpCode, MessageEvent, Param, Post, Query, Sse } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Observable, map } from 'rxjs';
+import { ApiProblems } from '../common/api-problems.decorator';
+import { ListLogsQueryDto, ListOperationsQueryDto, OperationDto, OperationLogPageDto, OperationPageDto } from './operation.dto';
+import { toOperationDto, toOperationLogDto } from './operation.mapper';
+
+/** Operations: read, cancel, approve, logs, and a live stream. */
+@ApiTags('operations')
+@ApiBearerAuth()
+@Controller('v1/operations')
+export class OperationsController {
+  constructor(
+    private readonly operations: OperationsService,
+    private readonly stream: OperationStream,
+  ) {}
+
+  @Get()
+  @ApiOperation({ operationId: 'listOperations', summary: 'List operations, newest first; filter by cluster, type, state' })
+  @ApiOkResponse({ type: OperationPageDto })
+  @ApiProblems(400, 401)
+  async list(@Query() query: ListOperationsQueryDto): Promise<OperationPageDto> {
+    const q = this.operations.query();
+    if (query.clusterId) q.andWhere('o.cluster_id = :clusterId', { clusterId: query.clusterId });
+    if (query.type) q.andWhere('o.type = :type', { type: query.type });
+    if (query.state) q.andWhere('o.state = :state', { state: query.state });
+    const page = await paginate(q, { keyColumn: 'o.id', keyOf: (o) => o.id, direction: 'DESC', page: query, scope: `operations|${query.clusterId ?? ''}|${query.type ?? ''}|${query.state ?? ''}` });
+    const steps = await this.operations.stepsOf(page.items.map((o) => o.id));
+    return mapPage(page, (o) => toOperationDto(o, steps.get(o.id) ?? []));
+  }
+
+  @Get(':id')
+  @ApiOperation({ operationId: 'getOperation', summary: 'Get an operation with its steps, plan, progress and result' })
+  @ApiOkResponse({ type: OperationDto })
+  @ApiProblems(401, 404)
+  async get(@Param('id') id: string): Promise<OperationDto> {
+    const operation = await this.operations.get(id);
+    return toOperationDto(operation, await this.operations.steps(id));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Audited('operation.cancel', 'operation')
+  @ApiOperation({ operationId: 'cancelOperation', summary: 'Cancel: stops between steps and aborts the running step' })
+  @ApiOkResponse({ type: OperationDto })
+  @ApiProblems(401, 403, 404, 409)
+  async cancel(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<OperationDto> {
+    const operation = await this.operations.cancel(id, principal);
+    return toOperationDto(operation, await this.operations.steps(id));
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @Audited('operation.approve', 'operation')
+  @ApiOperation({ operationId: 'approveOperation', summary: 'Approve the plan of an operation that waits for approval (recovery)' })
+  @ApiOkResponse({ type: OperationDto })
+  @ApiProblems(401, 403, 404, 409)
+  async approve(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<OperationDto> {
+    const operation = await this.operations.approve(id, principal);
+    return toOperationDto(operation, await this.operations.steps(id));
+  }
+
+  @Get(':id/logs')
+  @ApiOperation({ operationId: 'listOperationLogs', summary: 'Log lines of an operation, oldest first (paged)' })
+  @ApiOkResponse({ type: OperationLogPageDto })
+  @ApiProblems(400, 401, 404)
+  async logs(@Param('id') id: string, @Query() query: ListLogsQueryDto): Promise<OperationLogPageDto> {
+    await this.operations.get(id);
+    const page = await paginate(this.operations.logsQuery(id), { keyColumn: 'l.id', keyOf: (l) => String(l.id), direction: 'ASC', page: query, scope: `logs|${id}`, defaultPageSize: 200 });
+    return mapPage(page, toOperationLogDto);
+  }
+
+  @Sse(':id/events')
+  @ApiOperation({
+    operationId: 'streamOperationEvents',
+    summary: 'Server-sent events of an operation: its events (type = event type) and log lines (type = log); ends after the terminal event. Resume with Last-Event-ID.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this id (as sent in each event)' })
+  @ApiOkResponse({ description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiProblems(401, 404)
+  async events(@Param('id') id: string, @Headers('last-event-id') lastEventId: string | undefined): Promise<Observable<MessageEvent>> {
+    await this.operations.get(id);
+    return this.stream.stream(id, parseCursor(lastEventId)).pipe(
+      map((item) =>
+        item.kind === 'event'
+          ? { id: item.cursor, type: item.event.type, data: { id: item.event.id, at: item.event.at.toISOString(), type: item.event.type, clusterId: item.event.clusterId, operationId: item.event.operationId, data: item.event.data } }
+          : { id: item.cursor, type: 'log', data: toOperationLogDto(item.log) },
+      ),
+    );
+  }
+}
+
+/** A cluster's operations (the same list, scoped by path). */
+@ApiTags('operations')
+@ApiBearerAuth()
+@Controller('v1/clusters/:clusterId/operations')
+export class ClusterOperationsController {
+  constructor(
+    private readonly operations: OperationsService,
+    private readonly clusters: ClustersService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ operationId: 'listClusterOperations', summary: 'List a cluster\'s operations, newest first' })
+  @ApiOkResponse({ type: OperationPageDto })
+  @ApiProblems(400, 401, 404)
+  async list(@Param('clusterId') clusterId: string, @Query() query: ListLogsQueryDto): Promise<OperationPageDto> {
+    await this.clusters.get(clusterId);
+    const q = this.operations.query().where('o.cluster_id = :clusterId', { clusterId });
+    const page = await paginate(q, { keyColumn: 'o.id', keyOf: (o) => o.id, direction: 'DESC', page: query, scope: `cluster-operations|${clusterId}` });
+    const steps = await this.operations.stepsOf(page.items.map((o) => o.id));
+    return mapPage(page, (o) => toOperationDto(o, steps.get(o.id) ?? []));
+  }
+}

@@ -1,0 +1,207 @@
+import type { FieldError } from '@galera-cp/core';
+import type { BackendKind, ClusterSpec, SshHostSpec } from './cluster-spec';
+
+/** A member of a cluster as the control plane records it. */
+export interface MemberRecord {
+  /** Stable name within the cluster: `<cluster>-<ordinal>` (the pod name on Kubernetes). */
+  name: string;
+  ordinal: number;
+  address: string;
+  role: 'member' | 'arbitrator';
+  /** Managed lifecycle: Pending, Joining, Member, Stopped, Removing. */
+  phase: string;
+  /** Last observed wsrep state comment, or Unreachable/Unknown. */
+  wsrepState: string;
+  /** Last observed or recovered seqno. */
+  seqno?: number | null;
+}
+
+/** The decrypted credential a backend logs in with. */
+export type BackendCredential =
+  | { kind: 'ssh-private-key'; privateKey: string; passphrase?: string }
+  | { kind: 'ssh-password'; password: string }
+  | { kind: 'kubeconfig'; kubeconfig: string };
+
+/** Settings of the control plane that bound what a backend does. */
+export interface BackendSettings {
+  clockSkewMaxMs: number;
+  connectTimeoutSeconds: number;
+  commandTimeoutSeconds: number;
+}
+
+/** Everything a backend needs about one cluster. Assembled by the control plane; backends never read the database. */
+export interface ClusterTarget {
+  clusterId: string;
+  name: string;
+  spec: ClusterSpec;
+  members: MemberRecord[];
+  credential?: BackendCredential;
+  settings: BackendSettings;
+}
+
+/** The change an operation makes, by operation type. */
+export type ClusterChange =
+  | { type: 'cluster.create' }
+  | { type: 'cluster.scale'; replicas: number; force: boolean }
+  | { type: 'node.add'; host?: SshHostSpec; force: boolean }
+  | { type: 'node.remove'; node: string; force: boolean }
+  | { type: 'cluster.restart' }
+  | { type: 'cluster.stop' }
+  | { type: 'cluster.start' }
+  | { type: 'cluster.recover'; acceptMissing: string[] }
+  | { type: 'cluster.reconfigure'; parameters: Record<string, string | number | boolean> }
+  | { type: 'cluster.delete'; purge: boolean };
+
+export type ChangeType = ClusterChange['type'];
+
+/** One step of a plan: data, so that it can be persisted and executed again after a crash. */
+export interface PlannedStep {
+  /** Unique within the operation, e.g. `join:galera-2`. */
+  key: string;
+  /** The backend verb that executes it, e.g. `ssh.join-node`. */
+  action: string;
+  /** What a person reads in the plan. */
+  title: string;
+  /** The member it acts on, if any. */
+  node?: string;
+  params: Record<string, unknown>;
+  /** Bound of one attempt (default: the backend's command timeout). */
+  timeoutSeconds?: number;
+  /** Attempts before the operation fails (default: STEP_MAX_ATTEMPTS). */
+  maxAttempts?: number;
+}
+
+/** Per-node evidence of a full-crash recovery plan. */
+export interface RecoveryEvidenceRow {
+  node: string;
+  reachable: boolean;
+  uuid: string | null;
+  seqno: number | null;
+  safeToBootstrap: boolean | null;
+  source: string;
+  eligible: boolean;
+  reason: string;
+}
+
+/** What the plan tells a person before anything runs. */
+export interface PlanDetails {
+  /** Member that bootstraps the cluster (create, start, recover). */
+  bootstrapNode?: string;
+  /** Donor chosen per joining member. */
+  donors?: Record<string, string>;
+  /** Voters and quorum before and after the change. */
+  quorum?: { before: number; after: number; quorumBefore: number; quorumAfter: number };
+  /** Why the plan is risky, when it is (forced sizes, ...). */
+  warnings: string[];
+  /** Full-crash recovery evidence, one row per member. */
+  evidence?: RecoveryEvidenceRow[];
+  /** Objects a Kubernetes plan writes (kind/namespace/name). */
+  objects?: { kind: string; namespace?: string; name: string; action: string }[];
+  /** Members the cluster will have when the plan has run. */
+  membersAfter?: string[];
+  /** Anything else the backend wants shown. */
+  [key: string]: unknown;
+}
+
+/** A backend's plan for one change. */
+export interface Plan {
+  summary: string;
+  steps: PlannedStep[];
+  details: PlanDetails;
+  /** The plan must be approved by an operator before it runs (recovery). */
+  requiresApproval?: boolean;
+}
+
+/** A change to the control plane's membership record, reported by a step. */
+export type MemberChange =
+  | { op: 'upsert'; member: MemberRecord & { healthy?: boolean } }
+  | { op: 'remove'; name: string };
+
+/** What one step reports back. */
+export interface StepResult {
+  /** Facts later steps or the operation result use (persisted with the step). */
+  output?: Record<string, unknown>;
+  members?: MemberChange[];
+  /** Host keys learned on first use (trustOnFirstUse): the control plane pins them in the spec. */
+  pinnedHostKeys?: { address: string; fingerprint: string }[];
+}
+
+/** Where a step runs: cancellation, bounded time, logs, and what earlier steps reported. */
+export interface StepContext {
+  operationId: string;
+  /** Aborted on cancellation, on the step's timeout, or when the worker lost its lease. */
+  signal: AbortSignal;
+  /** 1 on the first attempt. */
+  attempt: number;
+  /** Outputs of the earlier steps of this operation, by step key. */
+  outputs: Record<string, Record<string, unknown>>;
+  log(message: string, level?: 'debug' | 'info' | 'warn' | 'error'): void;
+}
+
+/** One member as observed now. */
+export interface ObservedMember {
+  name: string;
+  address: string;
+  reachable: boolean;
+  /** Why it could not be observed, when unreachable. */
+  reason?: string;
+  /** `wsrep_local_state_comment` (Synced, Donor/Desynced, Joining, ...). */
+  wsrepState?: string;
+  healthy: boolean;
+  seqno?: number | null;
+  clusterSize?: number;
+  clusterStatus?: string;
+  /** Raw wsrep status values worth exporting (metrics), by variable name. */
+  wsrep?: Record<string, string>;
+}
+
+/** A read-only view of a cluster as it is now. */
+export interface ObservedCluster {
+  members: ObservedMember[];
+  condition: 'Ready' | 'Degraded' | 'Down' | 'Unknown';
+  reason: string;
+}
+
+/** Optional abilities; the control plane refuses what a backend lacks, with a clear reason. */
+export interface BackendCapabilities {
+  recover: boolean;
+  /** Members can be removed by name (SSH) rather than only the highest ordinal (StatefulSet). */
+  removeAnyMember: boolean;
+  /** The backend grows the cluster by itself (pods) rather than from an inventory of hosts. */
+  providesHosts: boolean;
+}
+
+/** Raised by a backend for a failure with a stable code (HOST_KEY_MISMATCH, SSH_AUTH_FAILED, ...). */
+export class BackendError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly options: { retryable?: boolean; node?: string; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'BackendError';
+  }
+
+  get retryable(): boolean {
+    return this.options.retryable ?? false;
+  }
+}
+
+/**
+ * The contract every backend implements. `observe` is read-only; `plan` decides without acting;
+ * `executeStep` runs one planned step and is idempotent: it checks the remote state first, so a
+ * step run again after a crash does not repeat an effect that would harm.
+ */
+export interface ClusterBackend {
+  readonly kind: BackendKind;
+  readonly capabilities: BackendCapabilities;
+  /** Backend-specific checks of a spec, as field errors (pointers into the request). */
+  validateSpec(spec: ClusterSpec): FieldError[];
+  observe(target: ClusterTarget, options: { signal: AbortSignal }): Promise<ObservedCluster>;
+  plan(target: ClusterTarget, change: ClusterChange, options: { signal: AbortSignal; log?: (message: string) => void }): Promise<Plan>;
+  executeStep(target: ClusterTarget, step: PlannedStep, context: StepContext): Promise<StepResult>;
+}
+
+/** Injection token: the backends by kind. */
+export const CLUSTER_BACKENDS = Symbol('CLUSTER_BACKENDS');
+export type ClusterBackends = Partial<Record<BackendKind, ClusterBackend>>;

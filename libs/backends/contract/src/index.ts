@@ -1,0 +1,3 @@
+export * from './cluster-backend';
+export * from './cluster-spec';
+export * from './member-names';

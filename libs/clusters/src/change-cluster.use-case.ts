@@ -1,0 +1,206 @@
+import { ClusterChange, ClusterSpec, MemberRecord, SshHostSpec } from '@galera-cp/backends';
+import { DomainError, Principal } from '@galera-cp/core';
+import { ClusterEntity, NodeEntity, OperationEntity, JsonDocument } from '@galera-cp/database';
+import { canRemoveMembers, checkClusterSize } from '@galera-cp/galera';
+import { assertIfMatch } from '@galera-cp/http';
+import { OperationsService } from '@galera-cp/operations';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { checkSpec, refuse } from './cluster-spec.defaults';
+import { ClusterStatus, setCondition } from './cluster-status';
+import { ClusterTargetFactory, toMemberRecord } from './cluster-target.factory';
+import { clusterErrors } from './clusters.errors';
+import { ClustersService } from './clusters.service';
+import { ChangeOutcome, toPlanView } from './plan-view';
+
+/** A change a client asks for (the API DTOs map to these). */
+export type ClusterChangeRequest =
+  | { type: 'cluster.scale'; replicas: number; force?: boolean }
+  | { type: 'node.add'; host?: SshHostSpec; force?: boolean }
+  | { type: 'node.remove'; nodeId: string; force?: boolean }
+  | { type: 'cluster.restart' }
+  | { type: 'cluster.stop' }
+  | { type: 'cluster.start' }
+  | { type: 'cluster.recover'; acceptMissing?: string[]; approve?: boolean }
+  | { type: 'cluster.reconfigure'; parameters: Record<string, string | number | boolean> }
+  | { type: 'cluster.delete'; purge?: boolean };
+
+/** Who asks, and how. */
+export interface ChangeContext {
+  principal: Principal;
+  requestId?: string;
+  dryRun?: boolean;
+  ifMatch?: string;
+}
+
+interface Prepared {
+  change: ClusterChange;
+  spec: ClusterSpec;
+  specChanged: boolean;
+  warnings: string[];
+  approvalRequired: boolean;
+}
+
+/** States a cluster must be in for each change. */
+const ALLOWED_STATES: Record<ClusterChangeRequest['type'], string[]> = {
+  'cluster.scale': ['READY', 'DEGRADED', 'UNKNOWN'],
+  'node.add': ['READY', 'DEGRADED', 'UNKNOWN'],
+  'node.remove': ['READY', 'DEGRADED', 'UNKNOWN'],
+  'cluster.restart': ['READY', 'DEGRADED'],
+  'cluster.stop': ['READY', 'DEGRADED', 'DOWN', 'UNKNOWN'],
+  'cluster.start': ['STOPPED'],
+  'cluster.recover': ['DOWN', 'DEGRADED', 'UNKNOWN', 'READY'],
+  'cluster.reconfigure': ['READY', 'DEGRADED'],
+  'cluster.delete': ['READY', 'DEGRADED', 'DOWN', 'STOPPED', 'FAILED', 'UNKNOWN'],
+};
+
+/**
+ * Every change of an existing cluster that needs backend work: checks the transition (state,
+ * If-Match, quorum, deletion protection, capabilities), updates the desired spec, and starts the
+ * operation in one transaction; with `dryRun`, answers the plan and changes nothing.
+ */
+@Injectable()
+export class ChangeClusterUseCase {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clusters: ClustersService,
+    private readonly operations: OperationsService,
+    private readonly targets: ClusterTargetFactory,
+  ) {}
+
+  async execute(clusterId: string, request: ClusterChangeRequest, context: ChangeContext): Promise<ChangeOutcome<OperationEntity>> {
+    if (context.dryRun) {
+      const cluster = await this.clusters.get(clusterId);
+      const nodes = await this.clusters.nodes(clusterId);
+      const prepared = this.prepare(cluster, nodes, request, context);
+      const backend = this.targets.backendOf(cluster.backendKind);
+      const target = await this.targets.build(cluster, prepared.spec, nodes.map(toMemberRecord));
+      const plan = await backend.plan(target, prepared.change, { signal: AbortSignal.timeout(120_000) });
+      return { kind: 'planned', plan: toPlanView(request.type, plan, prepared.approvalRequired || Boolean(plan.requiresApproval), prepared.warnings) };
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const cluster = await this.clusters.lock(clusterId, manager);
+      const nodes = await manager.getRepository(NodeEntity).find({ where: { clusterId }, order: { ordinal: 'ASC' } });
+      const prepared = this.prepare(cluster, nodes, request, context);
+      const operation = await this.operations.create(manager, {
+        type: request.type,
+        clusterId,
+        params: { change: prepared.change, generation: cluster.generation + (prepared.specChanged ? 1 : 0), warnings: prepared.warnings },
+        principal: context.principal,
+        requestId: context.requestId,
+        approvalRequired: prepared.approvalRequired,
+      });
+      await this.markStarted(manager, cluster, prepared, operation, request.type);
+      return { kind: 'started' as const, operation, clusterId };
+    });
+  }
+
+  private prepare(cluster: ClusterEntity, nodes: NodeEntity[], request: ClusterChangeRequest, context: ChangeContext): Prepared {
+    assertIfMatch(context.ifMatch, cluster.generation);
+    const state = cluster.state;
+    if (!ALLOWED_STATES[request.type].includes(state)) {
+      throw clusterErrors.wrongState(cluster.id, state, ALLOWED_STATES[request.type].join(' or '));
+    }
+    const backend = this.targets.backendOf(cluster.backendKind);
+    const spec = structuredClone(cluster.spec) as unknown as ClusterSpec;
+    const members = nodes.map(toMemberRecord);
+    const quorumMembers = nodes.map((n) => ({ name: n.name, role: n.role === 'arbitrator' ? ('arbitrator' as const) : ('data' as const), healthy: n.healthy }));
+
+    switch (request.type) {
+      case 'cluster.scale': {
+        const force = request.force ?? false;
+        if (request.replicas === spec.replicas && members.length === request.replicas) {
+          throw new DomainError('conflict', 'NO_CHANGE', `The cluster already has ${request.replicas} members`);
+        }
+        if (request.replicas < members.length) this.assertRemovable(quorumMembers, highestOrdinals(members, members.length - request.replicas));
+        spec.replicas = request.replicas;
+        return { change: { type: 'cluster.scale', replicas: request.replicas, force }, spec, specChanged: true, warnings: checkSpec(spec, force), approvalRequired: false };
+      }
+      case 'node.add': {
+        const force = request.force ?? false;
+        if (request.host) {
+          if (!spec.ssh) refuse('VALIDATION_FAILED', [{ pointer: '/host', detail: `a ${spec.backend} cluster provides its own members; leave host out` }]);
+          if (spec.ssh.hosts.some((h) => h.address === request.host?.address)) {
+            if (members.some((m) => m.address === request.host?.address)) throw new DomainError('conflict', 'HOST_ALREADY_MEMBER', `${request.host.address} is already a member`);
+          } else {
+            spec.ssh.hosts.push(request.host);
+          }
+        } else if (spec.ssh && spec.ssh.hosts.length <= members.length) {
+          refuse('NOT_ENOUGH_HOSTS', [{ pointer: '/host', detail: 'every host of the inventory is a member already; give the host to add' }]);
+        }
+        spec.replicas = members.length + 1;
+        const warnings = checkSpec(spec, force);
+        return { change: { type: 'node.add', ...(request.host ? { host: request.host } : {}), force }, spec, specChanged: true, warnings, approvalRequired: false };
+      }
+      case 'node.remove': {
+        const force = request.force ?? false;
+        const node = nodes.find((n) => n.id === request.nodeId);
+        if (!node) throw clusterErrors.nodeNotFound(request.nodeId);
+        if (!backend.capabilities.removeAnyMember && node.name !== highestOrdinals(members, 1)[0]) {
+          throw clusterErrors.notSupported(`Removing ${node.name}`, `a ${spec.backend} cluster removes its highest ordinal first (${highestOrdinals(members, 1)[0]})`);
+        }
+        this.assertRemovable(quorumMembers, [node.name]);
+        spec.replicas = members.length - 1;
+        const size = checkClusterSize(spec.replicas, { force });
+        if (!size.allowed) refuse(size.code, [{ pointer: '/force', detail: size.message }]);
+        return { change: { type: 'node.remove', node: node.name, force }, spec, specChanged: true, warnings: size.risk ? [`Unsafe size accepted with force: ${size.risk}`] : [], approvalRequired: false };
+      }
+      case 'cluster.recover': {
+        if (!backend.capabilities.recover) {
+          throw clusterErrors.notSupported('Full-crash recovery', `the ${spec.backend} backend cannot collect per-node recovery evidence yet`);
+        }
+        const unknown = (request.acceptMissing ?? []).filter((name) => !members.some((m) => m.name === name));
+        if (unknown.length > 0) refuse('VALIDATION_FAILED', [{ pointer: '/acceptMissing', detail: `not members: ${unknown.join(', ')}` }]);
+        return {
+          change: { type: 'cluster.recover', acceptMissing: request.acceptMissing ?? [] },
+          spec,
+          specChanged: false,
+          warnings: [],
+          approvalRequired: !(request.approve ?? false) && !spec.policy.autoRecovery,
+        };
+      }
+      case 'cluster.reconfigure': {
+        spec.galera.parameters = { ...spec.galera.parameters, ...request.parameters };
+        const warnings = checkSpec(spec, true);
+        return { change: { type: 'cluster.reconfigure', parameters: request.parameters }, spec, specChanged: true, warnings, approvalRequired: false };
+      }
+      case 'cluster.delete': {
+        if (spec.policy.deletionProtection) throw clusterErrors.deletionProtected(cluster.id);
+        return { change: { type: 'cluster.delete', purge: request.purge ?? false }, spec, specChanged: false, warnings: [], approvalRequired: false };
+      }
+      case 'cluster.restart':
+      case 'cluster.stop':
+      case 'cluster.start':
+        return { change: { type: request.type }, spec, specChanged: false, warnings: [], approvalRequired: false };
+    }
+  }
+
+  /** Galera: never remove members when the remaining ones would lose quorum. */
+  private assertRemovable(members: { name: string; role: 'data' | 'arbitrator'; healthy: boolean }[], remove: string[]): void {
+    const check = canRemoveMembers(members, remove);
+    if (!check.allowed) throw new DomainError('conflict', check.code, check.message, { extensions: { quorumAfter: check.quorumAfter, healthyAfter: check.healthyAfter } });
+  }
+
+  private async markStarted(manager: EntityManager, cluster: ClusterEntity, prepared: Prepared, operation: OperationEntity, type: string): Promise<void> {
+    const status = cluster.status as unknown as ClusterStatus;
+    status.activeOperationId = operation.id;
+    setCondition(status, { type: 'Progressing', status: 'True', reason: 'OperationRunning', message: `Operation ${operation.id} (${type}) is running` });
+    if (type === 'cluster.delete') status.state = 'DELETING';
+    status.size.desired = prepared.spec.replicas;
+    await manager.getRepository(ClusterEntity).update(
+      { id: cluster.id },
+      {
+        status: status as unknown as JsonDocument,
+        state: status.state,
+        ...(prepared.specChanged ? { spec: prepared.spec as unknown as JsonDocument, generation: cluster.generation + 1 } : {}),
+        updatedAt: new Date(),
+      },
+    );
+  }
+}
+
+/** Names of the `count` members with the highest ordinals (scale-in removes them first, as a StatefulSet does). */
+export function highestOrdinals(members: MemberRecord[], count: number): string[] {
+  return [...members].sort((a, b) => b.ordinal - a.ordinal).slice(0, count).map((m) => m.name);
+}

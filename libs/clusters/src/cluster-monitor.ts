@@ -1,0 +1,99 @@
+import { SYSTEM_PRINCIPAL } from '@galera-cp/core';
+import { ClusterEntity } from '@galera-cp/database';
+import { APP_CONFIG, AppConfig } from '@galera-cp/config';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ClusterSpec, ObservedCluster } from '@galera-cp/backends';
+import { ChangeClusterUseCase } from './change-cluster.use-case';
+import { ClusterTargetFactory } from './cluster-target.factory';
+import { ClustersService } from './clusters.service';
+
+/** Receives every observation (the metrics exporter subscribes). */
+export type ObservationListener = (cluster: ClusterEntity, observed: ObservedCluster) => void;
+
+/** States in which a cluster is watched. */
+const WATCHED = ['READY', 'DEGRADED', 'DOWN', 'UNKNOWN'];
+/** One process monitors at a time, whatever the number of workers. */
+const MONITOR_LOCK = 7301003;
+
+/**
+ * The periodic monitor (worker role): observes every running cluster that no operation is
+ * changing, writes node states and conditions, records events on transitions, and starts an
+ * approved `cluster.recover` when a cluster is Down and its policy allows automatic recovery.
+ */
+@Injectable()
+export class ClusterMonitor implements OnApplicationShutdown {
+  private readonly logger = new Logger('monitor');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private readonly listeners: ObservationListener[] = [];
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clusters: ClustersService,
+    private readonly targets: ClusterTargetFactory,
+    private readonly changes: ChangeClusterUseCase,
+  ) {}
+
+  onObservation(listener: ObservationListener): void {
+    this.listeners.push(listener);
+  }
+
+  start(): void {
+    if (this.timer || this.config.monitorIntervalSeconds === 0) return;
+    this.timer = setInterval(() => {
+      this.running ??= this.tick().then(() => undefined, () => undefined).finally(() => (this.running = undefined));
+    }, this.config.monitorIntervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  /** One pass over every watched cluster; returns the ids observed. */
+  async tick(): Promise<string[]> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [MONITOR_LOCK])) as { locked: boolean }[];
+      if (!locked) return [];
+      try {
+        const clusters = await this.clusters.query().andWhere('c.state IN (:...states)', { states: WATCHED }).getMany();
+        const observed: string[] = [];
+        await Promise.all(clusters.map(async (cluster) => {
+          if ((cluster.status as { activeOperationId?: string | null }).activeOperationId) return;
+          try {
+            await this.observe(cluster);
+            observed.push(cluster.id);
+          } catch (error) {
+            this.logger.warn({ msg: 'observation failed', clusterId: cluster.id, err: String(error) });
+          }
+        }));
+        return observed;
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [MONITOR_LOCK]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async observe(cluster: ClusterEntity): Promise<void> {
+    const target = await this.targets.build(cluster);
+    const timeout = Math.max(5, Math.min(60, this.config.monitorIntervalSeconds * 2)) * 1000;
+    const observed = await this.targets.backendOf(cluster.backendKind).observe(target, { signal: AbortSignal.timeout(timeout) });
+    await this.clusters.applyObservation(cluster.id, observed);
+    for (const listener of this.listeners) listener(cluster, observed);
+    const spec = cluster.spec as unknown as ClusterSpec;
+    if (observed.condition === 'Down' && spec.policy.autoRecovery && this.targets.backendOf(cluster.backendKind).capabilities.recover) {
+      this.logger.warn({ msg: 'cluster is down; starting automatic recovery (policy.autoRecovery)', clusterId: cluster.id });
+      await this.changes
+        .execute(cluster.id, { type: 'cluster.recover', approve: true }, { principal: SYSTEM_PRINCIPAL })
+        .catch((error: unknown) => this.logger.warn({ msg: 'automatic recovery not started', clusterId: cluster.id, err: String(error) }));
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,105 @@
+import { ClusterSpec } from '@galera-cp/backends';
+import { DomainError, Principal } from '@galera-cp/core';
+import { asRow, ClusterEntity, newId, OperationEntity, JsonDocument } from '@galera-cp/database';
+import { OperationsService } from '@galera-cp/operations';
+import { CredentialsService } from '@galera-cp/secrets';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { initialStatus } from './cluster-status';
+import { ClusterTargetFactory } from './cluster-target.factory';
+import { clusterErrors } from './clusters.errors';
+import { checkSpec, NewClusterInput, refuse, specOf } from './cluster-spec.defaults';
+import { ChangeOutcome, toPlanView } from './plan-view';
+
+/** Credential kinds each backend logs in with. */
+const CREDENTIAL_KINDS_OF_BACKEND: Record<string, string[]> = {
+  ssh: ['ssh-private-key', 'ssh-password'],
+  kubernetes: ['kubeconfig'],
+};
+
+/**
+ * Creates a cluster: validates the spec (shape, quorum rule, hosts, credential, parameters, the
+ * backend's own checks), then inserts the cluster (`CREATING`, Ready=Unknown) and its
+ * `cluster.create` operation in one transaction. With `dryRun`, answers the backend's plan and
+ * changes nothing.
+ */
+@Injectable()
+export class CreateClusterUseCase {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly operations: OperationsService,
+    private readonly credentials: CredentialsService,
+    private readonly targets: ClusterTargetFactory,
+  ) {}
+
+  async execute(input: NewClusterInput, context: { principal: Principal; requestId?: string; dryRun?: boolean }): Promise<ChangeOutcome<OperationEntity>> {
+    const spec = specOf(input);
+    const warnings = checkSpec(spec, input.force ?? false);
+    const backend = this.targets.backendOf(spec.backend);
+    const credentialId = await this.checkCredential(spec);
+    const backendErrors = backend.validateSpec(spec);
+    if (backendErrors.length > 0) refuse('VALIDATION_FAILED', backendErrors);
+
+    const id = newId('cluster');
+    if (context.dryRun) {
+      await this.assertNameFree(input.name);
+      const target = await this.targets.build({ id, name: input.name, spec: spec as unknown as JsonDocument, credentialId }, spec, []);
+      const plan = await backend.plan(target, { type: 'cluster.create' }, { signal: AbortSignal.timeout(60_000) });
+      return { kind: 'planned', plan: toPlanView('cluster.create', plan, false, warnings) };
+    }
+
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const now = new Date();
+        const cluster = manager.getRepository(ClusterEntity).create({
+          id,
+          name: input.name,
+          backendKind: spec.backend,
+          credentialId,
+          spec: spec as unknown as JsonDocument,
+          status: initialStatus(spec.replicas, null) as unknown as JsonDocument,
+          state: 'CREATING',
+          generation: 1,
+          labels: input.labels ?? {},
+          createdAt: now,
+          updatedAt: now,
+          deletedAt: null,
+        });
+        await manager.getRepository(ClusterEntity).insert(asRow(cluster));
+        const operation = await this.operations.create(manager, {
+          type: 'cluster.create',
+          clusterId: id,
+          params: { change: { type: 'cluster.create' }, generation: 1, warnings },
+          principal: context.principal,
+          requestId: context.requestId,
+        });
+        const status = initialStatus(spec.replicas, operation.id);
+        await manager.getRepository(ClusterEntity).update({ id }, { status: status as unknown as JsonDocument });
+        return { kind: 'started' as const, operation, clusterId: id };
+      });
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error as unknown as { constraint?: string }).constraint === 'ux_clusters_name_live') throw clusterErrors.nameTaken(input.name);
+      throw error;
+    }
+  }
+
+  private async assertNameFree(name: string): Promise<void> {
+    const taken = await this.dataSource.getRepository(ClusterEntity).createQueryBuilder('c').where('c.name = :name AND c.deleted_at IS NULL', { name }).getExists();
+    if (taken) throw clusterErrors.nameTaken(name);
+  }
+
+  private async checkCredential(spec: ClusterSpec): Promise<string | null> {
+    const credentialId = spec.ssh?.credentialId ?? spec.kubernetes?.credentialId ?? null;
+    if (!credentialId) return null;
+    const pointer = spec.ssh ? '/ssh/credentialId' : '/kubernetes/credentialId';
+    const credential = await this.credentials.get(credentialId).catch((error: unknown) => {
+      if (error instanceof DomainError && error.kind === 'not_found') refuse('CREDENTIAL_NOT_FOUND', [{ pointer, detail: `credential ${credentialId} does not exist` }]);
+      throw error;
+    });
+    if (!CREDENTIAL_KINDS_OF_BACKEND[spec.backend].includes(credential.kind)) {
+      refuse('CREDENTIAL_KIND_MISMATCH', [{ pointer, detail: `a ${spec.backend} cluster needs a ${CREDENTIAL_KINDS_OF_BACKEND[spec.backend].join(' or ')} credential; ${credentialId} is ${credential.kind}` }]);
+    }
+    return credentialId;
+  }
+}

@@ -1,0 +1,49 @@
+import { ClusterPolicy, ClusterSpec } from '@galera-cp/backends';
+import { ClusterEntity, JsonDocument } from '@galera-cp/database';
+import { EventsService } from '@galera-cp/events';
+import { assertIfMatch } from '@galera-cp/http';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ClustersService } from './clusters.service';
+
+/** The fields a client may change without backend work. */
+export interface ClusterUpdate {
+  labels?: Record<string, string>;
+  policy?: Partial<ClusterPolicy>;
+}
+
+/**
+ * Changes what needs no backend work (labels, policy), honouring If-Match. A spec change bumps
+ * the generation (the ETag).
+ */
+@Injectable()
+export class UpdateClusterUseCase {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clusters: ClustersService,
+    private readonly events: EventsService,
+  ) {}
+
+  execute(clusterId: string, update: ClusterUpdate, ifMatch?: string): Promise<ClusterEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      const cluster = await this.clusters.lock(clusterId, manager);
+      assertIfMatch(ifMatch, cluster.generation);
+      const spec = structuredClone(cluster.spec) as unknown as ClusterSpec;
+      let specChanged = false;
+      if (update.policy) {
+        const next = { ...spec.policy, ...update.policy };
+        specChanged = JSON.stringify(next) !== JSON.stringify(spec.policy);
+        spec.policy = next;
+      }
+      const labels = update.labels ?? cluster.labels;
+      cluster.labels = labels;
+      cluster.spec = spec as unknown as JsonDocument;
+      if (specChanged) cluster.generation += 1;
+      cluster.updatedAt = new Date();
+      await manager.getRepository(ClusterEntity).update({ id: clusterId }, { labels, spec: cluster.spec, generation: cluster.generation, updatedAt: cluster.updatedAt });
+      await this.events.append({ type: 'cluster.updated', clusterId, data: { generation: cluster.generation, fields: Object.keys(update) } }, manager);
+      return cluster;
+    });
+  }
+}

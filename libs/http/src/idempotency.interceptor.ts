@@ -1,0 +1,117 @@
+import { APP_CONFIG, AppConfig } from '@galera-cp/config';
+import { DomainError } from '@galera-cp/core';
+import { IdempotencyKeyEntity } from '@galera-cp/database';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import { createHash } from 'node:crypto';
+import { Observable, from, lastValueFrom } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { overrideStatus } from './http-answer';
+import { renderProblem } from './problem';
+import type { RequestWithContext } from './request-context';
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** Headers of the first answer that a replay repeats. */
+const REPLAYED_HEADERS = ['location', 'etag', 'content-type'];
+/** An in-flight key older than this is taken to belong to a request that died with its process. */
+const ABANDONED_AFTER_MS = 5 * 60_000;
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * Stripe-style idempotency for POST, stored in PostgreSQL so that every API process agrees:
+ * the same key with the same body replays the first answer (header `Idempotent-Replayed: true`);
+ * the same key with another body is 422; a duplicate while the first is in flight is 409 with
+ * `Retry-After`. Keys are scoped to the caller's principal and expire after
+ * IDEMPOTENCY_TTL_HOURS. A 5xx is not remembered, so a retry can succeed.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<RequestWithContext>();
+    const key = request.header('idempotency-key');
+    if (request.method !== 'POST' || key === undefined) return next.handle();
+    return from(this.handle(request, context.switchToHttp().getResponse<Response>(), key, next));
+  }
+
+  private async handle(request: RequestWithContext, response: Response, key: string, next: CallHandler): Promise<unknown> {
+    if (!KEY_PATTERN.test(key)) {
+      throw new DomainError('invalid', 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1-255 printable ASCII characters');
+    }
+    const principal = request.principal?.id ?? 'anonymous';
+    const path = request.originalUrl.split('?')[0];
+    const requestHash = createHash('sha256').update(`${request.method} ${request.originalUrl}\n${canonical(request.body)}`).digest('hex');
+    const repository = this.dataSource.getRepository(IdempotencyKeyEntity);
+
+    const now = new Date();
+    const inserted = await repository
+      .createQueryBuilder()
+      .insert()
+      .values({ principal, key, method: request.method, path, requestHash, state: 'in_flight', createdAt: now, expiresAt: new Date(now.getTime() + this.config.idempotencyTtlHours * 3_600_000) })
+      .orIgnore()
+      .execute();
+
+    if ((inserted.raw as unknown[]).length === 0) {
+      const existing = await repository.findOneBy({ principal, key });
+      const stale = existing && (existing.expiresAt < now || (existing.state === 'in_flight' && now.getTime() - existing.createdAt.getTime() > ABANDONED_AFTER_MS));
+      if (!existing || stale) {
+        await repository.delete({ principal, key });
+        return this.handle(request, response, key, next);
+      }
+      if (existing.requestHash !== requestHash) {
+        throw new DomainError('unprocessable', 'IDEMPOTENCY_KEY_REUSED', `Idempotency-Key ${key} was already used with another request`);
+      }
+      if (existing.state === 'in_flight') {
+        throw new DomainError('conflict', 'IDEMPOTENCY_KEY_IN_FLIGHT', `A request with Idempotency-Key ${key} is still being processed`, {
+          headers: { 'Retry-After': '1' },
+        });
+      }
+      for (const [name, value] of Object.entries(existing.responseHeaders ?? {})) response.setHeader(name, value);
+      response.setHeader('Idempotent-Replayed', 'true');
+      overrideStatus(response, existing.responseStatus ?? 200);
+      return existing.responseBody;
+    }
+
+    try {
+      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      await this.remember(principal, key, (response.locals as { statusOverride?: number }).statusOverride ?? response.statusCode, this.headersOf(response), body);
+      return body;
+    } catch (error) {
+      const problem = renderProblem(error, path, request.requestId);
+      if (problem.status >= 500) await repository.delete({ principal, key });
+      else await this.remember(principal, key, problem.status, { 'content-type': 'application/problem+json', ...lower(problem.headers) }, problem.body);
+      throw error;
+    }
+  }
+
+  private headersOf(response: Response): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const name of REPLAYED_HEADERS) {
+      const value = response.getHeader(name);
+      if (value !== undefined) out[name] = String(value);
+    }
+    return out;
+  }
+
+  private async remember(principal: string, key: string, status: number, headers: Record<string, string>, body: unknown): Promise<void> {
+    await this.dataSource
+      .getRepository(IdempotencyKeyEntity)
+      .update({ principal, key }, { state: 'completed', responseStatus: status, responseHeaders: headers, responseBody: (body ?? null) as object });
+  }
+}
+
+function lower(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { OperationHandlerRegistry } from './operation-handler';
+import { OperationQueue } from './operation-queue';
+import { OperationRunner } from './operation-runner';
+import { OperationWorker } from './operation-worker';
+import { OperationStream } from './operation-stream';
+import { OperationsService } from './operations.service';
+
+/**
+ * Operations: the service that starts, reads, cancels and approves them, the queue, the
+ * handler registry, and the engine. The worker starts only when the process has the worker
+ * role (apps call `OperationWorker.start()`).
+ */
+@Module({
+  providers: [OperationHandlerRegistry, OperationQueue, OperationsService, OperationRunner, OperationWorker, OperationStream],
+  exports: [OperationHandlerRegistry, OperationQueue, OperationsService, OperationWorker, OperationStream],
+})
+export class OperationsModule {}

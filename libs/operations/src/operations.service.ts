@@ -1,0 +1,200 @@
+import { DomainError, Principal } from '@galera-cp/core';
+import { asRow, newId, OperationEntity, OperationLogEntity, OperationStepEntity, queryRows } from '@galera-cp/database';
+import { CHANNELS, EventsService } from '@galera-cp/events';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { OperationHandlerRegistry } from './operation-handler';
+import { OperationQueue } from './operation-queue';
+import { ACTIVE_STATES, APPROVAL_STEP, isTerminal } from './operation-states';
+
+/** What it takes to start an operation. */
+export interface NewOperation {
+  type: string;
+  clusterId: string | null;
+  params: Record<string, unknown>;
+  principal: Principal;
+  requestId?: string;
+  /** The plan must be approved before it runs. */
+  approvalRequired?: boolean;
+}
+
+const ACTIVE_INDEX = 'ux_operations_one_active_per_cluster';
+
+/**
+ * Starting, reading, cancelling and approving operations. Execution belongs to the worker
+ * (OperationRunner); this service only writes rows, jobs and events.
+ */
+@Injectable()
+export class OperationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queue: OperationQueue,
+    private readonly events: EventsService,
+    private readonly handlers: OperationHandlerRegistry,
+  ) {}
+
+  /**
+   * Inserts the operation and its queue job in the caller's transaction. A cluster holds one
+   * active operation at a time: a second one is refused with 409 OPERATION_IN_PROGRESS naming the
+   * active one (the database's unique index is the final word, for racing API processes).
+   */
+  async create(manager: EntityManager, input: NewOperation): Promise<OperationEntity> {
+    if (input.clusterId) await this.assertNoActiveOperation(manager, input.clusterId);
+    const now = new Date();
+    const operation = manager.getRepository(OperationEntity).create({
+      id: newId('operation'),
+      clusterId: input.clusterId,
+      type: input.type,
+      state: 'PENDING',
+      params: input.params,
+      plan: null,
+      result: null,
+      error: null,
+      progress: 0,
+      requestedBy: input.principal.id,
+      requestId: input.requestId ?? null,
+      approvalRequired: input.approvalRequired ?? false,
+      approvedBy: null,
+      approvedAt: null,
+      cancelRequestedBy: null,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      leaseEpoch: 0,
+      runs: 0,
+      jobId: null,
+      dispatchedAt: null,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: now,
+    });
+    try {
+      await manager.query('SAVEPOINT operation_insert');
+      await manager.getRepository(OperationEntity).insert(asRow(operation));
+      await manager.query('RELEASE SAVEPOINT operation_insert');
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error as unknown as { constraint?: string }).constraint === ACTIVE_INDEX && input.clusterId) {
+        await manager.query('ROLLBACK TO SAVEPOINT operation_insert');
+        await this.assertNoActiveOperation(manager, input.clusterId);
+        // The racing operation already finished: still refuse, the caller retries.
+        throw new DomainError('conflict', 'OPERATION_IN_PROGRESS', 'Another operation started on this cluster at the same moment; retry');
+      }
+      throw error;
+    }
+    operation.jobId = await this.queue.enqueue(operation.id, manager);
+    operation.dispatchedAt = new Date();
+    await this.events.append(
+      { type: 'operation.created', clusterId: operation.clusterId, operationId: operation.id, data: { type: operation.type, requestedBy: input.principal.id } },
+      manager,
+    );
+    return operation;
+  }
+
+  private async assertNoActiveOperation(manager: EntityManager, clusterId: string): Promise<void> {
+    const active = await manager
+      .getRepository(OperationEntity)
+      .createQueryBuilder('o')
+      .where('o.cluster_id = :clusterId AND o.state IN (:...states)', { clusterId, states: ACTIVE_STATES })
+      .getOne();
+    if (active) {
+      throw new DomainError('conflict', 'OPERATION_IN_PROGRESS', `Operation ${active.id} (${active.type}) is still ${active.state.toLowerCase()} on this cluster; wait for it or cancel it`, {
+        extensions: { activeOperationId: active.id },
+      });
+    }
+  }
+
+  async get(id: string): Promise<OperationEntity> {
+    const operation = await this.dataSource.getRepository(OperationEntity).findOneBy({ id });
+    if (!operation) throw new DomainError('not_found', 'OPERATION_NOT_FOUND', `Operation ${id} does not exist`);
+    return operation;
+  }
+
+  steps(operationId: string): Promise<OperationStepEntity[]> {
+    return this.dataSource.getRepository(OperationStepEntity).find({ where: { operationId }, order: { index: 'ASC' } });
+  }
+
+  /** Steps of many operations at once (for lists). */
+  async stepsOf(operationIds: string[]): Promise<Map<string, OperationStepEntity[]>> {
+    const out = new Map<string, OperationStepEntity[]>(operationIds.map((id) => [id, []]));
+    if (operationIds.length === 0) return out;
+    const rows = await this.dataSource
+      .getRepository(OperationStepEntity)
+      .createQueryBuilder('s')
+      .where('s.operation_id IN (:...ids)', { ids: operationIds })
+      .orderBy('s.operation_id')
+      .addOrderBy('s.index')
+      .getMany();
+    for (const row of rows) out.get(row.operationId)?.push(row);
+    return out;
+  }
+
+  query() {
+    return this.dataSource.getRepository(OperationEntity).createQueryBuilder('o');
+  }
+
+  logsQuery(operationId: string) {
+    return this.dataSource.getRepository(OperationLogEntity).createQueryBuilder('l').where('l.operation_id = :operationId', { operationId });
+  }
+
+  /**
+   * Asks for cancellation. Not yet started (or waiting for approval): cancelled at once.
+   * Running: CANCELLING; the worker aborts the running step and stops. Idempotent.
+   */
+  async cancel(id: string, principal: Principal): Promise<OperationEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      const operation = await manager.getRepository(OperationEntity).createQueryBuilder('o').setLock('pessimistic_write').where('o.id = :id', { id }).getOne();
+      if (!operation) throw new DomainError('not_found', 'OPERATION_NOT_FOUND', `Operation ${id} does not exist`);
+      if (isTerminal(operation.state)) {
+        throw new DomainError('conflict', 'OPERATION_FINISHED', `Operation ${id} already ${operation.state.toLowerCase()}; there is nothing to cancel`);
+      }
+      if (operation.state === 'CANCELLING') return operation;
+      const leaseHeld = operation.leaseOwner !== null && operation.leaseExpiresAt !== null && operation.leaseExpiresAt > new Date();
+      const waiting = await this.isWaitingForApproval(manager, operation);
+      if (!leaseHeld && (operation.state === 'PENDING' || waiting)) {
+        operation.state = 'CANCELLED';
+        operation.finishedAt = new Date();
+        operation.cancelRequestedBy = principal.id;
+        operation.leaseOwner = null;
+        operation.error = { code: 'OPERATION_CANCELLED', detail: `Cancelled by ${principal.name} before it ran` };
+        await manager.getRepository(OperationEntity).update({ id }, asRow({ state: operation.state, finishedAt: operation.finishedAt, cancelRequestedBy: principal.id, leaseOwner: null, error: operation.error, updatedAt: new Date() }));
+        await manager.query(`UPDATE operation_steps SET state = 'CANCELLED', finished_at = now() WHERE operation_id = $1 AND state IN ('PENDING','WAITING','RUNNING')`, [id]);
+        await this.handlers.get(operation.type).onFinished(operation, manager);
+        await this.events.append({ type: 'operation.cancelled', clusterId: operation.clusterId, operationId: id, data: { by: principal.id } }, manager);
+        return operation;
+      }
+      operation.state = 'CANCELLING';
+      operation.cancelRequestedBy = principal.id;
+      await manager.getRepository(OperationEntity).update({ id }, { state: 'CANCELLING', cancelRequestedBy: principal.id, updatedAt: new Date() });
+      await this.events.append({ type: 'operation.cancel_requested', clusterId: operation.clusterId, operationId: id, data: { by: principal.id } }, manager);
+      await this.events.notify(CHANNELS.operationCancel, id, manager);
+      if (!leaseHeld) await this.queue.enqueue(id, manager);
+      return operation;
+    });
+  }
+
+  /** Approves the plan of an operation that needs approval; a waiting operation resumes at once. */
+  async approve(id: string, principal: Principal): Promise<OperationEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      const operation = await manager.getRepository(OperationEntity).createQueryBuilder('o').setLock('pessimistic_write').where('o.id = :id', { id }).getOne();
+      if (!operation) throw new DomainError('not_found', 'OPERATION_NOT_FOUND', `Operation ${id} does not exist`);
+      if (!operation.approvalRequired) throw new DomainError('conflict', 'APPROVAL_NOT_REQUIRED', `Operation ${id} does not wait for an approval`);
+      if (operation.approvedAt) return operation;
+      if (isTerminal(operation.state) || operation.state === 'CANCELLING') {
+        throw new DomainError('conflict', 'OPERATION_FINISHED', `Operation ${id} is ${operation.state.toLowerCase()}; it cannot be approved`);
+      }
+      operation.approvedAt = new Date();
+      operation.approvedBy = principal.id;
+      await manager.getRepository(OperationEntity).update({ id }, { approvedAt: operation.approvedAt, approvedBy: principal.id, updatedAt: new Date() });
+      await this.events.append({ type: 'operation.approved', clusterId: operation.clusterId, operationId: id, data: { by: principal.id } }, manager);
+      if (await this.isWaitingForApproval(manager, operation)) await this.queue.enqueue(id, manager);
+      return operation;
+    });
+  }
+
+  private async isWaitingForApproval(manager: EntityManager, operation: OperationEntity): Promise<boolean> {
+    if (!operation.approvalRequired) return false;
+    const rows = await queryRows(manager, `SELECT 1 FROM operation_steps WHERE operation_id = $1 AND key = $2 AND state = 'WAITING'`, [operation.id, APPROVAL_STEP.key]);
+    return rows.length > 0;
+  }
+}
