@@ -49,6 +49,9 @@ export class EventsService implements OnApplicationShutdown {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async append(event: NewEvent, manager: EntityManager = this.dataSource.manager): Promise<EventEntity> {
+    // Event ids must become visible in id order, or a reader resuming "after id N" could skip an
+    // id that commits later: transactions that append events are serialised from here to commit.
+    if (manager.queryRunner?.isTransactionActive) await manager.query('SELECT pg_advisory_xact_lock(7301004)');
     const rows = (await manager.query(
       `INSERT INTO events (type, cluster_id, operation_id, data) VALUES ($1, $2, $3, $4) RETURNING id, at`,
       [event.type, event.clusterId ?? null, event.operationId ?? null, JSON.stringify(event.data ?? {})],

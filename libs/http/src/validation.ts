@@ -1,15 +1,15 @@
 import { DomainError, FieldError } from '@galera-cp/core';
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+function escapePointer(segment: string | undefined): string {
+  return (segment ?? '').replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /** class-validator errors as JSON pointers into the request. */
 export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const error of errors) {
-    const pointer = `${prefix}/${escapePointer(error.property)}`;
+    const pointer = error.property === undefined || error.property === '' ? prefix : `${prefix}/${escapePointer(error.property)}`;
     for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
       out.push({
         pointer,
@@ -29,7 +29,10 @@ export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
+    // Bodies are always transformed to their DTO class, so "unknown values" cannot reach
+    // validation; this only let empty DTOs (restart, stop, start) fail. Unknown fields are still
+    // refused by forbidNonWhitelisted.
+    forbidUnknownValues: false,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },

@@ -73,6 +73,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 export class OperationRunner {
   private readonly logger = new Logger('engine');
   private readonly running = new Map<string, AbortController>();
+  private readonly logBuffers = new Map<string, OperationLogBuffer>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -102,6 +103,7 @@ export class OperationRunner {
     const onShutdown = () => controller.abort({ kind: 'shutdown' } satisfies StopReason);
     shutdown.addEventListener('abort', onShutdown, { once: true });
     const logs = new OperationLogBuffer(this.dataSource, this.events, operationId);
+    this.logBuffers.set(operationId, logs);
     const heartbeat = this.startHeartbeat(claim, controller);
     try {
       await this.execute(claim, controller.signal, logs);
@@ -118,6 +120,7 @@ export class OperationRunner {
       heartbeat.stop();
       shutdown.removeEventListener('abort', onShutdown);
       this.running.delete(operationId);
+      this.logBuffers.delete(operationId);
       await logs.flush();
     }
   }
@@ -424,6 +427,8 @@ export class OperationRunner {
     const operation = claim.operation;
     const handler = this.handlers.get(operation.type);
     const error = state === 'CANCELLED' ? { code: 'OPERATION_CANCELLED', detail: 'Cancelled while running' } : outcome.error ?? null;
+    // Every log line is stored before the terminal event: a stream that ends there misses none.
+    await this.logBuffers.get(operation.id)?.flush();
     await this.fenced(claim, async (manager) => {
       const finishedAt = new Date();
       await manager.update(
