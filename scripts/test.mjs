@@ -121,7 +121,8 @@ let exitCode = 0;
 try {
   const plan = [];
   for (const name of chosen) plan.push([name, await filesOf(suites[name])]);
-  const needsDatabase = plan.some(([name, files]) => name !== 'unit' || files.some((f) => f.startsWith('test/')));
+  // Unit tests never touch a database; the other suites get one embedded PostgreSQL per run.
+  const needsDatabase = plan.some(([name]) => name !== 'unit');
   const adminUrl = needsDatabase ? await startPostgres() : undefined;
   for (const [name, files] of plan) {
     if (files.length === 0) {

@@ -29,6 +29,8 @@ export interface ClusterScript {
   retryable?: boolean;
   /** Members observed unhealthy (names). */
   unhealthy?: string[];
+  /** How long planning takes (a dry run answers after it). */
+  planDelayMs?: number;
 }
 
 /**
@@ -163,6 +165,8 @@ export class DeterministicBackend implements ClusterBackend {
   }
 
   async plan(target: ClusterTarget, change: ClusterChange): Promise<Plan> {
+    const delay = this.infrastructure.scriptOf(target.name).planDelayMs;
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     const step = (key: string, title: string, node?: string, params: Record<string, unknown> = {}): PlannedStep => ({ key, action: `test.${key.split(':')[0]}`, title, ...(node ? { node } : {}), params });
     const names = target.members.map((m) => m.name);
     switch (change.type) {

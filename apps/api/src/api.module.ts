@@ -1,5 +1,6 @@
 import { AuditInterceptor } from '@galera-cp/audit';
 import { AuthModule } from '@galera-cp/auth';
+import { parseWsrepStatus } from '@galera-cp/galera';
 import { HttpAnswerInterceptor, IdempotencyInterceptor } from '@galera-cp/http';
 import { MetricsService } from '@galera-cp/observability';
 import { OperationQueue } from '@galera-cp/operations';
@@ -30,6 +31,15 @@ class MetricsCollectors implements OnModuleInit {
       for (const row of rows) this.metrics.operations.set({ type: row.type, state: row.state }, row.n);
     });
     this.metrics.addCollector(async () => this.metrics.queueDepth.set(await this.queue.depth()));
+    // wsrep gauges come from each node's last observation (written by whichever worker observed
+    // it), so every API process exports them, and a removed node's series disappear.
+    this.metrics.addCollector(async () => {
+      const rows = (await this.dataSource.query(
+        `SELECT c.name AS cluster, n.name AS node, n.observed FROM nodes n JOIN clusters c ON c.id = n.cluster_id WHERE c.deleted_at IS NULL AND n.last_seen_at IS NOT NULL`,
+      )) as { cluster: string; node: string; observed: Record<string, unknown> }[];
+      this.metrics.resetWsrep();
+      for (const row of rows) this.metrics.recordWsrep(row.cluster, row.node, parseWsrepStatus(row.observed));
+    });
   }
 }
 

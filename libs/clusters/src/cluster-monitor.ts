@@ -4,13 +4,10 @@ import { APP_CONFIG, AppConfig } from '@galera-cp/config';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ClusterSpec, ObservedCluster } from '@galera-cp/backends';
+import { ClusterSpec } from '@galera-cp/backends';
 import { ChangeClusterUseCase } from './change-cluster.use-case';
 import { ClusterTargetFactory } from './cluster-target.factory';
 import { ClustersService } from './clusters.service';
-
-/** Receives every observation (the metrics exporter subscribes). */
-export type ObservationListener = (cluster: ClusterEntity, observed: ObservedCluster) => void;
 
 /** States in which a cluster is watched. */
 const WATCHED = ['READY', 'DEGRADED', 'DOWN', 'UNKNOWN'];
@@ -27,7 +24,6 @@ export class ClusterMonitor implements OnApplicationShutdown {
   private readonly logger = new Logger('monitor');
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
-  private readonly listeners: ObservationListener[] = [];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -36,10 +32,6 @@ export class ClusterMonitor implements OnApplicationShutdown {
     private readonly targets: ClusterTargetFactory,
     private readonly changes: ChangeClusterUseCase,
   ) {}
-
-  onObservation(listener: ObservationListener): void {
-    this.listeners.push(listener);
-  }
 
   start(): void {
     if (this.timer || this.config.monitorIntervalSeconds === 0) return;
@@ -82,7 +74,6 @@ export class ClusterMonitor implements OnApplicationShutdown {
     const timeout = Math.max(5, Math.min(60, this.config.monitorIntervalSeconds * 2)) * 1000;
     const observed = await this.targets.backendOf(cluster.backendKind).observe(target, { signal: AbortSignal.timeout(timeout) });
     await this.clusters.applyObservation(cluster.id, observed);
-    for (const listener of this.listeners) listener(cluster, observed);
     const spec = cluster.spec as unknown as ClusterSpec;
     if (observed.condition === 'Down' && spec.policy.autoRecovery && this.targets.backendOf(cluster.backendKind).capabilities.recover) {
       this.logger.warn({ msg: 'cluster is down; starting automatic recovery (policy.autoRecovery)', clusterId: cluster.id });

@@ -1,6 +1,6 @@
 import { APP_CONFIG, AppConfig } from '@galera-cp/config';
 import { DomainError } from '@galera-cp/core';
-import { IdempotencyKeyEntity } from '@galera-cp/database';
+import { IdempotencyKeyEntity, queryRows } from '@galera-cp/database';
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
@@ -56,14 +56,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const repository = this.dataSource.getRepository(IdempotencyKeyEntity);
 
     const now = new Date();
-    const inserted = await repository
-      .createQueryBuilder()
-      .insert()
-      .values({ principal, key, method: request.method, path, requestHash, state: 'in_flight', createdAt: now, expiresAt: new Date(now.getTime() + this.config.idempotencyTtlHours * 3_600_000) })
-      .orIgnore()
-      .execute();
+    const inserted = await queryRows(
+      this.dataSource,
+      `INSERT INTO idempotency_keys (principal, key, method, path, request_hash, state, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, 'in_flight', $6, $7) ON CONFLICT (principal, key) DO NOTHING RETURNING key`,
+      [principal, key, request.method, path, requestHash, now, new Date(now.getTime() + this.config.idempotencyTtlHours * 3_600_000)],
+    );
 
-    if ((inserted.raw as unknown[]).length === 0) {
+    if (inserted.length === 0) {
       const existing = await repository.findOneBy({ principal, key });
       const stale = existing && (existing.expiresAt < now || (existing.state === 'in_flight' && now.getTime() - existing.createdAt.getTime() > ABANDONED_AFTER_MS));
       if (!existing || stale) {

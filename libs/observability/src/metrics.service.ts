@@ -53,9 +53,9 @@ export class MetricsService {
     }
   }
 
-  /** Drops a node's wsrep series (removed node, deleted cluster). */
-  forgetNode(cluster: string, node: string): void {
-    for (const gauge of this.wsrep.values()) gauge.remove({ cluster, node });
+  /** Drops every wsrep series (before they are set again from the current nodes at scrape time). */
+  resetWsrep(): void {
+    for (const gauge of this.wsrep.values()) gauge.reset();
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -4,9 +4,8 @@ import { ClusterMonitor, ClustersModule } from '@galera-cp/clusters';
 import { AppConfig, ConfigModule } from '@galera-cp/config';
 import { dataSourceOptions } from '@galera-cp/database';
 import { EventsModule } from '@galera-cp/events';
-import { MetricsService, ObservabilityModule } from '@galera-cp/observability';
+import { ObservabilityModule } from '@galera-cp/observability';
 import { OperationWorker } from '@galera-cp/operations';
-import { parseWsrepStatus } from '@galera-cp/galera';
 import { SecretsModule } from '@galera-cp/secrets';
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -53,17 +52,10 @@ export class PlatformModule {
   }
 }
 
-/** Starts the worker role in a process: the operation worker, the monitor, and its wsrep metrics. */
+/** Starts the worker role in a process: the operation worker and the cluster monitor. */
 export async function startWorkerRole(app: { get<T>(token: new (...args: never[]) => T): T }): Promise<void> {
-  const metrics = app.get(MetricsService);
-  const monitor = app.get(ClusterMonitor);
-  monitor.onObservation((cluster, observed) => {
-    for (const member of observed.members) {
-      if (member.wsrep) metrics.recordWsrep(cluster.name, member.name, parseWsrepStatus(member.wsrep));
-    }
-  });
   await app.get(OperationWorker).start();
-  monitor.start();
+  app.get(ClusterMonitor).start();
 }
 
 /** The backends of the product. The SSH and Kubernetes backends register here as they land. */

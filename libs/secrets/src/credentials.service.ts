@@ -63,7 +63,8 @@ export class CredentialsService {
     try {
       await this.repository.delete({ id });
     } catch (error) {
-      if (error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '23503') {
+      // ON DELETE RESTRICT on clusters.credential_id (SQLSTATE 23001) or a plain FK violation.
+      if (error instanceof QueryFailedError && (error as unknown as { constraint?: string }).constraint === 'clusters_credential_id_fkey') {
         throw new DomainError('conflict', 'CREDENTIAL_IN_USE', `Credential ${id} is used by a cluster; delete or re-point the cluster first`);
       }
       throw error;
