@@ -8,7 +8,7 @@ import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 /** Paging parameters of every list. */
 export class PageQueryDto {
   /** Items per page (1-200). */
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
   pageSize?: number;
 

@@ -1,6 +1,6 @@
 import { DomainError, ErrorKind, FieldError } from '@galera-cp/core';
 import { HttpException } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
 /** HTTP status of each error kind. */
 export const STATUS_OF_KIND: Record<ErrorKind, number> = {
@@ -36,6 +36,7 @@ const TITLE_OF_STATUS: Record<number, string> = {
 };
 
 /** A field-level problem in a problem body. */
+@ApiSchema({ name: 'ProblemFieldError' })
 export class ProblemFieldErrorDto {
   /** JSON pointer to the offending field of the request (RFC 6901), e.g. `/ssh/hosts/0/address`. */
   @ApiProperty({ example: '/replicas' })
@@ -47,6 +48,7 @@ export class ProblemFieldErrorDto {
 }
 
 /** An error answer (RFC 9457 problem details, `application/problem+json`). */
+@ApiSchema({ name: 'Problem' })
 export class ProblemDto {
   /** A URI reference naming the problem type. */
   @ApiProperty({ example: 'urn:galera-cp:problem:operation-in-progress' })
@@ -57,8 +59,7 @@ export class ProblemDto {
   title!: string;
 
   /** HTTP status code. */
-  @ApiProperty({ example: 409 })
-  status!: number;
+  @ApiProperty({ type: 'integer', example: 409 }) status!: number;
 
   /** Human explanation of this occurrence. */
   @ApiProperty({ example: 'Operation op_01jd… (cluster.scale) is still running on this cluster' })

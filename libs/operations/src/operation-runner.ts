@@ -43,6 +43,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** Settles with the promise, or rejects as soon as the signal aborts (a step that ignores its signal cannot hold the engine). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  // The step's own promise may still reject after we stop waiting (with the abort reason): it
+  // must never become an unhandled rejection.
+  promise.catch(() => undefined);
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

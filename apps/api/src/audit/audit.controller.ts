@@ -3,13 +3,14 @@ import { RequireRole } from '@galera-cp/auth';
 import type { AuditRecordEntity } from '@galera-cp/database';
 import { mapPage, paginate } from '@galera-cp/http';
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ApiProblems } from '../common/api-problems.decorator';
 
+@ApiSchema({ name: 'AuditRecord' })
 export class AuditRecordDto {
-  @ApiProperty() id!: number;
+  @ApiProperty({ type: 'integer' }) id!: number;
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty({ description: 'Token id, chat identity, system or anonymous' }) actor!: string;
   @ApiProperty({ type: String, nullable: true }) actorName!: string | null;
@@ -17,18 +18,20 @@ export class AuditRecordDto {
   @ApiProperty({ type: String, nullable: true }) targetType!: string | null;
   @ApiProperty({ type: String, nullable: true }) targetId!: string | null;
   @ApiProperty({ enum: ['succeeded', 'failed', 'denied'] }) outcome!: string;
-  @ApiProperty({ type: Number, nullable: true }) statusCode!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) statusCode!: number | null;
   @ApiProperty({ type: String, nullable: true }) requestId!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) detail!: Record<string, unknown>;
 }
 
+@ApiSchema({ name: 'AuditRecordPage' })
 export class AuditRecordPageDto {
   @ApiProperty({ type: [AuditRecordDto] }) items!: AuditRecordDto[];
   @ApiProperty({ type: String, nullable: true }) nextPageToken!: string | null;
 }
 
+@ApiSchema({ name: 'ListAuditQuery' })
 export class ListAuditQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
   pageSize?: number;
 

@@ -1,6 +1,6 @@
 import { BACKEND_KINDS } from '@galera-cp/backends';
 import { CLUSTER_STATES } from '@galera-cp/clusters';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -27,6 +27,7 @@ const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 const LABEL_KEY = /^[a-zA-Z0-9]([-a-zA-Z0-9_./]{0,61}[a-zA-Z0-9])?$/;
 
 /** One host of an SSH cluster's inventory. */
+@ApiSchema({ name: 'SshHost' })
 export class SshHostDto {
   @ApiProperty({ description: 'IP address or DNS name the control plane and the other members reach the host at', example: '10.250.0.11' })
   @IsString() @Matches(HOST, { message: 'address must be an IP address or a DNS name' })
@@ -38,6 +39,7 @@ export class SshHostDto {
 }
 
 /** How an SSH cluster is reached. */
+@ApiSchema({ name: 'SshSpecInput' })
 export class SshSpecInputDto {
   @ApiProperty({ description: 'Credential (SSH private key or password) to log in with', example: 'cr_01jd2x…' })
   @IsString() @Matches(/^cr_[0-9a-z]{26}$/, { message: 'credentialId must be a credential id (cr_…)' })
@@ -47,7 +49,7 @@ export class SshSpecInputDto {
   @IsOptional() @Matches(/^[a-z_][a-z0-9_-]{0,31}$/, { message: 'user must be a POSIX user name' })
   user?: string;
 
-  @ApiPropertyOptional({ description: 'SSH port', default: 22 })
+  @ApiPropertyOptional({ type: 'integer', description: 'SSH port', default: 22 })
   @IsOptional() @IsInt() @Min(1) @Max(65535)
   port?: number;
 
@@ -61,6 +63,7 @@ export class SshSpecInputDto {
 }
 
 /** Compute resources of a pod. */
+@ApiSchema({ name: 'KubernetesResources' })
 export class KubernetesResourcesDto {
   @ApiPropertyOptional({ example: '500m' })
   @IsOptional() @Matches(QUANTITY, { message: 'cpu must be a Kubernetes quantity' })
@@ -72,6 +75,7 @@ export class KubernetesResourcesDto {
 }
 
 /** How a Kubernetes cluster is laid out. */
+@ApiSchema({ name: 'KubernetesSpecInput' })
 export class KubernetesSpecInputDto {
   @ApiPropertyOptional({ description: 'Kubeconfig credential; absent means the in-cluster configuration' })
   @IsOptional() @Matches(/^cr_[0-9a-z]{26}$/, { message: 'credentialId must be a credential id (cr_…)' })
@@ -99,6 +103,7 @@ export class KubernetesSpecInputDto {
 }
 
 /** Galera settings. */
+@ApiSchema({ name: 'GaleraSpecInput' })
 export class GaleraSpecInputDto {
   @ApiPropertyOptional({ enum: ['mariabackup', 'rsync'], default: 'mariabackup', description: 'State transfer method; rsync blocks the donor' })
   @IsOptional() @IsIn(['mariabackup', 'rsync'])
@@ -118,6 +123,7 @@ export class GaleraSpecInputDto {
 }
 
 /** What to do when things go wrong, and what to protect. */
+@ApiSchema({ name: 'ClusterPolicyInput' })
 export class ClusterPolicyInputDto {
   @ApiPropertyOptional({ default: false, description: 'Run full-crash recovery without waiting for an approval' })
   @IsOptional() @IsBoolean()
@@ -133,6 +139,7 @@ export class ClusterPolicyInputDto {
 }
 
 /** Engine flavour and version. */
+@ApiSchema({ name: 'EngineInput' })
 export class EngineInputDto {
   @ApiPropertyOptional({ default: '10.11', example: '10.11' })
   @IsOptional() @Matches(/^\d{1,2}\.\d{1,2}$/, { message: 'version must look like 10.11' })
@@ -140,6 +147,7 @@ export class EngineInputDto {
 }
 
 /** A new cluster. */
+@ApiSchema({ name: 'CreateClusterRequest' })
 export class CreateClusterRequestDto {
   @ApiProperty({ description: 'Unique name: a DNS label of at most 40 characters (also the wsrep cluster name)', example: 'orders' })
   @IsString() @Matches(DNS_LABEL, { message: 'name must be a DNS label: lowercase letters, digits and dashes, at most 40 characters' })
@@ -149,7 +157,7 @@ export class CreateClusterRequestDto {
   @IsIn([...BACKEND_KINDS])
   backend!: 'ssh' | 'kubernetes';
 
-  @ApiPropertyOptional({ description: 'Members; default: every SSH host, or 3 on Kubernetes. Odd and >= 3 unless force', minimum: 1, maximum: 64 })
+  @ApiPropertyOptional({ type: 'integer', description: 'Members; default: every SSH host, or 3 on Kubernetes. Odd and >= 3 unless force', minimum: 1, maximum: 64 })
   @IsOptional() @IsInt() @Min(1) @Max(64)
   replicas?: number;
 
@@ -183,6 +191,7 @@ export class CreateClusterRequestDto {
 }
 
 /** The fields that change without backend work. */
+@ApiSchema({ name: 'UpdateClusterRequest' })
 export class UpdateClusterRequestDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'Replaces the labels' })
   @IsOptional() @IsStringMap({ keyPattern: LABEL_KEY, maxValue: 63, maxEntries: 32 })
@@ -194,6 +203,7 @@ export class UpdateClusterRequestDto {
 }
 
 /** Scale to a number of members. */
+@ApiSchema({ name: 'ScaleClusterRequest' })
 export class ScaleClusterRequestDto {
   @ApiProperty({ minimum: 1, maximum: 64, example: 5 })
   @IsInt() @Min(1) @Max(64)
@@ -205,6 +215,7 @@ export class ScaleClusterRequestDto {
 }
 
 /** Add one member. */
+@ApiSchema({ name: 'AddNodeRequest' })
 export class AddNodeRequestDto {
   @ApiPropertyOptional({ type: SshHostDto, description: 'SSH: the host to add (added to the inventory); Kubernetes: leave out' })
   @IsOptional() @ValidateNested() @Type(() => SshHostDto)
@@ -216,6 +227,7 @@ export class AddNodeRequestDto {
 }
 
 /** Full-crash recovery. */
+@ApiSchema({ name: 'RecoverClusterRequest' })
 export class RecoverClusterRequestDto {
   @ApiPropertyOptional({ type: [String], description: 'Members an operator accepts to recover without (unreachable ones); recovery waits for every other member' })
   @IsOptional() @IsArray() @ArrayMaxSize(64) @IsString({ each: true }) @MaxLength(64, { each: true })
@@ -227,6 +239,7 @@ export class RecoverClusterRequestDto {
 }
 
 /** Change server parameters. */
+@ApiSchema({ name: 'ReconfigureClusterRequest' })
 export class ReconfigureClusterRequestDto {
   @ApiProperty({ type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] }, example: { max_connections: 800 } })
   @IsParameterMap()
@@ -234,18 +247,21 @@ export class ReconfigureClusterRequestDto {
 }
 
 /** An empty body (restart, stop, start). */
+@ApiSchema({ name: 'EmptyRequest' })
 export class EmptyRequestDto {}
 
 // ---- answers ----
 
+@ApiSchema({ name: 'SshSpec' })
 export class SshSpecDto {
   @ApiProperty() credentialId!: string;
   @ApiProperty() user!: string;
-  @ApiProperty() port!: number;
+  @ApiProperty({ type: 'integer' }) port!: number;
   @ApiProperty({ type: [SshHostDto] }) hosts!: SshHostDto[];
   @ApiProperty() trustOnFirstUse!: boolean;
 }
 
+@ApiSchema({ name: 'KubernetesSpec' })
 export class KubernetesSpecDto {
   @ApiPropertyOptional() credentialId?: string;
   @ApiProperty() namespace!: string;
@@ -255,6 +271,7 @@ export class KubernetesSpecDto {
   @ApiPropertyOptional({ type: KubernetesResourcesDto }) resources?: KubernetesResourcesDto;
 }
 
+@ApiSchema({ name: 'GaleraSpec' })
 export class GaleraSpecDto {
   @ApiProperty({ enum: ['mariabackup', 'rsync'] }) sstMethod!: string;
   @ApiProperty() gcacheSize!: string;
@@ -262,21 +279,24 @@ export class GaleraSpecDto {
   @ApiProperty({ type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] } }) parameters!: Record<string, string | number | boolean>;
 }
 
+@ApiSchema({ name: 'ClusterPolicy' })
 export class ClusterPolicyDto {
   @ApiProperty() autoRecovery!: boolean;
   @ApiProperty() deletionProtection!: boolean;
   @ApiProperty() donorServesTraffic!: boolean;
 }
 
+@ApiSchema({ name: 'Engine' })
 export class EngineDto {
   @ApiProperty({ enum: ['mariadb'] }) flavor!: 'mariadb';
   @ApiProperty() version!: string;
 }
 
 /** The desired state, as written by clients (defaults applied). */
+@ApiSchema({ name: 'ClusterSpec' })
 export class ClusterSpecDto {
   @ApiProperty({ enum: BACKEND_KINDS }) backend!: string;
-  @ApiProperty() replicas!: number;
+  @ApiProperty({ type: 'integer' }) replicas!: number;
   @ApiProperty({ type: EngineDto }) engine!: EngineDto;
   @ApiProperty({ type: GaleraSpecDto }) galera!: GaleraSpecDto;
   @ApiProperty({ type: ClusterPolicyDto }) policy!: ClusterPolicyDto;
@@ -284,6 +304,7 @@ export class ClusterSpecDto {
   @ApiPropertyOptional({ type: KubernetesSpecDto }) kubernetes?: KubernetesSpecDto;
 }
 
+@ApiSchema({ name: 'ClusterCondition' })
 export class ClusterConditionDto {
   @ApiProperty({ example: 'Ready', description: 'Ready or Progressing' }) type!: string;
   @ApiProperty({ enum: ['True', 'False', 'Unknown'] }) status!: string;
@@ -292,17 +313,19 @@ export class ClusterConditionDto {
   @ApiProperty({ format: 'date-time' }) lastTransitionTime!: string;
 }
 
+@ApiSchema({ name: 'ClusterSize' })
 export class ClusterSizeDto {
-  @ApiProperty({ description: 'Members the spec asks for' }) desired!: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'wsrep_cluster_size as last observed' }) observed!: number | null;
+  @ApiProperty({ type: 'integer', description: 'Members the spec asks for' }) desired!: number;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'wsrep_cluster_size as last observed' }) observed!: number | null;
   @ApiProperty({ description: 'Members that serve traffic (Primary, ready, connected, Synced)' }) healthy!: number;
 }
 
 /** What the system observed and did; written only by the system. */
+@ApiSchema({ name: 'ClusterStatus' })
 export class ClusterStatusDto {
   @ApiProperty({ enum: CLUSTER_STATES }) state!: string;
   @ApiProperty({ type: [ClusterConditionDto] }) conditions!: ClusterConditionDto[];
-  @ApiProperty({ description: 'The spec generation the last successful operation applied' }) observedGeneration!: number;
+  @ApiProperty({ type: 'integer', description: 'The spec generation the last successful operation applied' }) observedGeneration!: number;
   @ApiProperty({ type: ClusterSizeDto }) size!: ClusterSizeDto;
   @ApiProperty({ type: String, nullable: true }) activeOperationId!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastObservedAt!: string | null;
@@ -310,10 +333,11 @@ export class ClusterStatusDto {
 }
 
 /** A Galera cluster. */
+@ApiSchema({ name: 'Cluster' })
 export class ClusterDto {
   @ApiProperty({ example: 'cl_01jd2x…' }) id!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ description: 'Bumped on every spec change; the ETag' }) generation!: number;
+  @ApiProperty({ type: 'integer', description: 'Bumped on every spec change; the ETag' }) generation!: number;
   @ApiProperty({ type: ClusterSpecDto }) spec!: ClusterSpecDto;
   @ApiProperty({ type: ClusterStatusDto }) status!: ClusterStatusDto;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels!: Record<string, string>;
@@ -321,35 +345,39 @@ export class ClusterDto {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
+@ApiSchema({ name: 'ClusterPage' })
 export class ClusterPageDto {
   @ApiProperty({ type: [ClusterDto] }) items!: ClusterDto[];
   @ApiProperty({ type: String, nullable: true }) nextPageToken!: string | null;
 }
 
 /** One Galera member. */
+@ApiSchema({ name: 'Node' })
 export class NodeDto {
   @ApiProperty({ example: 'nd_01jd2x…' }) id!: string;
   @ApiProperty() clusterId!: string;
   @ApiProperty({ example: 'orders-0' }) name!: string;
-  @ApiProperty() ordinal!: number;
+  @ApiProperty({ type: 'integer' }) ordinal!: number;
   @ApiProperty() address!: string;
   @ApiProperty({ enum: ['member', 'arbitrator'] }) role!: string;
   @ApiProperty({ description: 'Managed lifecycle: Pending, Joining, Member, Stopped, Removing', example: 'Member' }) phase!: string;
   @ApiProperty({ description: 'wsrep_local_state_comment as last observed, or Unreachable/Unknown', example: 'Synced' }) wsrepState!: string;
   @ApiProperty({ description: 'Serves traffic by the Galera health rule' }) healthy!: boolean;
-  @ApiProperty({ type: Number, nullable: true }) seqno!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) seqno!: number | null;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Last observed wsrep figures' }) observed!: Record<string, unknown>;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastSeenAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
+@ApiSchema({ name: 'NodeList' })
 export class NodeListDto {
   @ApiProperty({ type: [NodeDto] }) items!: NodeDto[];
 }
 
+@ApiSchema({ name: 'ListClustersQuery' })
 export class ListClustersQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
   pageSize?: number;
 

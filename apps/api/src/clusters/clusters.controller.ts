@@ -29,7 +29,12 @@ import {
 import { toClusterDto, toNodeDto } from './cluster.mapper';
 
 const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'The ETag (generation) the change is based on; 412 when it moved' });
-const ACCEPTED = ApiAcceptedResponse({ type: OperationDto, description: 'The operation started (Location: /v1/operations/{id})' });
+const ACCEPTED = ApiAcceptedResponse({
+  type: OperationDto,
+  description: 'The operation started',
+  headers: { Location: { description: 'The operation: /v1/operations/{id}', schema: { type: 'string' } } },
+});
+const WITH_ETAG = { ETag: { description: 'The cluster\'s generation, for If-Match', schema: { type: 'string' } } };
 const PLANNED = ApiOkResponse({ type: PlanDto, description: 'dryRun=true: the plan; nothing changed' });
 
 /** Clusters and their members. Controllers only translate; use cases decide. */
@@ -70,7 +75,7 @@ export class ClustersController {
 
   @Get(':id')
   @ApiOperation({ operationId: 'getCluster', summary: 'Get a cluster (ETag: its generation)' })
-  @ApiOkResponse({ type: ClusterDto })
+  @ApiOkResponse({ type: ClusterDto, headers: WITH_ETAG })
   @ApiProblems(401, 404)
   async get(@Param('id') id: string, @Res({ passthrough: true }) response: Response): Promise<ClusterDto> {
     const cluster = await this.clusters.get(id);
@@ -82,7 +87,7 @@ export class ClustersController {
   @Audited('cluster.update', 'cluster')
   @ApiOperation({ operationId: 'updateCluster', summary: 'Change labels or policy (no backend work)' })
   @IF_MATCH
-  @ApiOkResponse({ type: ClusterDto })
+  @ApiOkResponse({ type: ClusterDto, headers: WITH_ETAG })
   @ApiProblems(400, 401, 403, 404, 412)
   async update(@Param('id') id: string, @Body() body: UpdateClusterRequestDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) response: Response): Promise<ClusterDto> {
     const cluster = await this.updateCluster.execute(id, body, ifMatch);

@@ -1,8 +1,9 @@
 import { ProblemDto } from '@galera-cp/http';
 import { applyDecorators } from '@nestjs/common';
-import { ApiHeader, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import { ApiExtraModels, ApiHeader, ApiQuery, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 
 const DESCRIPTIONS: Record<number, string> = {
+  503: 'A dependency (the database) does not answer; retry later',
   400: 'Invalid request (problem+json with field pointers)',
   401: 'Missing or invalid bearer token',
   403: 'The token lacks the role this needs',
@@ -16,8 +17,9 @@ const DESCRIPTIONS: Record<number, string> = {
 /** Documents the problem+json answers of a route. */
 export function ApiProblems(...statuses: number[]) {
   return applyDecorators(
+    ApiExtraModels(ProblemDto),
     ...statuses.map((status) =>
-      ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } } }),
+      ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } } }),
     ),
   );
 }

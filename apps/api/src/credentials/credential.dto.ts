@@ -1,9 +1,10 @@
 import { CREDENTIAL_KINDS } from '@galera-cp/secrets';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
 /** A new credential. The secret fields are write-only: no answer ever contains them. */
+@ApiSchema({ name: 'CreateCredentialRequest' })
 export class CreateCredentialRequestDto {
   @ApiProperty({ description: 'Unique name', example: 'lab-root-key' })
   @IsString() @Matches(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/, { message: 'name must be 1-63 letters, digits, dots, dashes or underscores' })
@@ -35,6 +36,7 @@ export class CreateCredentialRequestDto {
 }
 
 /** A credential's metadata; the secret never leaves. */
+@ApiSchema({ name: 'Credential' })
 export class CredentialDto {
   @ApiProperty({ example: 'cr_01jd2x…' }) id!: string;
   @ApiProperty() name!: string;
@@ -44,13 +46,15 @@ export class CredentialDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
+@ApiSchema({ name: 'CredentialPage' })
 export class CredentialPageDto {
   @ApiProperty({ type: [CredentialDto] }) items!: CredentialDto[];
   @ApiProperty({ type: String, nullable: true }) nextPageToken!: string | null;
 }
 
+@ApiSchema({ name: 'PageQueryParams' })
 export class PageQueryParamsDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
   pageSize?: number;
 

@@ -3,11 +3,12 @@ import { DomainError } from '@galera-cp/core';
 import { MetricsService } from '@galera-cp/observability';
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { ApiProblems } from '../common/api-problems.decorator';
 
+@ApiSchema({ name: 'Health' })
 export class HealthDto {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';
 }

@@ -1,22 +1,25 @@
-import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 
+@ApiSchema({ name: 'ResultMember' })
 export class ResultMemberDto {
   @ApiProperty() name!: string;
   @ApiProperty() address!: string;
   @ApiProperty() wsrepState!: string;
 }
 
+@ApiSchema({ name: 'RecoveryEvidence' })
 export class RecoveryEvidenceDto {
   @ApiProperty() node!: string;
   @ApiProperty() reachable!: boolean;
   @ApiProperty({ type: String, nullable: true }) uuid!: string | null;
-  @ApiProperty({ type: Number, nullable: true }) seqno!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) seqno!: number | null;
   @ApiProperty({ type: Boolean, nullable: true }) safeToBootstrap!: boolean | null;
   @ApiProperty({ description: 'Where the position came from (grastate.dat, wsrep-recover, ...)' }) source!: string;
   @ApiProperty() eligible!: boolean;
   @ApiProperty() reason!: string;
 }
 
+@ApiSchema({ name: 'ClusterCreateResult' })
 export class ClusterCreateResultDto {
   @ApiProperty({ enum: ['cluster.create'] }) type!: 'cluster.create';
   @ApiProperty() clusterId!: string;
@@ -24,39 +27,45 @@ export class ClusterCreateResultDto {
   @ApiProperty({ type: [ResultMemberDto] }) members!: ResultMemberDto[];
 }
 
+@ApiSchema({ name: 'ClusterScaleResult' })
 export class ClusterScaleResultDto {
   @ApiProperty({ enum: ['cluster.scale'] }) type!: 'cluster.scale';
-  @ApiProperty() fromReplicas!: number;
-  @ApiProperty() toReplicas!: number;
+  @ApiProperty({ type: 'integer' }) fromReplicas!: number;
+  @ApiProperty({ type: 'integer' }) toReplicas!: number;
   @ApiProperty({ type: [String] }) addedNodes!: string[];
   @ApiProperty({ type: [String] }) removedNodes!: string[];
   @ApiProperty({ type: [ResultMemberDto] }) members!: ResultMemberDto[];
 }
 
+@ApiSchema({ name: 'NodeAddResult' })
 export class NodeAddResultDto {
   @ApiProperty({ enum: ['node.add'] }) type!: 'node.add';
   @ApiProperty({ type: String, nullable: true }) node!: string | null;
   @ApiProperty({ type: [ResultMemberDto] }) members!: ResultMemberDto[];
 }
 
+@ApiSchema({ name: 'NodeRemoveResult' })
 export class NodeRemoveResultDto {
   @ApiProperty({ enum: ['node.remove'] }) type!: 'node.remove';
   @ApiProperty() node!: string;
   @ApiProperty({ type: [ResultMemberDto] }) members!: ResultMemberDto[];
 }
 
+@ApiSchema({ name: 'ClusterRestartResult' })
 export class ClusterRestartResultDto {
   @ApiProperty({ enum: ['cluster.restart'] }) type!: 'cluster.restart';
   @ApiProperty({ type: [String], description: 'In the order they were restarted' }) restartedNodes!: string[];
   @ApiProperty({ type: [ResultMemberDto] }) members!: ResultMemberDto[];
 }
 
+@ApiSchema({ name: 'ClusterStopResult' })
 export class ClusterStopResultDto {
   @ApiProperty({ enum: ['cluster.stop'] }) type!: 'cluster.stop';
   @ApiProperty({ type: [String] }) stoppedNodes!: string[];
   @ApiProperty({ type: String, nullable: true, description: 'The member stopped last, safe to bootstrap from' }) safeBootstrapNode!: string | null;
 }
 
+@ApiSchema({ name: 'ClusterStartResult' })
 export class ClusterStartResultDto {
   @ApiProperty({ enum: ['cluster.start'] }) type!: 'cluster.start';
   @ApiProperty({ type: [String] }) startedNodes!: string[];
@@ -64,6 +73,7 @@ export class ClusterStartResultDto {
   @ApiProperty({ type: [ResultMemberDto] }) members!: ResultMemberDto[];
 }
 
+@ApiSchema({ name: 'ClusterRecoverResult' })
 export class ClusterRecoverResultDto {
   @ApiProperty({ enum: ['cluster.recover'] }) type!: 'cluster.recover';
   @ApiProperty({ type: String, nullable: true }) bootstrapNode!: string | null;
@@ -71,6 +81,7 @@ export class ClusterRecoverResultDto {
   @ApiProperty({ type: [ResultMemberDto] }) members!: ResultMemberDto[];
 }
 
+@ApiSchema({ name: 'ClusterReconfigureResult' })
 export class ClusterReconfigureResultDto {
   @ApiProperty({ enum: ['cluster.reconfigure'] }) type!: 'cluster.reconfigure';
   @ApiProperty({ type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] } }) changedParameters!: Record<string, unknown>;
@@ -78,6 +89,7 @@ export class ClusterReconfigureResultDto {
   @ApiProperty({ type: [ResultMemberDto] }) members!: ResultMemberDto[];
 }
 
+@ApiSchema({ name: 'ClusterDeleteResult' })
 export class ClusterDeleteResultDto {
   @ApiProperty({ enum: ['cluster.delete'] }) type!: 'cluster.delete';
   @ApiProperty({ description: 'Data directories / volumes were removed too' }) purged!: boolean;

@@ -7,7 +7,7 @@ import { OperationStream, OperationsService, parseCursor } from '@galera-cp/oper
 import { Controller, Get, Headers, HttpCode, MessageEvent, Param, Post, Query, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Observable, map } from 'rxjs';
-import { ApiProblems } from '../common/api-problems.decorator';
+import { ApiIdempotentPost, ApiProblems } from '../common/api-problems.decorator';
 import { ListLogsQueryDto, ListOperationsQueryDto, OperationDto, OperationLogPageDto, OperationPageDto } from './operation.dto';
 import { toOperationDto, toOperationLogDto } from './operation.mapper';
 
@@ -49,7 +49,8 @@ export class OperationsController {
   @Audited('operation.cancel', 'operation')
   @ApiOperation({ operationId: 'cancelOperation', summary: 'Cancel: stops between steps and aborts the running step' })
   @ApiOkResponse({ type: OperationDto })
-  @ApiProblems(401, 403, 404, 409)
+  @ApiIdempotentPost()
+  @ApiProblems(404)
   async cancel(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<OperationDto> {
     const operation = await this.operations.cancel(id, principal);
     return toOperationDto(operation, await this.operations.steps(id));
@@ -60,7 +61,8 @@ export class OperationsController {
   @Audited('operation.approve', 'operation')
   @ApiOperation({ operationId: 'approveOperation', summary: 'Approve the plan of an operation that waits for approval (recovery)' })
   @ApiOkResponse({ type: OperationDto })
-  @ApiProblems(401, 403, 404, 409)
+  @ApiIdempotentPost()
+  @ApiProblems(404)
   async approve(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<OperationDto> {
     const operation = await this.operations.approve(id, principal);
     return toOperationDto(operation, await this.operations.steps(id));
@@ -100,7 +102,7 @@ export class OperationsController {
 /** A cluster's operations (the same list, scoped by path). */
 @ApiTags('operations')
 @ApiBearerAuth()
-@Controller('v1/clusters/:clusterId/operations')
+@Controller('v1/clusters/:id/operations')
 export class ClusterOperationsController {
   constructor(
     private readonly operations: OperationsService,
@@ -111,7 +113,7 @@ export class ClusterOperationsController {
   @ApiOperation({ operationId: 'listClusterOperations', summary: 'List a cluster\'s operations, newest first' })
   @ApiOkResponse({ type: OperationPageDto })
   @ApiProblems(400, 401, 404)
-  async list(@Param('clusterId') clusterId: string, @Query() query: ListLogsQueryDto): Promise<OperationPageDto> {
+  async list(@Param('id') clusterId: string, @Query() query: ListLogsQueryDto): Promise<OperationPageDto> {
     await this.clusters.get(clusterId);
     const q = this.operations.query().where('o.cluster_id = :clusterId', { clusterId });
     const page = await paginate(q, { keyColumn: 'o.id', keyOf: (o) => o.id, direction: 'DESC', page: query, scope: `cluster-operations|${clusterId}` });

@@ -4,10 +4,11 @@ import { DomainError, Principal, ROLES } from '@galera-cp/core';
 import type { ApiTokenEntity } from '@galera-cp/database';
 import type { RequestWithContext } from '@galera-cp/http';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import { ApiIdempotentPost, ApiProblems } from '../common/api-problems.decorator';
 
+@ApiSchema({ name: 'CreateTokenRequest' })
 export class CreateTokenRequestDto {
   @ApiProperty({ example: 'portal' })
   @Matches(/^[a-zA-Z0-9][a-zA-Z0-9 ._-]{0,62}$/, { message: 'name must be 1-63 letters, digits, spaces, dots, dashes or underscores' })
@@ -23,6 +24,7 @@ export class CreateTokenRequestDto {
 }
 
 /** An API token's metadata (the secret is shown once, at creation). */
+@ApiSchema({ name: 'Token' })
 export class TokenDto {
   @ApiProperty({ example: 'tk_01jd2x…' }) id!: string;
   @ApiProperty() name!: string;
@@ -35,10 +37,12 @@ export class TokenDto {
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastUsedAt!: string | null;
 }
 
+@ApiSchema({ name: 'IssuedToken' })
 export class IssuedTokenDto extends TokenDto {
   @ApiProperty({ description: 'The bearer secret: shown this once, stored only as a hash' }) token!: string;
 }
 
+@ApiSchema({ name: 'TokenList' })
 export class TokenListDto {
   @ApiProperty({ type: [TokenDto] }) items!: TokenDto[];
 }
