@@ -54,6 +54,26 @@ async function reachable(url: string): Promise<boolean> {
 }
 
 /**
+ * As root, PostgreSQL runs as the `postgres` OS user, which must be able to traverse every folder
+ * above its data. A checkout under /root (mode 0700) fails deep inside initdb otherwise: say so
+ * up front, with what to do.
+ */
+async function assertReachableByPostgresUser(dataDir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const parts = dataDir.split('/').filter(Boolean);
+  for (let i = 1; i < parts.length; i += 1) {
+    const dir = `/${parts.slice(0, i).join('/')}`;
+    const mode = (await stat(dir)).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the OS user "postgres", which cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}). ` +
+          `Set DATA_DIR to a folder it can reach (for example /var/lib/galera-cp), or set DATABASE_URL to use your own PostgreSQL.`,
+      );
+    }
+  }
+}
+
+/**
  * Starts (or joins) the embedded PostgreSQL whose data lives in `<dataDir>/postgres`. The
  * connection details, with a password generated at first start, are kept in
  * `<dataDir>/postgres.json` (mode 0600) so that a second process of the control plane (for
@@ -61,6 +81,7 @@ async function reachable(url: string): Promise<boolean> {
  */
 export async function startEmbeddedDatabase(dataDir: string, log: (message: string) => void = () => undefined): Promise<EmbeddedDatabase> {
   await mkdir(dataDir, { recursive: true, mode: 0o711 });
+  await assertReachableByPostgresUser(dataDir);
   // As root, PostgreSQL runs as the `postgres` OS user, which must traverse DATA_DIR to reach its
   // own folder; DATA_DIR stays unlistable by others, and its secret files are 0600.
   if (process.getuid?.() === 0) await chmod(dataDir, ((await stat(dataDir)).mode & 0o777) | 0o011);
