@@ -100,4 +100,21 @@ describe('assessClusterCondition', () => {
     assert.equal(assessClusterCondition({ desiredSize: 3, members }).status, 'Degraded');
     assert.equal(assessClusterCondition({ desiredSize: 3, members, policy: { donorServesTraffic: true } }).status, 'Ready');
   });
+  test('a host that answers with no server running is observed and not Primary: a full crash is Down', () => {
+    const stopped = (name: string): ObservedMember => ({ name, reachable: true, serverStopped: true, unreachableReason: 'mariadbd is not running' });
+    const crash = assessClusterCondition({ desiredSize: 3, members: [stopped('db-1'), stopped('db-2'), stopped('db-3')] });
+    assert.equal(crash.status, 'Down');
+    assert.equal(crash.counts.observed, 3);
+    assert.equal(crash.counts.primary, 0);
+    assert.deepEqual(crash.members.map((m) => m.code), ['NODE_STOPPED', 'NODE_STOPPED', 'NODE_STOPPED']);
+    assert.equal(crash.members[0].message, 'mariadbd is not running');
+
+    const oneDown = assessClusterCondition({ desiredSize: 3, members: [node('db-1', { wsrep_cluster_size: '2' }), node('db-2', { wsrep_cluster_size: '2' }), stopped('db-3')] });
+    assert.equal(oneDown.status, 'Degraded');
+    assert.match(oneDown.message, /db-3 \(mariadbd is not running\)/);
+
+    // A server that runs but does not answer is not evidence of a crash: it stays unobserved.
+    const silent = assessClusterCondition({ desiredSize: 3, members: [1, 2, 3].map((i) => ({ name: `db-${i}`, reachable: true })) });
+    assert.equal(silent.status, 'Unknown');
+  });
 });

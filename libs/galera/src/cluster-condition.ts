@@ -20,6 +20,12 @@ export interface ObservedMember {
   unreachableReason?: string;
   /** Its parsed wsrep status, when it was read. */
   status?: WsrepStatus;
+  /**
+   * The host answered but no server process runs on it (crashed or stopped): the member was
+   * observed, and it is certainly not in a Primary component. A server that runs but does not
+   * answer is not this: leave it unobserved.
+   */
+  serverStopped?: boolean;
 }
 
 /** Input of {@link assessClusterCondition}. */
@@ -81,8 +87,8 @@ export interface MemberHealth {
   reachable: boolean;
   /** Whether it may serve traffic. */
   healthy: boolean;
-  /** The node verdict's code, or `NODE_UNREACHABLE` when nothing was read. */
-  code: NodeHealthCode | 'NODE_UNREACHABLE';
+  /** The node verdict's code; `NODE_UNREACHABLE` when nothing was read, `NODE_STOPPED` when no server runs. */
+  code: NodeHealthCode | 'NODE_UNREACHABLE' | 'NODE_STOPPED';
   /** Human explanation. */
   message: string;
   /** Its node state, when read. */
@@ -92,13 +98,17 @@ export interface MemberHealth {
 /**
  * Judges the cluster. Galera: Ready when every member is healthy and `wsrep_cluster_size` equals
  * the desired size; Degraded when a Primary component exists but fewer members are healthy; Down
- * when no observed node is Primary; Unknown when no member could be observed at all. Two Primary
+ * when no observed node is Primary (a host that answers with no server running counts as observed
+ * and not Primary); Unknown when no member could be observed at all. Two Primary
  * components with different state UUIDs (two diverging clusters) are reported as Degraded with
  * their own code, never as Ready.
  */
 export function assessClusterCondition(observation: ClusterObservation): ClusterCondition {
   const members = [...observation.members].sort((a, b) => compareNodeNames(a.name, b.name));
   const verdicts: MemberHealth[] = members.map((m): MemberHealth => {
+    if (m.reachable && !m.status && m.serverStopped) {
+      return { name: m.name, reachable: true, healthy: false, code: 'NODE_STOPPED', message: m.unreachableReason ?? 'no server process runs on the host' };
+    }
     if (!m.reachable || !m.status) {
       return {
         name: m.name,
@@ -111,7 +121,9 @@ export function assessClusterCondition(observation: ClusterObservation): Cluster
     const health = assessNodeHealth(m.status, observation.policy);
     return { name: m.name, reachable: true, ...health };
   });
-  const observed = members.filter((m) => m.reachable && m.status);
+  // Galera: a host whose server is not running was observed, and is not Primary; so a cluster
+  // whose hosts all answer with no server running is Down (a full crash), not Unknown.
+  const observed = members.filter((m) => m.reachable && (m.status || m.serverStopped));
   const primaries = observed.filter((m) => m.status?.clusterStatus === 'Primary');
   const sizes = primaries.map((m) => m.status?.clusterSize).filter((s): s is number => s !== undefined);
   const healthy = verdicts.filter((v) => v.healthy);

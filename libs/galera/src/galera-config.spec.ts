@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { renderGaleraConfig, validateGaleraConfigInput, type GaleraConfigInput } from './galera-config';
+import { readGaleraConfig, renderGaleraConfig, validateGaleraConfigInput, type GaleraConfigInput } from './galera-config';
 import { GaleraRuleError } from './problems';
 
 const input: GaleraConfigInput = {
@@ -172,5 +172,28 @@ describe('renderGaleraConfig', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('readGaleraConfig', () => {
+  test('reads back what renderGaleraConfig wrote: cluster, members, node, SST method, user parameters', () => {
+    const text = renderGaleraConfig({ ...input, sstMethod: 'rsync', parameters: { max_connections: 500, sql_mode: 'strict_trans_tables', 'wsrep-slave-threads': 4 } }).text;
+    const read = readGaleraConfig(text);
+    assert.equal(read.managed, true);
+    assert.equal(read.clusterName, 'prod');
+    assert.deepEqual(read.members, input.members);
+    assert.equal(read.nodeName, 'db-1');
+    assert.equal(read.nodeAddress, '10.250.0.11');
+    assert.equal(read.sstMethod, 'rsync');
+    // Safe defaults are not user parameters; names come back canonical, values as written.
+    assert.deepEqual(read.parameters, { max_connections: '500', sql_mode: 'STRICT_TRANS_TABLES', wsrep_slave_threads: '4' });
+  });
+
+  test('a file written by someone else is not managed; other sections and junk are ignored', () => {
+    const read = readGaleraConfig('[client]\nmax_connections = 9\n[mysqld]\nwsrep_cluster_address = "gcomm://"\nmax-connections=12\nnot a setting\n');
+    assert.equal(read.managed, false);
+    assert.deepEqual(read.members, []);
+    assert.deepEqual(read.parameters, { max_connections: '12' });
+    assert.deepEqual(readGaleraConfig(''), { managed: false, parameters: {} });
   });
 });

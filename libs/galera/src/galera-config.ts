@@ -4,7 +4,7 @@
  * ConfigMap key): nothing in it depends on the host beyond the inputs.
  */
 import { formatByteSize, parseByteSize } from './byte-size';
-import { validateParameters, type ParameterValue, type ParameterWarning, type ValidatedParameter } from './parameters';
+import { findParameterSpec, normalizeParameterName, validateParameters, type ParameterValue, type ParameterWarning, type ValidatedParameter } from './parameters';
 import { GaleraRuleError, type FieldError } from './problems';
 
 /** Where Debian's MariaDB packages read extra server configuration; sorts after 50-server.cnf, so it overrides it. */
@@ -268,4 +268,70 @@ export function renderGaleraConfig(input: GaleraConfigInput): RenderedGaleraConf
     '',
   ];
   return { text: lines.join('\n'), warnings: validation.warnings, parameters: validation.parameters };
+}
+
+/** What {@link readGaleraConfig} finds in an option file. */
+export interface ReadGaleraConfig {
+  /** True when the file carries the control plane's header (rendered by {@link renderGaleraConfig}). */
+  managed: boolean;
+  /** `wsrep_cluster_name`. */
+  clusterName?: string;
+  /** Addresses of the `gcomm://` member list, in order. */
+  members?: string[];
+  /** `wsrep_node_name`. */
+  nodeName?: string;
+  /** `wsrep_node_address`. */
+  nodeAddress?: string;
+  /** `wsrep_sst_method`. */
+  sstMethod?: string;
+  /** The allow-listed user parameters the file sets, by canonical name, values as written. */
+  parameters: Record<string, string>;
+}
+
+/**
+ * Reads a Galera option file back (the inverse of {@link renderGaleraConfig} for what a backend
+ * needs to compare): cluster name, member list, node, SST method and the allow-listed parameters
+ * under `[mysqld]`. Values lose their double quotes; lines of other sections and settings outside
+ * the allow-list (the safe defaults) are not reported as parameters. Never throws.
+ */
+export function readGaleraConfig(text: string): ReadGaleraConfig {
+  const result: ReadGaleraConfig = { managed: /^# Written by the control plane/m.test(text), parameters: {} };
+  let section = '';
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const header = /^\[([^\]]+)\]$/.exec(line);
+    if (header) {
+      section = header[1].trim().toLowerCase();
+      continue;
+    }
+    if (section !== 'mysqld' && section !== 'galera' && section !== 'mariadb') continue;
+    const eq = line.indexOf('=');
+    if (eq < 0) continue;
+    const name = normalizeParameterName(line.slice(0, eq));
+    let value = line.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    switch (name) {
+      case 'wsrep_cluster_name':
+        result.clusterName = value;
+        break;
+      case 'wsrep_cluster_address':
+        result.members = value.replace(/^gcomm:\/\//, '').split(',').map((m) => m.trim()).filter((m) => m !== '');
+        break;
+      case 'wsrep_node_name':
+        result.nodeName = value;
+        break;
+      case 'wsrep_node_address':
+        result.nodeAddress = value;
+        break;
+      case 'wsrep_sst_method':
+        result.sstMethod = value;
+        break;
+      default: {
+        const spec = findParameterSpec(name);
+        if (spec) result.parameters[spec.name] = value;
+      }
+    }
+  }
+  return result;
 }

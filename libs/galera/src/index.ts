@@ -99,10 +99,28 @@ export {
   DEBIAN_GALERA_CONFIG_PATH,
   DEBIAN_GALERA_PROVIDER_PATH,
   DEFAULT_LOG_ERROR_PATH,
+  readGaleraConfig,
   renderGaleraConfig,
   validateGaleraConfigInput,
   type GaleraConfigInput,
   type GaleraConfigValidation,
+  type ReadGaleraConfig,
   type RenderedGaleraConfig,
   type SstMethod,
 } from './galera-config';
+export {
+  NODE_START_OPTIONS,
+  renderSharedGaleraConfig,
+  validateSharedGaleraConfigInput,
+  type SharedGaleraConfigInput,
+} from './shared-config';
+export { nodeHealthProbe, nodeHealthProbeChecks, type HealthProbeCheck, type NodeHealthProbe } from './health-probe';
+export {
+  assessClusterConditionFromProbes,
+  type ProbedClusterCondition,
+  type ProbedClusterObservation,
+  type ProbedMember,
+  type ProbedMemberCode,
+  type ProbedMemberHealth,
+  type ProbedMemberState,
+} from './probe-condition';

@@ -1,4 +1,4 @@
-import type { FieldError } from '@galera-cp/core';
+import { DomainError, type FieldError } from '@galera-cp/core';
 import type { BackendKind, ClusterSpec, SshHostSpec } from './cluster-spec';
 
 /** A member of a cluster as the control plane records it. */
@@ -169,16 +169,31 @@ export interface BackendCapabilities {
   removeAnyMember: boolean;
   /** The backend grows the cluster by itself (pods) rather than from an inventory of hosts. */
   providesHosts: boolean;
+  /** cluster.stop and cluster.start (a clean full stop, then a bootstrap from the safe node). Absent means supported. */
+  stopStart?: boolean;
 }
 
-/** Raised by a backend for a failure with a stable code (HOST_KEY_MISMATCH, SSH_AUTH_FAILED, ...). */
-export class BackendError extends Error {
+/** Optional: backends that hold connections release them when the process stops. */
+export interface ClosableBackend {
+  close(): Promise<void>;
+}
+
+/**
+ * Raised by a backend for a failure with a stable code (HOST_KEY_MISMATCH, SSH_AUTH_FAILED, ...).
+ * A DomainError, so that where it surfaces (an operation's error, or the answer of a dry run)
+ * keeps its code and detail: a refusal is a conflict, a retryable failure (a host that does not
+ * answer now) is "unavailable". `node` and `details` travel as extensions of the problem.
+ */
+export class BackendError extends DomainError {
   constructor(
-    readonly code: string,
+    code: string,
     message: string,
     readonly options: { retryable?: boolean; node?: string; details?: Record<string, unknown>; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(options.retryable ? 'unavailable' : 'conflict', code, message, {
+      cause: options.cause,
+      extensions: { ...(options.node ? { node: options.node } : {}), ...(options.details ? { details: options.details } : {}) },
+    });
     this.name = 'BackendError';
   }
 

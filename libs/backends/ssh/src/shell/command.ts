@@ -9,19 +9,23 @@ import { InvalidShellArgumentError } from './shell.errors';
  * turn the list into "anything": `sudo`, `sh`, `bash`, `env`, `timeout`, `command`, `nice`,
  * `nohup`, `setsid`, `xargs`, `su`, `find`, `awk`, `rsync`, `tar`. The ones the backend needs
  * have reviewed builders instead ({@link withTimeout}, {@link withEnv}, {@link commandExists},
- * {@link tcpProbeCommand}, `writeFileCommand`, and the session's `sudo` option).
+ * {@link tcpProbeCommand}, {@link inNewSession}, `writeFileCommand`, `emptyDirectoryCommand`,
+ * and the session's `sudo` option).
  *
  * Quoting stops shell injection; what a program makes of its arguments stays the caller's
  * concern: `sed` scripts and `mariadb -e` statements must be constants or built from
  * validated parts, and operands that may start with `-` go after `--`.
  */
 export const REMOTE_PROGRAMS = [
+  // Package managers: the install step only (mariadb-server, galera-4, mariadb-backup, rsync, socat).
+  'apt-get',
   'cat',
   'chmod',
   'chown',
   'cp',
   'date',
   'df',
+  'dnf',
   'dpkg-query',
   'du',
   'false',
@@ -47,6 +51,7 @@ export const REMOTE_PROGRAMS = [
   'mkdir',
   'mktemp',
   'mv',
+  'my_print_defaults',
   'nproc',
   'pgrep',
   'printf',
@@ -69,6 +74,7 @@ export const REMOTE_PROGRAMS = [
   'uname',
   'update-rc.d',
   'wc',
+  'yum',
 ] as const;
 
 /** One program of {@link REMOTE_PROGRAMS}. */
@@ -304,6 +310,20 @@ export function withTimeout(seconds: number, program: ProgramCommand, options: W
   const killAfter = options.killAfterSeconds ?? 5;
   assertPositiveSeconds(killAfter, 'killAfterSeconds');
   return mintProgramCommand('timeout', `timeout --kill-after=${killAfter} ${seconds} ${program.text}`);
+}
+
+/**
+ * `setsid -f -w program args` (util-linux): runs the program in a session and process group of
+ * its own and waits for it, passing its exit status through. Killing the exec's process group
+ * (what an aborted or timed-out exec does) then stops only the waiting `setsid`, never the
+ * program: for service commands, whose daemons must outlive an aborted SSH command.
+ */
+export function inNewSession(program: ProgramCommand): ProgramCommand {
+  assertCommand(program, 'the command');
+  if (!(program instanceof ProgramCommand)) {
+    throw new InvalidShellArgumentError('inNewSession applies to a single program command', 'command');
+  }
+  return mintProgramCommand('setsid', `setsid -f -w ${program.text}`);
 }
 
 /**

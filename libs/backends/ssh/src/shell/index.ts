@@ -8,6 +8,7 @@ export {
   command,
   commandExists,
   discardOutput,
+  inNewSession,
   isValidHost,
   mergeStderrIntoStdout,
   not,
@@ -25,4 +26,5 @@ export {
   type WithTimeoutOptions,
 } from './command';
 export { writeFileCommand, type WriteFileOptions } from './write-file';
+export { emptyDirectoryCommand } from './empty-directory';
 export type { SudoMode } from './exec-envelope';
