@@ -1,5 +1,5 @@
 import type { RequestWithContext } from '@galera-cp/http';
-import { renderProblem } from '@galera-cp/http';
+import { bodyOf, renderProblem, statusOf } from '@galera-cp/http';
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
@@ -10,6 +10,12 @@ export const AUDIT_ACTION = 'galera-cp:audit-action';
 
 /** Names the audited action of a mutating route (e.g. `cluster.scale`) and its target type. */
 export const Audited = (action: string, targetType: string) => SetMetadata(AUDIT_ACTION, { action, targetType });
+
+/**
+ * The handler writes its own audit records (one per action it takes, with the identity it
+ * verified itself, e.g. a chat user); the interceptor adds none.
+ */
+export const AuditedByHandler = () => SetMetadata(AUDIT_ACTION, { byHandler: true });
 
 /**
  * Writes an audit record for every mutating request that reached its handler, succeeded or
@@ -26,7 +32,8 @@ export class AuditInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<RequestWithContext>();
     if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return next.handle();
-    const meta = this.reflector.get<{ action: string; targetType: string } | undefined>(AUDIT_ACTION, context.getHandler());
+    const meta = this.reflector.get<{ action: string; targetType: string; byHandler?: boolean } | undefined>(AUDIT_ACTION, context.getHandler());
+    if (meta?.byHandler) return next.handle();
     const action = meta?.action ?? `${request.method} ${request.route?.path ?? request.path}`;
     const response = context.switchToHttp().getResponse<Response>();
     return from(
@@ -37,9 +44,9 @@ export class AuditInterceptor implements NestInterceptor {
           await this.audit.record({
             actor: request.principal ?? null,
             action: dryRun ? `${action}.dry-run` : action,
-            target: request.auditTarget ?? targetFrom(meta?.targetType, request, result),
+            target: request.auditTarget ?? targetFrom(meta?.targetType, request, bodyOf(result)),
             outcome: 'succeeded',
-            statusCode: (response.locals as { statusOverride?: number }).statusOverride ?? response.statusCode,
+            statusCode: statusOf(result, response),
             requestId: request.requestId,
             detail: request.auditDetail,
           });

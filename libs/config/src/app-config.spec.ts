@@ -28,4 +28,28 @@ describe('loadConfig', () => {
       return true;
     });
   });
+
+  test('outbound, webhook and chat settings: lists are parsed, CIDRs and chat roles validated', () => {
+    const defaults = loadConfig({});
+    assert.deepEqual(defaults.outboundAllowedCidrs, []);
+    assert.deepEqual(defaults.chatResponseUrlHosts, ['hooks.slack.com']);
+    assert.equal(defaults.chatSigningSecret, undefined);
+    assert.deepEqual(defaults.chatUserRoles, {});
+    const config = loadConfig({
+      OUTBOUND_ALLOWED_CIDRS: '127.0.0.1/32, fd00::/8,10.1.2.3',
+      WEBHOOK_ALLOWED_HOSTS: 'Hooks.Example.com,*.corp.example',
+      CHAT_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
+      CHAT_USER_ROLES: 'T0001/U0001=operator, T0001/U0002=viewer,T0002/*=viewer',
+    });
+    assert.deepEqual(config.outboundAllowedCidrs, ['127.0.0.1/32', 'fd00::/8', '10.1.2.3']);
+    assert.deepEqual(config.webhookAllowedHosts, ['hooks.example.com', '*.corp.example']);
+    assert.deepEqual(config.chatUserRoles, { 'T0001/U0001': 'operator', 'T0001/U0002': 'viewer', 'T0002/*': 'viewer' });
+    assert.throws(() => loadConfig({ OUTBOUND_ALLOWED_CIDRS: '127.0.0.1/33', OUTBOUND_DENIED_CIDRS: 'ten-dot', CHAT_USER_ROLES: 'U0001=root', CHAT_SIGNING_SECRET: 'short', WEBHOOK_ALLOWED_HOSTS: 'http://x' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      for (const name of ['OUTBOUND_ALLOWED_CIDRS', 'OUTBOUND_DENIED_CIDRS', 'CHAT_USER_ROLES', 'CHAT_SIGNING_SECRET', 'WEBHOOK_ALLOWED_HOSTS']) {
+        assert.ok(error.problems.some((p) => p.startsWith(`${name}:`)), name);
+      }
+      return true;
+    });
+  });
 });

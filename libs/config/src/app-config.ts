@@ -1,10 +1,55 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, registerDecorator, validateSync } from 'class-validator';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase()) : value;
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
+
+/** A comma-separated list, trimmed, without empty entries. */
+function listOf(value: string): string[] {
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+/** `10.0.0.0/8`, `fd00::/8` or a single address (`127.0.0.1`, `::1`). */
+function isCidr(value: string): boolean {
+  const [address, prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** A comma-separated list whose every entry passes `check`. */
+function IsListOf(check: (entry: string) => boolean, what: string) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isListOf',
+      target: object.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && listOf(value).every(check),
+        defaultMessage: () => `${propertyName} must be a comma-separated list of ${what}`,
+      },
+    });
+}
+
+const HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const CHAT_ROLE_ENTRY = /^[A-Za-z0-9_-]{1,64}\/([A-Za-z0-9_-]{1,64}|\*)=(viewer|operator|admin)$/;
+
+/** Chat roles by `<team>/<user>` (or `<team>/*` for the rest of a team). */
+export type ChatUserRoles = Record<string, 'viewer' | 'operator' | 'admin'>;
+
+function parseChatUserRoles(value: string): ChatUserRoles {
+  const roles: ChatUserRoles = {};
+  for (const entry of listOf(value)) {
+    const [identity, role] = entry.split('=');
+    roles[identity] = role as ChatUserRoles[string];
+  }
+  return roles;
+}
 
 /**
  * The environment variables the control plane reads, with their defaults. This class is the
@@ -90,6 +135,54 @@ export class EnvironmentVariables {
   /** Seconds a single remote command may run unless a step sets its own bound. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
   SSH_COMMAND_TIMEOUT_SECONDS = 120;
+
+  /** Seconds between two heartbeat comments on an idle event stream (SSE), so proxies keep it open. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(300)
+  SSE_HEARTBEAT_SECONDS = 15;
+
+  /**
+   * Comma-separated CIDRs (or single addresses) that outbound targets (webhooks, chat response
+   * URLs) may resolve to even though they are refused by default (loopback, link-local, ...). A
+   * cloud metadata address is only allowed when listed as a single address.
+   */
+  @IsOptional() @IsListOf(isCidr, 'CIDRs or IP addresses')
+  OUTBOUND_ALLOWED_CIDRS = '';
+
+  /** Comma-separated CIDRs refused as outbound targets on top of the defaults (e.g. private ranges). */
+  @IsOptional() @IsListOf(isCidr, 'CIDRs or IP addresses')
+  OUTBOUND_DENIED_CIDRS = '';
+
+  /** Comma-separated host names (`hooks.example.com`, `*.example.com`) webhook URLs must use; empty allows any host. */
+  @IsOptional() @IsListOf((h) => HOST_PATTERN.test(h), 'host names or *.domain patterns')
+  WEBHOOK_ALLOWED_HOSTS = '';
+
+  /** Attempts of one webhook delivery (or chat reply) before it is marked failed. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(30)
+  WEBHOOK_MAX_ATTEMPTS = 8;
+
+  /** Seconds one delivery attempt may take (connect, send, answer). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(120)
+  WEBHOOK_TIMEOUT_SECONDS = 10;
+
+  /** Delay before the first retry; each further retry waits twice as long (with jitter, at most an hour). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  WEBHOOK_RETRY_BASE_SECONDS = 10;
+
+  /** Slack signing secret of the chat app (at least 16 characters); empty turns the chat endpoint off. */
+  @IsOptional() @IsString() @Matches(/^(|[\x21-\x7e]{16,})$/, { message: 'CHAT_SIGNING_SECRET must be at least 16 printable characters' })
+  CHAT_SIGNING_SECRET = '';
+
+  /** Roles of chat users: `T0001/U0001=operator,T0001/U0002=viewer` (`T0001/*=viewer` for the rest of a team). */
+  @IsOptional() @IsListOf((e) => CHAT_ROLE_ENTRY.test(e), '<team>/<user>=<viewer|operator|admin> entries')
+  CHAT_USER_ROLES = '';
+
+  /** Comma-separated host names a chat response URL may use (`*.domain` patterns allowed). */
+  @IsOptional() @IsListOf((h) => HOST_PATTERN.test(h), 'host names or *.domain patterns')
+  CHAT_RESPONSE_URL_HOSTS = 'hooks.slack.com';
+
+  /** Seconds a chat confirmation code (`confirm <code>`) stays valid. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(30) @Max(3600)
+  CHAT_CONFIRM_TTL_SECONDS = 300;
 }
 
 /** The validated configuration, as the rest of the code sees it. */
@@ -114,6 +207,18 @@ export interface AppConfig {
   clockSkewMaxMs: number;
   sshConnectTimeoutSeconds: number;
   sshCommandTimeoutSeconds: number;
+  sseHeartbeatSeconds: number;
+  outboundAllowedCidrs: string[];
+  outboundDeniedCidrs: string[];
+  webhookAllowedHosts: string[];
+  webhookMaxAttempts: number;
+  webhookTimeoutSeconds: number;
+  webhookRetryBaseSeconds: number;
+  /** Unset: the chat endpoint answers 404 CHAT_NOT_CONFIGURED. */
+  chatSigningSecret?: string;
+  chatUserRoles: ChatUserRoles;
+  chatResponseUrlHosts: string[];
+  chatConfirmTtlSeconds: number;
 }
 
 /** Raised when the environment does not describe a valid configuration. */
@@ -163,5 +268,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clockSkewMaxMs: vars.CLOCK_SKEW_MAX_MS,
     sshConnectTimeoutSeconds: vars.SSH_CONNECT_TIMEOUT_SECONDS,
     sshCommandTimeoutSeconds: vars.SSH_COMMAND_TIMEOUT_SECONDS,
+    sseHeartbeatSeconds: vars.SSE_HEARTBEAT_SECONDS,
+    outboundAllowedCidrs: listOf(vars.OUTBOUND_ALLOWED_CIDRS),
+    outboundDeniedCidrs: listOf(vars.OUTBOUND_DENIED_CIDRS),
+    webhookAllowedHosts: listOf(vars.WEBHOOK_ALLOWED_HOSTS).map((h) => h.toLowerCase()),
+    webhookMaxAttempts: vars.WEBHOOK_MAX_ATTEMPTS,
+    webhookTimeoutSeconds: vars.WEBHOOK_TIMEOUT_SECONDS,
+    webhookRetryBaseSeconds: vars.WEBHOOK_RETRY_BASE_SECONDS,
+    chatSigningSecret: vars.CHAT_SIGNING_SECRET === '' ? undefined : vars.CHAT_SIGNING_SECRET,
+    chatUserRoles: parseChatUserRoles(vars.CHAT_USER_ROLES),
+    chatResponseUrlHosts: listOf(vars.CHAT_RESPONSE_URL_HOSTS).map((h) => h.toLowerCase()),
+    chatConfirmTtlSeconds: vars.CHAT_CONFIRM_TTL_SECONDS,
   };
 }

@@ -11,6 +11,7 @@ export const ID_PREFIX = {
   token: 'tk',
   backup: 'bk',
   webhook: 'wh',
+  delivery: 'dl',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

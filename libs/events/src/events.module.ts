@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+import { EventFeed } from './event-feed';
 import { EventsService } from './events.service';
 
-/** Events and cross-process notifications, available everywhere. */
+/** Events, the event feed (lists and streams) and cross-process notifications, available everywhere. */
 @Global()
-@Module({ providers: [EventsService], exports: [EventsService] })
+@Module({ providers: [EventsService, EventFeed], exports: [EventsService, EventFeed] })
 export class EventsModule {}

@@ -1,4 +1,4 @@
-import { EventEntity } from '@galera-cp/database';
+import { EventEntity, queryRows } from '@galera-cp/database';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
@@ -15,6 +15,8 @@ export const CHANNELS = {
   operationQueued: 'gcp_operation_queued',
   /** Cancellation of an operation was asked (payload: operation id). */
   operationCancel: 'gcp_operation_cancel',
+  /** Outbound deliveries (webhooks, chat replies) are due (payload: what kind): wakes the senders. */
+  deliveries: 'gcp_deliveries',
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
@@ -48,16 +50,20 @@ export class EventsService implements OnApplicationShutdown {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async append(event: NewEvent, manager: EntityManager = this.dataSource.manager): Promise<EventEntity> {
-    // Event ids must become visible in id order, or a reader resuming "after id N" could skip an
-    // id that commits later: transactions that append events are serialised from here to commit.
-    if (manager.queryRunner?.isTransactionActive) await manager.query('SELECT pg_advisory_xact_lock(7301004)');
-    const rows = (await manager.query(
-      `INSERT INTO events (type, cluster_id, operation_id, data) VALUES ($1, $2, $3, $4) RETURNING id, at`,
-      [event.type, event.clusterId ?? null, event.operationId ?? null, JSON.stringify(event.data ?? {})],
-    )) as { id: string; at: Date }[];
+  async append(event: NewEvent, manager?: EntityManager): Promise<EventEntity> {
+    // Event ids must become visible in id order, or a reader resuming "after id N" (SSE streams,
+    // the webhook dispatcher) could skip an id that commits later: appends are serialised by a
+    // transaction-scoped lock held until commit (the caller's transaction, or this statement's
+    // own when there is none). One statement: lock, insert and NOTIFY (delivered at commit, so a
+    // listener never sees an event that was rolled back).
+    const rows = await queryRows<{ id: string; at: Date }>(
+      manager ?? this.dataSource,
+      `INSERT INTO events (type, cluster_id, operation_id, data)
+       SELECT $1, $2, $3, $4 FROM (SELECT pg_advisory_xact_lock(7301004)) AS serialised
+       RETURNING id, at, pg_notify($5, id || ' ' || coalesce(cluster_id, '-') || ' ' || coalesce(operation_id, '-'))`,
+      [event.type, event.clusterId ?? null, event.operationId ?? null, JSON.stringify(event.data ?? {}), CHANNELS.events],
+    );
     const id = Number(rows[0].id);
-    await this.notify(CHANNELS.events, `${id} ${event.clusterId ?? '-'} ${event.operationId ?? '-'}`, manager);
     return Object.assign(new EventEntity(), { id, at: rows[0].at, type: event.type, clusterId: event.clusterId ?? null, operationId: event.operationId ?? null, data: event.data ?? {} });
   }
 

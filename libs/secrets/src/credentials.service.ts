@@ -1,5 +1,5 @@
 import { DomainError, Principal } from '@galera-cp/core';
-import { asRow, CredentialEntity, newId } from '@galera-cp/database';
+import { asRow, CredentialEntity, newId, transactionOrDryRun } from '@galera-cp/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
@@ -23,7 +23,8 @@ export class CredentialsService {
     return this.dataSource.getRepository(CredentialEntity);
   }
 
-  async create(name: string, secret: CredentialSecret, by: Principal): Promise<CredentialEntity> {
+  /** Stores a credential; with `dryRun`, checks everything (the secret, the name) and stores nothing. */
+  async create(name: string, secret: CredentialSecret, by: Principal, options: { dryRun?: boolean } = {}): Promise<CredentialEntity> {
     const { metadata, errors } = inspectSecret(secret);
     if (errors.length > 0) throw new DomainError('invalid', 'INVALID_CREDENTIAL', errors.map((e) => e.detail).join('; '), { errors });
     const id = newId('credential');
@@ -37,7 +38,7 @@ export class CredentialsService {
       createdAt: new Date(),
     });
     try {
-      await this.repository.insert(asRow(entity));
+      await transactionOrDryRun(this.dataSource, options.dryRun ?? false, (manager) => manager.getRepository(CredentialEntity).insert(asRow(entity)));
     } catch (error) {
       if (error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '23505') {
         throw new DomainError('conflict', 'CREDENTIAL_NAME_TAKEN', `A credential named ${name} already exists`);
@@ -58,10 +59,11 @@ export class CredentialsService {
   }
 
   /** Deletes a credential; refused while a live cluster uses it (the foreign key says so). */
-  async delete(id: string): Promise<void> {
+  /** Deletes a credential; with `dryRun`, answers whether it could (in use or not) and keeps it. */
+  async delete(id: string, options: { dryRun?: boolean } = {}): Promise<void> {
     await this.get(id);
     try {
-      await this.repository.delete({ id });
+      await transactionOrDryRun(this.dataSource, options.dryRun ?? false, (manager) => manager.getRepository(CredentialEntity).delete({ id }));
     } catch (error) {
       // ON DELETE RESTRICT on clusters.credential_id (SQLSTATE 23001) or a plain FK violation.
       if (error instanceof QueryFailedError && (error as unknown as { constraint?: string }).constraint === 'clusters_credential_id_fkey') {

@@ -15,6 +15,7 @@ import { SecretBox } from './secret-box';
     },
     CredentialsService,
   ],
-  exports: [CredentialsService],
+  // SECRET_BOX seals other secrets at rest too (webhook signing secrets, chat response URLs).
+  exports: [CredentialsService, SECRET_BOX],
 })
 export class SecretsModule {}
