@@ -8,7 +8,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const tsconfig = JSON.parse(await readFile(join(root, 'tsconfig.json'), 'utf8'));
 const outDir = join(root, 'dist');
-const sources = ['apps', 'libs'];
+// sdk/src too: the compiled CLI (apps/cli) imports the SDK.
+const sources = ['apps', 'libs', 'sdk/src'];
 
 async function* walk(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {

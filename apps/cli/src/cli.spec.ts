@@ -1,0 +1,247 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { runCli } from './cli';
+import { clusterFixture, fakeApi, FakeRoute, memoryIo, operationFixture, problem, stepFixture } from './testing/fake-api';
+
+const TOKEN = 'gcp_secret_token_value';
+const PLAN = { dryRun: true, operationType: 'cluster.scale', summary: 'From 3 to 5 members', steps: [{ key: 'join:orders-3', title: 'Join orders-3', node: 'orders-3' }], details: { warnings: [] }, requiresApproval: false };
+
+/** The API of these tests: two clusters on two pages (filtered by name when asked), and whatever routes a test adds. */
+function api(extra: Record<string, FakeRoute> = {}) {
+  const billing = clusterFixture({ id: 'cl_01billing', name: 'billing' });
+  const orders = clusterFixture({ id: 'cl_02orders', name: 'orders' });
+  return fakeApi({
+    'GET /v1/clusters': (r) => {
+      const name = r.query.get('name');
+      if (name) return { status: 200, body: { items: [billing, orders].filter((c) => c.name === name), nextPageToken: null } };
+      return r.query.get('pageToken') === 'p2' ? { status: 200, body: { items: [orders], nextPageToken: null } } : { status: 200, body: { items: [billing], nextPageToken: 'p2' } };
+    },
+    'POST /v1/clusters/:id/scale': (r) => (r.query.get('dryRun') === 'true' ? { status: 200, body: PLAN } : { status: 202, body: operationFixture({ id: 'op_01scale', clusterId: 'cl_02orders' }) }),
+    'POST /v1/clusters/:id/recover': () => ({ status: 202, body: operationFixture({ id: 'op_01rec', type: 'cluster.recover' }) }),
+    'DELETE /v1/clusters/:id': () => ({ status: 202, body: operationFixture({ id: 'op_01del', type: 'cluster.delete' }) }),
+    ...extra,
+  });
+}
+
+async function run(argv: string[], options: Parameters<typeof memoryIo>[0] = {}) {
+  const { io, stdout, stderr } = memoryIo(options);
+  const code = await runCli(argv, io);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+describe('argument parsing', () => {
+  test('scale resolves the name, sends the body and query, and prints the plan as one JSON document', async () => {
+    const fake = api();
+    const result = await run(['clusters', 'scale', 'orders', '5', '--dry-run', '--json'], { fetch: fake.fetch });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), PLAN);
+    const post = fake.requests.at(-1);
+    assert.equal(`${post?.method} ${post?.path}?${post?.query}`, 'POST /v1/clusters/cl_02orders/scale?dryRun=true');
+    assert.deepEqual(post?.body, { replicas: 5 });
+    assert.equal(post?.headers.get('authorization'), `Bearer ${TOKEN}`);
+    assert.match(post?.headers.get('idempotency-key') ?? '', /^[0-9a-f-]{36}$/);
+  });
+
+  test('global options work after the subcommand; --force and --idempotency-key reach the request', async () => {
+    const fake = api();
+    const result = await run(['clusters', 'scale', 'cl_02orders', '4', '--force', '--idempotency-key', 'scale-orders-4', '--json', '--url', 'http://other.test', '--token', 'gcp_flag'], { fetch: fake.fetch });
+    assert.equal(result.code, 0, result.stderr);
+    const post = fake.requests.at(-1);
+    assert.equal(fake.requests.length, 1, 'an id needs no look-up');
+    assert.ok(post?.headers.get('authorization') === 'Bearer gcp_flag');
+    assert.equal(new URL(`http://other.test${post?.path}`).host, 'other.test');
+    assert.deepEqual(post?.body, { replicas: 4, force: true });
+    assert.equal(post?.headers.get('idempotency-key'), 'scale-orders-4');
+    assert.equal(JSON.parse(result.stdout).id, 'op_01scale');
+  });
+
+  test('recover takes --approve and a repeatable comma-separated --accept-missing', async () => {
+    const fake = api();
+    const result = await run(['clusters', 'recover', 'orders', '--approve', '--accept-missing', 'orders-1,orders-2', '--accept-missing', 'orders-4'], { fetch: fake.fetch });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(fake.requests.at(-1)?.body, { approve: true, acceptMissing: ['orders-1', 'orders-2', 'orders-4'] });
+    assert.match(result.stdout, /Started cluster\.recover op_01rec/);
+  });
+
+  test('delete --purge sends purge=true', async () => {
+    const fake = api();
+    assert.equal((await run(['clusters', 'delete', 'billing', '--purge'], { fetch: fake.fetch })).code, 0);
+    assert.equal(`${fake.requests.at(-1)?.method} ${fake.requests.at(-1)?.path}?${fake.requests.at(-1)?.query}`, 'DELETE /v1/clusters/cl_01billing?purge=true');
+  });
+
+  test('bad flags and arguments exit 2 and send nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'galeractl-cli-'));
+    try {
+      const cases = [
+        ['clusters', 'list', '--bogus'],
+        ['clusters', 'scale', 'orders', 'five'],
+        ['clusters', 'scale', 'orders', '0'],
+        ['clusters', 'scale', 'orders', '65'],
+        ['clusters', 'scale', 'orders'],
+        ['clusters', 'explode'],
+        ['clusters'],
+        ['clusters', 'list', '--state', 'HAPPY'],
+        ['clusters', 'restart', 'orders', '--wait', '--timeout', 'soon'],
+        ['clusters', 'create'],
+        ['clusters', 'create', '-f', join(dir, 'missing.yaml')],
+        ['operations', 'list', '--type', 'cluster.explode'],
+        ['credentials', 'create', '--name', 'x', '--kind', 'ssh-password'],
+        ['credentials', 'create', '--name', 'x', '--kind', 'ssh-private-key'],
+        ['credentials', 'create', '--name', 'x', '--kind', 'kubeconfig', '--kubeconfig-file', join(dir, 'none')],
+        ['credentials', 'create', '--name', 'x', '--kind', 'ssh-password', '--password-stdin', '--private-key-file', 'k'],
+        ['credentials', 'create', '--name', 'x', '--kind', 'telepathy'],
+        ['clusters', 'list', '--url', 'ftp://nowhere'],
+        ['clusters', 'list', '--profile', 'absent'],
+      ];
+      for (const argv of cases) {
+        const fake = api();
+        const result = await run(argv, { fetch: fake.fetch });
+        assert.equal(result.code, 2, `${argv.join(' ')}: ${result.stderr}`);
+        assert.ok(result.stderr.length > 0, `${argv.join(' ')} says why`);
+        assert.equal(result.stdout, '', `${argv.join(' ')} prints nothing on stdout`);
+        assert.equal(fake.requests.length, 0, `${argv.join(' ')} sent nothing`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--help and --version exit 0 on stdout', async () => {
+    const help = await run(['clusters', 'scale', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Usage: galeractl clusters scale \[options\] <cluster> <replicas>/);
+    assert.match(help.stdout, /--json/, 'global options are listed too');
+    const version = await run(['--version']);
+    const packaged = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    assert.deepEqual([version.code, version.stdout.trim()], [0, packaged.version], 'VERSION follows apps/cli/package.json');
+  });
+});
+
+describe('output and errors', () => {
+  test('a list is a table for people and a JSON array for scripts', async () => {
+    const table = await run(['clusters', 'list'], { fetch: api().fetch });
+    assert.equal(table.code, 0);
+    assert.match(table.stdout, /^NAME +ID +BACKEND +STATE +HEALTHY +OPERATION +AGE\nbilling +cl_01billing +ssh +READY +3\/3 +- +60s\norders /);
+    const json = await run(['clusters', 'list', '--json'], { fetch: api().fetch });
+    assert.deepEqual(
+      JSON.parse(json.stdout).map((c: { name: string }) => c.name),
+      ['billing', 'orders'],
+    );
+  });
+
+  test('a refusal prints the problem on stderr (text, or JSON with --json) and exits 3', async () => {
+    const refuse = () => api({ 'POST /v1/clusters/:id/scale': () => problem(409, 'OPERATION_IN_PROGRESS', 'Operation op_9 is still running', { activeOperationId: 'op_9' }) }).fetch;
+    const text = await run(['clusters', 'scale', 'orders', '5'], { fetch: refuse() });
+    assert.equal(text.code, 3);
+    assert.equal(text.stdout, '');
+    assert.match(text.stderr, /^galeractl: error: 409 OPERATION_IN_PROGRESS: Operation op_9 is still running\n {2}active operation: op_9 .*\n {2}request id: req_test\n$/);
+    const json = await run(['clusters', 'scale', 'orders', '5', '--json'], { fetch: refuse() });
+    assert.equal(json.code, 3);
+    assert.equal(json.stdout, '');
+    assert.deepEqual(JSON.parse(json.stderr), { status: 409, code: 'OPERATION_IN_PROGRESS', title: 'Problem', detail: 'Operation op_9 is still running', requestId: 'req_test', instance: '/', activeOperationId: 'op_9', exitCode: 3 });
+  });
+
+  test('a 401 without any configured token says how to configure one', async () => {
+    const result = await run(['clusters', 'list'], { env: { GALERACTL_TOKEN: undefined }, fetch: fakeApi({ 'GET /v1/clusters': () => problem(401, 'UNAUTHENTICATED', 'missing bearer token') }).fetch });
+    assert.equal(result.code, 5);
+    assert.match(result.stderr, /no token is configured: set GALERACTL_TOKEN/);
+  });
+
+  test('401 and 403 exit 5, an unknown name 4, a 5xx 6', async () => {
+    assert.equal((await run(['clusters', 'list'], { fetch: fakeApi({ 'GET /v1/clusters': () => problem(401, 'INVALID_TOKEN', 'unknown token') }).fetch })).code, 5);
+    assert.equal((await run(['tokens', 'list'], { fetch: fakeApi({ 'GET /v1/tokens': () => problem(403, 'FORBIDDEN', 'admin only') }).fetch })).code, 5);
+    const unknown = await run(['clusters', 'get', 'nope'], { fetch: api().fetch });
+    assert.equal(unknown.code, 4);
+    assert.match(unknown.stderr, /404 CLUSTER_NOT_FOUND: No cluster is named "nope"/);
+    assert.equal((await run(['clusters', 'list'], { fetch: fakeApi({ 'GET /v1/clusters': () => problem(500, 'INTERNAL', 'boom') }).fetch })).code, 6);
+  });
+
+  test('--wait follows the operation to its end and exits with its outcome', async () => {
+    for (const [final, code] of [
+      ['SUCCEEDED', 0],
+      ['FAILED', 1],
+      ['CANCELLED', 1],
+    ] as const) {
+      let polls = 0;
+      const fake = api({
+        'GET /v1/operations/:id': () => {
+          polls += 1;
+          const done = polls >= 2;
+          return { status: 200, body: operationFixture({ id: 'op_01scale', state: done ? final : 'RUNNING', progress: done ? 100 : 50, steps: [stepFixture(0, 'Join orders-3', done ? 'SUCCEEDED' : 'RUNNING')] }) };
+        },
+      });
+      const json = await run(['clusters', 'scale', 'orders', '5', '--wait', '--json'], { fetch: fake.fetch });
+      assert.equal(json.code, code, `${final}: ${json.stderr}`);
+      assert.equal(JSON.parse(json.stdout).state, final, 'stdout holds only the final operation');
+      assert.equal(json.stderr, '', 'no progress on a stderr that is not a terminal');
+    }
+  });
+
+  test('the human --wait prints plain progress lines when stdout is not a terminal', async () => {
+    let polls = 0;
+    const fake = api({
+      'GET /v1/operations/:id': () => {
+        polls += 1;
+        return { status: 200, body: operationFixture({ id: 'op_01scale', state: polls >= 2 ? 'SUCCEEDED' : 'RUNNING', steps: [stepFixture(0, 'Join orders-3', polls >= 2 ? 'SUCCEEDED' : 'RUNNING')] }) };
+      },
+    });
+    const result = await run(['clusters', 'scale', 'orders', '5', '--wait'], { fetch: fake.fetch });
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /cluster\.scale op_01scale: RUNNING 0%\ncluster\.scale op_01scale: planned 1 step\n {2}\[1\/1\] RUNNING Join orders-3\n {2}\[1\/1\] SUCCEEDED Join orders-3\n✓ cluster\.scale op_01scale SUCCEEDED/);
+    assert.ok(!result.stdout.includes('\x1b'));
+  });
+});
+
+describe('configuration and secrets', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'galeractl-cli-config-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('set-profile writes the file 0600 and the next command uses it; the token is never printed', async () => {
+    const config = join(dir, 'config.yaml');
+    const env = { GALERACTL_CONFIG: config, GALERACTL_URL: undefined, GALERACTL_TOKEN: undefined };
+    const saved = await run(['config', 'set-profile', 'lab', '--url', 'http://lab.test', '--token-stdin'], { env, stdin: 'gcp_from_stdin_secret\n' });
+    assert.equal(saved.code, 0, saved.stderr);
+    assert.equal(statSync(config).mode & 0o777, 0o600);
+    assert.match(readFileSync(config, 'utf8'), /currentProfile: lab\nprofiles:\n {2}lab:\n {4}url: http:\/\/lab.test\n {4}token: gcp_from_stdin_secret\n/);
+
+    const fake = api();
+    const listed = await run(['clusters', 'list', '--json'], { env, fetch: fake.fetch });
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.equal(fake.requests[0].headers.get('authorization'), 'Bearer gcp_from_stdin_secret');
+
+    const viewed = await run(['config', 'view'], { env });
+    const viewedJson = await run(['config', 'view', '--json'], { env });
+    for (const output of [saved, listed, viewed, viewedJson]) assert.ok(!`${output.stdout}${output.stderr}`.includes('gcp_from_stdin_secret'), 'the token never shows');
+    assert.match(viewed.stdout, /\* +lab +http:\/\/lab\.test +\(set\)/);
+    assert.deepEqual(JSON.parse(viewedJson.stdout).effective, { url: 'http://lab.test', profile: 'lab', tokenSet: true, sources: { url: 'profile', token: 'profile', profile: 'profile' } });
+  });
+
+  test('the environment beats the profile file, and flags beat both', async () => {
+    const config = join(dir, 'precedence.yaml');
+    writeFileSync(config, 'currentProfile: a\nprofiles:\n  a: { url: "http://file.test", token: gcp_file }\n  b: { url: "http://b.test", token: gcp_b }\n', { mode: 0o600 });
+    const seen = async (argv: string[], env: Record<string, string | undefined>) => {
+      const fake = api();
+      const result = await run([...argv, 'clusters', 'list', '--json'], { env: { GALERACTL_CONFIG: config, GALERACTL_URL: undefined, GALERACTL_TOKEN: undefined, ...env }, fetch: fake.fetch });
+      assert.equal(result.code, 0, result.stderr);
+      return fake.requests[0].headers.get('authorization');
+    };
+    assert.equal(await seen([], {}), 'Bearer gcp_file');
+    assert.equal(await seen([], { GALERACTL_PROFILE: 'b' }), 'Bearer gcp_b');
+    assert.equal(await seen([], { GALERACTL_PROFILE: 'b', GALERACTL_TOKEN: 'gcp_env' }), 'Bearer gcp_env');
+    assert.equal(await seen(['--token', 'gcp_flag'], { GALERACTL_TOKEN: 'gcp_env' }), 'Bearer gcp_flag');
+    assert.equal(await seen(['--profile', 'b'], { GALERACTL_PROFILE: 'a' }), 'Bearer gcp_b');
+  });
+
+  test('credentials create reads the key from its file and the passphrase from stdin', async () => {
+    const keyFile = join(dir, 'id_ed25519');
+    writeFileSync(keyFile, '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n');
+    const fake = fakeApi({ 'POST /v1/credentials': (r) => ({ status: 201, body: { id: 'cr_01new', name: (r.body as { name: string }).name, kind: 'ssh-private-key', metadata: {}, createdBy: 'tk_1', createdAt: '2025-01-01T00:00:00Z' } }) });
+    const result = await run(['credentials', 'create', '--name', 'ops', '--kind', 'ssh-private-key', '--private-key-file', keyFile, '--passphrase-stdin'], { fetch: fake.fetch, stdin: 'sesame\n' });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(fake.requests[0].body, { name: 'ops', kind: 'ssh-private-key', privateKey: readFileSync(keyFile, 'utf8'), passphrase: 'sesame' });
+    assert.ok(!result.stdout.includes('sesame') && !result.stdout.includes('BEGIN'), 'secrets are not echoed');
+  });
+});
