@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
 # Starts the product exactly as the README says (npm start, embedded PostgreSQL in a fresh
-# DATA_DIR) and checks it serves /healthz, /readyz, /docs and an authenticated API call.
+# DATA_DIR) and checks it serves /healthz, /readyz, /docs and an authenticated API call; then
+# restarts it and checks that the data and the bootstrap token survived.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=$(mktemp -d /tmp/gcp-ci-start-XXXXXX)
 chmod 711 "$data"
 log="$data/start.log"
 export DATA_DIR="$data/data" PORT=18989 HOST=127.0.0.1
-npm start > "$log" 2>&1 &
-pid=$!
-cleanup() { kill -INT "$pid" 2>/dev/null || true; pkill -INT -f "dist/apps/api/src/main.js" 2>/dev/null || true; sleep 3; rm -rf "$data"; }
+pid=""
+start() {
+  npm start > "$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 120); do
+    if grep -q "Galera control plane is up" "$log"; then return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then cat "$log"; echo "npm start exited" >&2; exit 1; fi
+    sleep 1
+  done
+  cat "$log"; echo "npm start did not come up in 120 s" >&2; exit 1
+}
+stop() {
+  pkill -INT -f "dist/apps/api/src/main.js" 2>/dev/null || true
+  for _ in $(seq 1 30); do pgrep -f "dist/apps/api/src/main.js" >/dev/null || return 0; sleep 1; done
+  pkill -KILL -f "dist/apps/api/src/main.js" 2>/dev/null || true
+}
+cleanup() { stop; kill "$pid" 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT
-for _ in $(seq 1 120); do
-  if grep -q "Galera control plane is up" "$log"; then break; fi
-  if ! kill -0 "$pid" 2>/dev/null; then cat "$log"; echo "npm start exited" >&2; exit 1; fi
-  sleep 1
-done
-grep -q "Galera control plane is up" "$log" || { cat "$log"; echo "npm start did not come up in 120 s" >&2; exit 1; }
+start
 token=$(grep -o 'gcp_[A-Za-z0-9_-]*' "$log" | head -1)
 [ -n "$token" ] || { echo "no bootstrap admin token printed" >&2; exit 1; }
 curl -fsS "http://127.0.0.1:$PORT/healthz" | grep -q '"ok"'
@@ -25,4 +35,13 @@ curl -fsS -o /dev/null "http://127.0.0.1:$PORT/docs"
 curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/v1/clusters" | grep -q '"items"'
 status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/v1/clusters")
 [ "$status" = "401" ] || { echo "expected 401 without a token, got $status" >&2; exit 1; }
+curl -fsS -H "Authorization: Bearer $token" -H 'content-type: application/json' \
+  -d '{"name":"survives-restart","kind":"ssh-password","password":"p"}' "http://127.0.0.1:$PORT/v1/credentials" > /dev/null
 echo "npm start: healthz, readyz, docs and an authenticated call answered"
+
+stop
+start
+if grep -q 'Bootstrap admin token' "$log"; then echo "a restart printed a new bootstrap token" >&2; exit 1; fi
+curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/v1/credentials" | grep -q '"survives-restart"' \
+  || { echo "the credential did not survive the restart" >&2; exit 1; }
+echo "restart: the data and the bootstrap token survived"

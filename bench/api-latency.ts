@@ -25,6 +25,7 @@ const ROOT = join(__dirname, '..');
 
 interface Figures {
   label: string;
+  cpuMsPerRequest: number;
   rps: number;
   p50: number;
   p90: number;
@@ -35,9 +36,17 @@ interface Figures {
   total: number;
 }
 
-async function load(label: string, url: string, token: string): Promise<Figures> {
+/** CPU time (user + system) of a process so far, in milliseconds. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+async function load(label: string, url: string, token: string, pid: number): Promise<Figures> {
+  const before = cpuMs(pid);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, overallRate: RATE, headers: { authorization: `Bearer ${token}` } });
-  return { label, rps: Math.round(result.requests.average), p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, errors: result.errors + result.timeouts, non2xx: result.non2xx, total: result.requests.total };
+  const cpuMsPerRequest = (cpuMs(pid) - before) / Math.max(1, result.requests.total);
+  return { label, cpuMsPerRequest, rps: Math.round(result.requests.average), p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, errors: result.errors + result.timeouts, non2xx: result.non2xx, total: result.requests.total };
 }
 
 async function seed(databaseUrl: string, count: number): Promise<string> {
@@ -71,7 +80,8 @@ async function main(): Promise<void> {
   const token = `gcp_bench_${randomBytes(24).toString('base64url')}`;
   await runMigrations(environment.env.DATABASE_URL);
   const clusterId = await seed(environment.env.DATABASE_URL, 25);
-  const server = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
+  const profile = process.env.CPU_PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.CPU_PROFILE_DIR}`] : [];
+  const server = spawn(process.execPath, [...profile, join(ROOT, 'dist/apps/api/src/main.js')], {
     cwd: ROOT,
     env: { ...process.env, ...environment.env, PORT: String(port), HOST: '127.0.0.1', BOOTSTRAP_ADMIN_TOKEN: token, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', MONITOR_INTERVAL_SECONDS: '15' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,22 +100,23 @@ async function main(): Promise<void> {
     // Warm up (JIT, connection pool, token cache).
     await autocannon({ url: `${url}/v1/clusters/${clusterId}`, connections: 10, amount: 5000, headers: { authorization: `Bearer ${token}` } });
 
-    const single = await load('GET /v1/clusters/{id}', `${url}/v1/clusters/${clusterId}`, token);
-    const list = await load('GET /v1/clusters?pageSize=20', `${url}/v1/clusters?pageSize=20`, token);
+    const pid = server.pid ?? 0;
+    const single = await load('GET /v1/clusters/{id}', `${url}/v1/clusters/${clusterId}`, token, pid);
+    const list = await load('GET /v1/clusters?pageSize=20', `${url}/v1/clusters?pageSize=20`, token, pid);
     await new Promise((r) => setTimeout(r, 15_000));
     const rssMiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
     const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(`\nAPI latency at a fixed ${RATE} req/s for ${DURATION} s each, ${CONNECTIONS} connections; node ${process.version}; the product from dist/ (api + worker in one process), LOG_LEVEL=${process.env.LOG_LEVEL ?? 'warn'}; PostgreSQL on the same box; load average ${loadavg}`);
-    console.log('endpoint                          req/s   p50 ms  p90 ms  p99 ms  max ms  errors  non-2xx  requests');
+    console.log('endpoint                          req/s   p50 ms  p90 ms  p99 ms  max ms  errors  non-2xx  requests  server CPU ms/req');
     for (const f of [single, list]) {
-      console.log(`${f.label.padEnd(32)} ${String(f.rps).padStart(6)} ${String(f.p50).padStart(8)} ${String(f.p90).padStart(7)} ${String(f.p99).padStart(7)} ${String(f.max).padStart(7)} ${String(f.errors).padStart(7)} ${String(f.non2xx).padStart(8)} ${String(f.total).padStart(9)}`);
+      console.log(`${f.label.padEnd(32)} ${String(f.rps).padStart(6)} ${String(f.p50).padStart(8)} ${String(f.p90).padStart(7)} ${String(f.p99).padStart(7)} ${String(f.max).padStart(7)} ${String(f.errors).padStart(7)} ${String(f.non2xx).padStart(8)} ${String(f.total).padStart(9)}  ${f.cpuMsPerRequest.toFixed(3).padStart(8)}`);
     }
     console.log(`\napi + worker process RSS, idle for 15 s after the load: ${rssMiB.toFixed(1)} MiB (${(rssMiB * 1.048576).toFixed(1)} MB)`);
     console.log(`one-cluster read: p99 ${single.p99} ms at ${single.rps} req/s, ${single.errors + single.non2xx} errors (target p99 <= 10 ms at 1,000 req/s, no errors): ${single.p99 <= 10 && single.errors + single.non2xx === 0 && single.rps >= 990 ? 'met' : 'missed'}`);
     console.log(`idle RSS (target <= 200 MB): ${rssMiB * 1.048576 <= 200 ? 'met' : 'missed'}`);
   } finally {
-    server.kill('SIGTERM');
+    server.kill(profile.length ? 'SIGINT' : 'SIGTERM');
     await new Promise((r) => server.once('exit', r));
     await environment.close();
   }

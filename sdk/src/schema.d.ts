@@ -56,6 +56,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/chat/slack/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Slack slash command: status, scale (plan + confirm code), confirm, recover, approve, help. Signed by Slack (X-Slack-Signature over the raw body); answers at once and posts outcomes to response_url */
+        post: operations["slackCommand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/clusters": {
         parameters: {
             query?: never;
@@ -89,8 +106,25 @@ export interface paths {
         delete: operations["deleteCluster"];
         options?: never;
         head?: never;
-        /** Change labels or policy (no backend work) */
+        /** Change labels or policy (no backend work); dryRun=true answers the result and keeps nothing */
         patch: operations["updateCluster"];
+        trace?: never;
+    };
+    "/v1/clusters/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a cluster's events, oldest first */
+        get: operations["listClusterEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/clusters/{id}/nodes": {
@@ -284,6 +318,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List events, oldest first; filter by cluster, operation and type (exact or prefix); after=<id> reads what came since */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-sent events of every event passing the filters (id = event id, type = event type), then live ones; resume with Last-Event-ID or after=<id>; a heartbeat comment keeps an idle stream open */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/operations": {
         parameters: {
             query?: never;
@@ -386,6 +454,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/operations/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a failed or cancelled operation again (the cluster's latest only): a new operation with the same change, planned from what is there now */
+        post: operations["retryOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tokens": {
         parameters: {
             query?: never;
@@ -417,6 +502,77 @@ export interface paths {
         post?: never;
         /** Revoke an API token (kept for the audit trail) */
         delete: operations["revokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook subscriptions (never their secrets) */
+        get: operations["listWebhooks"];
+        put?: never;
+        /** Subscribe a URL to events; answers the signing secret once (generated when not given) */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook subscription */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete a subscription and its delivery log */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /** Change a subscription: URL, events, cluster, secret, description, enabled */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log of a subscription, newest first: attempts, last status and error, next attempt, delivered at, duration */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a signed ping (event type webhook.ping) now, once; answers its delivery record */
+        post: operations["testWebhook"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -683,6 +839,41 @@ export interface components {
              */
             expiresAt?: string;
         };
+        CreateWebhookRequest: {
+            /** @example https://portal.example.com/hooks/galera */
+            url: string;
+            /**
+             * @description Event types to deliver: exact (`cluster.ready`), a prefix ending in a dot (`operation.`), or `*` for every event
+             * @example [
+             *       "cluster.",
+             *       "operation.succeeded",
+             *       "operation.failed"
+             *     ]
+             */
+            events: string[];
+            /** @description Only this cluster's events */
+            clusterId?: string | null;
+            secret?: string;
+            description?: string | null;
+            /** @default true */
+            enabled?: boolean;
+        };
+        CreatedWebhook: {
+            /** @example wh_01jd… */
+            id: string;
+            url: string;
+            events: string[];
+            clusterId: string | null;
+            description: string | null;
+            enabled: boolean;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @example whsec_… */
+            secret: string;
+        };
         Credential: {
             /** @example cr_01jd2x… */
             id: string;
@@ -713,6 +904,23 @@ export interface components {
              * @example 10.11
              */
             version?: string;
+        };
+        Event: {
+            /** @example 1042 */
+            id: number;
+            /** Format: date-time */
+            at: string;
+            /** @example operation.succeeded */
+            type: string;
+            clusterId: string | null;
+            operationId: string | null;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        EventPage: {
+            items: components["schemas"]["Event"][];
+            nextPageToken: string | null;
         };
         GaleraSpec: {
             /** @enum {string} */
@@ -1043,6 +1251,39 @@ export interface components {
              */
             force?: boolean;
         };
+        SlackBlock: {
+            /** @enum {string} */
+            type: "section" | "context";
+            text?: {
+                [key: string]: unknown;
+            };
+            elements?: {
+                [key: string]: unknown;
+            }[];
+        };
+        SlackCommandForm: {
+            /** @example T0001 */
+            team_id: string;
+            /** @example U0001 */
+            user_id: string;
+            /** @example alice */
+            user_name?: string;
+            /** @example /galera */
+            command: string;
+            /** @example scale orders 5 */
+            text: string;
+            /** @example https://hooks.slack.com/commands/T0001/1/abc */
+            response_url?: string;
+            /** @example C0001 */
+            channel_id?: string;
+        };
+        SlackMessage: {
+            /** @enum {string} */
+            response_type: "ephemeral" | "in_channel";
+            text: string;
+            blocks?: components["schemas"]["SlackBlock"][];
+            replace_original?: boolean;
+        };
         SshHost: {
             /**
              * @description IP address or DNS name the control plane and the other members reach the host at
@@ -1086,6 +1327,7 @@ export interface components {
              */
             trustOnFirstUse?: boolean;
         };
+        TestWebhookRequest: Record<string, never>;
         Token: {
             /** @example tk_01jd2x… */
             id: string;
@@ -1114,6 +1356,60 @@ export interface components {
             };
             /** @description Merged into the policy */
             policy?: components["schemas"]["ClusterPolicyInput"];
+        };
+        UpdateWebhookRequest: {
+            url?: string;
+            /** @description Event types to deliver: exact (`cluster.ready`), a prefix ending in a dot (`operation.`), or `*` for every event */
+            events?: string[];
+            clusterId?: string | null;
+            secret?: string;
+            description?: string | null;
+            enabled?: boolean;
+        };
+        Webhook: {
+            /** @example wh_01jd… */
+            id: string;
+            url: string;
+            events: string[];
+            clusterId: string | null;
+            description: string | null;
+            enabled: boolean;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookDelivery: {
+            /** @example dl_01jd… */
+            id: string;
+            webhookId: string;
+            eventId: number | null;
+            /** @example cluster.degraded */
+            eventType: string;
+            /** @enum {string} */
+            state: "PENDING" | "SENDING" | "SUCCEEDED" | "FAILED";
+            attempts: number;
+            maxAttempts: number;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            durationMs: number | null;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            lastAttemptAt: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            nextPageToken: string | null;
+        };
+        WebhookPage: {
+            items: components["schemas"]["Webhook"][];
+            nextPageToken: string | null;
         };
     };
     responses: never;
@@ -1224,11 +1520,68 @@ export interface operations {
             };
         };
     };
+    slackCommand: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description v0=<hex HMAC-SHA256 of "v0:<timestamp>:<raw body>" with the signing secret> */
+                "X-Slack-Signature": string;
+                /** @description Unix seconds; refused when more than five minutes away */
+                "X-Slack-Request-Timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["SlackCommandForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlackMessage"];
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not from Slack: signature missing or wrong (CHAT_SIGNATURE_INVALID), timestamp more than five minutes away (CHAT_REQUEST_EXPIRED), or a request already handled (CHAT_REQUEST_REPLAYED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listClusters: {
         parameters: {
             query?: {
                 pageSize?: number;
                 pageToken?: string;
+                /** @description Only the live cluster with this name (names are unique among live clusters) */
+                name?: string;
                 state?: "CREATING" | "READY" | "DEGRADED" | "DOWN" | "STOPPED" | "FAILED" | "DELETING" | "DELETED" | "UNKNOWN";
                 backend?: "ssh" | "kubernetes";
             };
@@ -1490,7 +1843,10 @@ export interface operations {
     };
     updateCluster: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Answer the plan (200) without changing anything */
+                dryRun?: boolean;
+            };
             header?: {
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
                 "If-Match"?: string;
@@ -1554,6 +1910,63 @@ export interface operations {
             };
             /** @description If-Match did not match the current ETag */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listClusterEvents: {
+        parameters: {
+            query?: {
+                /** @description Only this operation's events */
+                operationId?: string;
+                /** @description Event types: exact (`cluster.ready`) or a prefix ending in a dot (`operation.`), comma-separated */
+                type?: string;
+                /** @description Only events after this event id */
+                after?: number;
+                pageSize?: number;
+                pageToken?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2587,7 +3000,10 @@ export interface operations {
     };
     createCredential: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Answer the plan (200) without changing anything */
+                dryRun?: boolean;
+            };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
                 "Idempotency-Key"?: string;
@@ -2601,6 +3017,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description dryRun=true: the credential is valid and could be stored; nothing was stored (the id is not kept) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Credential"];
+                };
+            };
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2697,7 +3122,10 @@ export interface operations {
     };
     deleteCredential: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Answer the plan (200) without changing anything */
+                dryRun?: boolean;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2706,6 +3134,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted (dryRun=true: it could be deleted; nothing changed) */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -2741,6 +3170,104 @@ export interface operations {
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description Only this operation's events */
+                operationId?: string;
+                /** @description Event types: exact (`cluster.ready`) or a prefix ending in a dot (`operation.`), comma-separated */
+                type?: string;
+                /** @description Only events after this event id */
+                after?: number;
+                pageSize?: number;
+                pageToken?: string;
+                /** @description Only this cluster's events */
+                clusterId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description Only this operation's events */
+                operationId?: string;
+                /** @description Event types: exact (`cluster.ready`) or a prefix ending in a dot (`operation.`), comma-separated */
+                type?: string;
+                /** @description Only events after this event id */
+                after?: number;
+                /** @description Only this cluster's events */
+                clusterId?: string;
+            };
+            header?: {
+                /** @description Resume after this event id (as sent in each event); wins over after */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2835,7 +3362,10 @@ export interface operations {
     };
     approveOperation: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Answer the plan (200) without changing anything */
+                dryRun?: boolean;
+            };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
                 "Idempotency-Key"?: string;
@@ -2847,6 +3377,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The operation after the request (dryRun=true: as it would be; nothing changed) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2913,7 +3444,10 @@ export interface operations {
     };
     cancelOperation: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Answer the plan (200) without changing anything */
+                dryRun?: boolean;
+            };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
                 "Idempotency-Key"?: string;
@@ -2925,6 +3459,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The operation after the request (dryRun=true: as it would be; nothing changed) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3083,6 +3618,99 @@ export interface operations {
             };
         };
     };
+    retryOperation: {
+        parameters: {
+            query?: {
+                /** @description Answer the plan (200) without changing anything */
+                dryRun?: boolean;
+            };
+            header?: {
+                /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description dryRun=true: the plan; nothing changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+            /** @description The new operation */
+            202: {
+                headers: {
+                    /** @description The new operation: /v1/operations/{id} */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listTokens: {
         parameters: {
             query?: never;
@@ -3122,7 +3750,10 @@ export interface operations {
     };
     createToken: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Answer the plan (200) without changing anything */
+                dryRun?: boolean;
+            };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
                 "Idempotency-Key"?: string;
@@ -3136,6 +3767,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description dryRun=true: the token could be issued; nothing was stored and no secret is given */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Token"];
+                };
+            };
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3241,7 +3881,10 @@ export interface operations {
     };
     revokeToken: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Answer the plan (200) without changing anything */
+                dryRun?: boolean;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3287,6 +3930,447 @@ export interface operations {
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                pageSize?: number;
+                pageToken?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPage"];
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: {
+                /** @description Answer the plan (200) without changing anything */
+                dryRun?: boolean;
+            };
+            header?: {
+                /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description dryRun=true: the subscription could be created; nothing was stored and no secret is given */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhook"];
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: {
+                /** @description Answer the plan (200) without changing anything */
+                dryRun?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (dryRun=true: it could be deleted; nothing changed) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: {
+                /** @description Answer the plan (200) without changing anything */
+                dryRun?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                pageSize?: number;
+                pageToken?: string;
+                state?: "PENDING" | "SENDING" | "SUCCEEDED" | "FAILED";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: {
+                /** @description Answer the plan (200) without changing anything */
+                dryRun?: boolean;
+            };
+            header?: {
+                /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The ping's delivery record (dryRun=true: the target is checked, nothing is sent or stored) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -189,6 +189,8 @@ describe('clusters: create, read, list, update, scale, delete', () => {
     const all = await app.call('GET', '/v1/clusters?pageSize=200');
     assert.deepEqual(seen, all.body.items.map((c: { id: string }) => c.id));
     assert.ok(pages >= 3);
+    const byName = await app.call('GET', '/v1/clusters?name=scaly');
+    assert.deepEqual(byName.body.items.map((c: { name: string }) => c.name), ['scaly']);
     const bad = await app.call('GET', '/v1/clusters?pageToken=nope');
     assert.equal(bad.status, 400);
     assert.equal(bad.body.code, 'INVALID_PAGE_TOKEN');

@@ -78,6 +78,17 @@ describe('HTTP contract', () => {
     assert.equal(refusedAgain.body.code, 'CLUSTER_NAME_TAKEN');
     const badKey = await app.call('POST', '/v1/credentials', { body, headers: { 'idempotency-key': 'x'.repeat(300) } });
     assert.equal(badKey.status, 400);
+
+    // A replay shows a secret shown once (a new token) again, and the database never holds it readable.
+    const issued = await app.call('POST', '/v1/tokens', { body: { name: 'replayed', role: 'viewer' }, headers: { 'idempotency-key': 'k-token' } });
+    const replayedToken = await app.call('POST', '/v1/tokens', { body: { name: 'replayed', role: 'viewer' }, headers: { 'idempotency-key': 'k-token' } });
+    assert.equal(replayedToken.headers.get('idempotent-replayed'), 'true');
+    assert.equal(replayedToken.body.token, issued.body.token);
+    const db = new Client({ connectionString: app.databaseUrl });
+    await db.connect();
+    const stored = await db.query<{ body: string }>(`SELECT response_body::text AS body FROM idempotency_keys WHERE key = 'k-token'`);
+    await db.end();
+    assert.ok(!stored.rows[0].body.includes(issued.body.token), 'the remembered answer is sealed at rest');
   });
 
   test('bodies: 413 over the limit, 400 malformed JSON, 415 not JSON, 400 unknown fields', async () => {
@@ -176,6 +187,52 @@ describe('HTTP contract', () => {
     assert.equal(own.body.code, 'CANNOT_REVOKE_OWN_TOKEN');
     const past = await app.call('POST', '/v1/tokens', { body: { name: 'old', role: 'viewer', expiresAt: '2001-01-01T00:00:00Z' } });
     assert.equal(past.status, 400);
+  });
+
+  test('dry runs of the simple mutations answer what would happen and change nothing', async () => {
+    const credentials = async () => (await app.call('GET', '/v1/credentials?pageSize=200')).body.items.length;
+    const before = await credentials();
+    const dryCredential = await app.call('POST', '/v1/credentials?dryRun=true', { body: { name: 'dry-cred', kind: 'ssh-password', password: 'p' } });
+    assert.equal(dryCredential.status, 200);
+    assert.equal(dryCredential.body.name, 'dry-cred');
+    assert.equal(await credentials(), before);
+    const badDry = await app.call('POST', '/v1/credentials?dryRun=true', { body: { name: 'dry-key', kind: 'ssh-private-key', privateKey: 'x'.repeat(40) } });
+    assert.equal(badDry.status, 400, 'a dry run runs every check');
+    assert.equal((await app.call('POST', '/v1/credentials', { body: { name: 'dry-cred', kind: 'ssh-password', password: 'p' } })).status, 201, 'the name stayed free');
+
+    const tokensBefore = (await app.call('GET', '/v1/tokens')).body.items.length;
+    const dryToken = await app.call('POST', '/v1/tokens?dryRun=true', { body: { name: 'dry-token', role: 'viewer' } });
+    assert.equal(dryToken.status, 200);
+    assert.equal(dryToken.body.token, undefined, 'no secret for a token that was not stored');
+    assert.equal((await app.call('GET', '/v1/tokens')).body.items.length, tokensBefore);
+
+    const credentialId = await createKeyCredential(app);
+    const created = await app.call('POST', '/v1/clusters', { body: sshClusterBody('dry-patch', credentialId) });
+    await waitForOperation(app, created.body.id);
+    const clusterId = created.body.clusterId;
+    const dryPatch = await app.call('PATCH', `/v1/clusters/${clusterId}?dryRun=true`, { body: { labels: { tier: 'gold' }, policy: { autoRecovery: true } } });
+    assert.equal(dryPatch.status, 200);
+    assert.deepEqual(dryPatch.body.labels, { tier: 'gold' });
+    assert.equal(dryPatch.body.generation, 2);
+    const unchanged = await app.call('GET', `/v1/clusters/${clusterId}`);
+    assert.deepEqual(unchanged.body.labels, {});
+    assert.equal(unchanged.body.generation, 1);
+    assert.equal(unchanged.body.spec.policy.autoRecovery, false);
+
+    assert.equal((await app.call('DELETE', `/v1/credentials/${credentialId}?dryRun=true`)).status, 409, 'in use');
+    const spare = await app.call('POST', '/v1/credentials', { body: { name: 'spare', kind: 'ssh-password', password: 'p' } });
+    assert.equal((await app.call('DELETE', `/v1/credentials/${spare.body.id}?dryRun=true`)).status, 204);
+    assert.equal((await app.call('GET', `/v1/credentials/${spare.body.id}`)).status, 200, 'still there');
+
+    app.infrastructure.script('dry-patch', { stepDelayMs: 400 });
+    const restart = await app.call('POST', `/v1/clusters/${clusterId}/restart`, { body: {} });
+    const dryCancel = await app.call('POST', `/v1/operations/${restart.body.id}/cancel?dryRun=true`, { body: {} });
+    assert.equal(dryCancel.status, 200);
+    assert.ok(['CANCELLING', 'CANCELLED'].includes(dryCancel.body.state));
+    const finished = await waitForOperation(app, restart.body.id);
+    assert.equal(finished.state, 'SUCCEEDED', 'the dry-run cancel did not cancel');
+    const audit = await app.call('GET', `/v1/audit?targetId=${clusterId}&pageSize=50`);
+    assert.ok(audit.body.items.some((r: { action: string }) => r.action === 'cluster.update.dry-run'));
   });
 
   test('CORS answers configured origins only', async () => {

@@ -16,6 +16,8 @@ let hosts: LabHost[];
 let nodes: PlainGaleraNode[];
 let passwordCredential: string;
 let clusterId: string;
+/** The create that failed on an unreachable host: retried once the host is back. */
+let unreachableFailure: OperationBody | undefined;
 
 before(async () => {
   ctx = await startSshLab(LAB, 4);
@@ -125,14 +127,19 @@ describe('SSH backend refusals on the host lab (through the API)', () => {
       assert.match(op.error.detail, new RegExp(`^retry-2: cannot connect: ECONNREFUSED \\(${hosts[2].address.replaceAll('.', '\\.')}:22\\)`));
       assert.equal(op.steps[0].attempts, 3, 'retried before giving up');
       await untouched(nodes.slice(0, 2));
-      await deleteFailed(op);
+      unreachableFailure = op;
     } finally {
       await ctx.lab.boot(3);
     }
   });
 
   test('the retry, with every cause fixed, finishes: Ready, logged in as a sudo user', async () => {
-    const op = await succeeded(await run('POST', '/v1/clusters', body(passwordCredential)));
+    // The very operation that failed is retried (POST /v1/operations/{id}/retry): a new operation
+    // with the same change, planned afresh from what is on the hosts now.
+    assert.ok(unreachableFailure, 'the unreachable-host test left its failed create');
+    const op = await succeeded(await run('POST', `/v1/operations/${unreachableFailure.id}/retry`));
+    assert.equal(op.clusterId, unreachableFailure.clusterId);
+    assert.equal(op.params.retryOf, unreachableFailure.id);
     clusterId = op.clusterId;
     await waitForClusterState(ctx.app, clusterId, 'READY');
     for (const node of nodes.slice(0, 3)) assert.equal((await healthOf(node))?.clusterSize, 3);

@@ -1,7 +1,8 @@
 import { AuditInterceptor } from '@galera-cp/audit';
 import { AuthModule } from '@galera-cp/auth';
 import { parseWsrepStatus } from '@galera-cp/galera';
-import { HttpAnswerInterceptor, IdempotencyInterceptor } from '@galera-cp/http';
+import { IDEMPOTENCY_ANSWER_SEALER, IdempotencyInterceptor } from '@galera-cp/http';
+import { SECRET_BOX } from '@galera-cp/secrets';
 import { MetricsService } from '@galera-cp/observability';
 import { OperationQueue } from '@galera-cp/operations';
 import { PlatformModule, PlatformOptions } from '@galera-cp/platform';
@@ -9,11 +10,14 @@ import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common'
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditController } from './audit/audit.controller';
+import { SlackCommandsController } from './chat/slack-commands.controller';
 import { ClustersController } from './clusters/clusters.controller';
 import { CredentialsController } from './credentials/credentials.controller';
+import { ClusterEventsController, EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { ClusterOperationsController, OperationsController } from './operations/operations.controller';
 import { TokensController } from './tokens/tokens.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 /** Reads the database-backed gauges when Prometheus scrapes. */
 @Injectable()
@@ -50,8 +54,21 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [PlatformModule.forRoot(options), AuthModule],
-      controllers: [ClustersController, ClusterOperationsController, OperationsController, CredentialsController, TokensController, AuditController, HealthController],
-      providers: [IdempotencyInterceptor, AuditInterceptor, HttpAnswerInterceptor, MetricsCollectors],
+      controllers: [
+        ClustersController,
+        ClusterOperationsController,
+        OperationsController,
+        ClusterEventsController,
+        EventsController,
+        WebhooksController,
+        SlackCommandsController,
+        CredentialsController,
+        TokensController,
+        AuditController,
+        HealthController,
+      ],
+      // Remembered answers (which may hold a secret shown once) are sealed with the master key.
+      providers: [{ provide: IDEMPOTENCY_ANSWER_SEALER, useExisting: SECRET_BOX }, IdempotencyInterceptor, AuditInterceptor, MetricsCollectors],
     };
   }
 }

@@ -3,7 +3,6 @@ import type { AppConfig } from '@galera-cp/config';
 import {
   ControlPlaneExpressAdapter,
   createValidationPipe,
-  HttpAnswerInterceptor,
   IdempotencyInterceptor,
   ProblemFilter,
   renderProblem,
@@ -68,6 +67,8 @@ export async function createApiApp(options: PlatformOptions & { logger?: LoggerS
   });
   app.use(jsonOnly);
   app.use(express.json({ limit: config.bodyLimit, strict: true, type: (req) => JSON_TYPE.test(String(req.headers['content-type'] ?? '')) }));
+  // Chat platforms sign the raw form body: the chat routes get it unparsed, as a Buffer.
+  app.use('/v1/chat/', express.raw({ limit: '64kb', type: 'application/x-www-form-urlencoded' }));
   app.use(bodyParserErrors);
   app.use((request: RequestWithContext, _response: Response, next: NextFunction) => {
     if (['POST', 'PUT', 'PATCH'].includes(request.method) && request.body === undefined) request.body = {};
@@ -88,7 +89,7 @@ export async function createApiApp(options: PlatformOptions & { logger?: LoggerS
     ),
   );
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(app.get(IdempotencyInterceptor), app.get(AuditInterceptor), app.get(HttpAnswerInterceptor));
+  app.useGlobalInterceptors(app.get(IdempotencyInterceptor), app.get(AuditInterceptor));
   const document = buildOpenApiDocument(app as INestApplication);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', customSiteTitle: 'Galera control plane API' });
   return app;

@@ -1,6 +1,6 @@
 import { APP_CONFIG, AppConfig } from '@galera-cp/config';
 import { DomainError, Principal, Role } from '@galera-cp/core';
-import { ApiTokenEntity, newId } from '@galera-cp/database';
+import { ApiTokenEntity, newId, transactionOrDryRun } from '@galera-cp/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
@@ -39,7 +39,7 @@ export class ApiTokenService {
     return this.dataSource.getRepository(ApiTokenEntity);
   }
 
-  async issue(name: string, role: Role, createdBy: string, expiresAt?: Date, secret = `gcp_${randomBytes(30).toString('base64url')}`): Promise<IssuedToken> {
+  async issue(name: string, role: Role, createdBy: string, expiresAt?: Date, secret = `gcp_${randomBytes(30).toString('base64url')}`, options: { dryRun?: boolean } = {}): Promise<IssuedToken> {
     const token = this.tokens.create({
       id: newId('token'),
       name,
@@ -52,7 +52,7 @@ export class ApiTokenService {
       revokedAt: null,
       lastUsedAt: null,
     });
-    await this.tokens.insert(token);
+    await transactionOrDryRun(this.dataSource, options.dryRun ?? false, (manager) => manager.getRepository(ApiTokenEntity).insert(token));
     return { token, secret };
   }
 
@@ -114,11 +114,12 @@ export class ApiTokenService {
   }
 
   /** Revokes a token (kept for the audit trail). A token cannot revoke itself. */
-  async revoke(id: string, by: Principal): Promise<ApiTokenEntity> {
+  async revoke(id: string, by: Principal, options: { dryRun?: boolean } = {}): Promise<ApiTokenEntity> {
     if (id === by.id) throw new DomainError('conflict', 'CANNOT_REVOKE_OWN_TOKEN', 'A token cannot revoke itself; use another admin token');
     const token = await this.get(id);
     if (!token.revokedAt) {
       token.revokedAt = new Date();
+      if (options.dryRun) return token;
       await this.tokens.update({ id }, { revokedAt: token.revokedAt });
       this.cache.clear();
     }

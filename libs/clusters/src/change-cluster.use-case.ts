@@ -96,6 +96,54 @@ export class ChangeClusterUseCase {
     });
   }
 
+  /**
+   * Starts a failed or cancelled operation again: a new operation with the same change, planned
+   * afresh from what is there now (steps are idempotent, so what the first attempt finished is
+   * skipped). Only the cluster's latest operation can be retried, so a retry never undoes what a
+   * later operation did. A failed cluster.create goes back to CREATING.
+   */
+  async retry(operationId: string, context: ChangeContext): Promise<ChangeOutcome<OperationEntity>> {
+    const original = await this.operations.get(operationId);
+    if (!['FAILED', 'CANCELLED'].includes(original.state)) {
+      throw new DomainError('conflict', 'OPERATION_NOT_RETRYABLE', `Operation ${operationId} is ${original.state.toLowerCase()}; only a failed or cancelled operation can be retried`);
+    }
+    if (!original.clusterId) throw new DomainError('conflict', 'OPERATION_NOT_RETRYABLE', `Operation ${operationId} belongs to no cluster`);
+    const clusterId = original.clusterId;
+    const params = original.params as { change: ClusterChange; generation: number; warnings?: string[] };
+    const assertLatest = async (manager: EntityManager) => {
+      const latest = await manager.getRepository(OperationEntity).createQueryBuilder('o').where('o.cluster_id = :clusterId', { clusterId }).orderBy('o.id', 'DESC').getOne();
+      if (latest && latest.id !== original.id) {
+        throw new DomainError('conflict', 'OPERATION_SUPERSEDED', `Operation ${latest.id} (${latest.type}) ran on this cluster after ${operationId}; ask for the change again instead`, { extensions: { latestOperationId: latest.id } });
+      }
+    };
+    if (context.dryRun) {
+      await assertLatest(this.dataSource.manager);
+      const cluster = await this.clusters.get(clusterId);
+      const backend = this.targets.backendOf(cluster.backendKind);
+      const plan = await backend.plan(await this.targets.build(cluster), params.change, { signal: AbortSignal.timeout(120_000) });
+      return { kind: 'planned', plan: toPlanView(original.type, plan, original.approvalRequired && !original.approvedAt, params.warnings ?? []) };
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const cluster = await this.clusters.lock(clusterId, manager);
+      // Under the cluster's lock: no other operation of this cluster can start meanwhile.
+      await assertLatest(manager);
+      assertIfMatch(context.ifMatch, cluster.generation);
+      const operation = await this.operations.create(manager, {
+        type: original.type,
+        clusterId,
+        params: { ...params, generation: cluster.generation, retryOf: original.id },
+        principal: context.principal,
+        requestId: context.requestId,
+        // A retried recovery needs its approval again: what it found may have changed.
+        approvalRequired: original.approvalRequired,
+      });
+      if (original.type === 'cluster.create') (cluster.status as unknown as ClusterStatus).state = 'CREATING';
+      const spec = cluster.spec as unknown as ClusterSpec;
+      await this.markStarted(manager, cluster, { change: params.change, spec, specChanged: false, warnings: params.warnings ?? [], approvalRequired: original.approvalRequired }, operation, original.type);
+      return { kind: 'started' as const, operation, clusterId };
+    });
+  }
+
   private prepare(cluster: ClusterEntity, nodes: NodeEntity[], request: ClusterChangeRequest, context: ChangeContext): Prepared {
     assertIfMatch(context.ifMatch, cluster.generation);
     const state = cluster.state;
@@ -169,9 +217,13 @@ export class ChangeClusterUseCase {
         if (spec.policy.deletionProtection) throw clusterErrors.deletionProtected(cluster.id);
         return { change: { type: 'cluster.delete', purge: request.purge ?? false }, spec, specChanged: false, warnings: [], approvalRequired: false };
       }
-      case 'cluster.restart':
       case 'cluster.stop':
       case 'cluster.start':
+        if (backend.capabilities.stopStart === false) {
+          throw clusterErrors.notSupported(request.type === 'cluster.stop' ? 'Stopping a cluster' : 'Starting a cluster', `the ${spec.backend} backend cannot choose a safe bootstrap member after a full stop`);
+        }
+        return { change: { type: request.type }, spec, specChanged: false, warnings: [], approvalRequired: false };
+      case 'cluster.restart':
         return { change: { type: request.type }, spec, specChanged: false, warnings: [], approvalRequired: false };
     }
   }

@@ -182,6 +182,14 @@ export class ClusterOperationHandler implements OperationHandler, OnModuleInit {
     if (change.type === 'cluster.create') {
       status.state = succeeded ? 'READY' : 'FAILED';
       status.message = succeeded ? 'Created' : `Creation ${operation.state.toLowerCase()}`;
+      // The create's last step verified every member; the observation that follows refines it.
+      setCondition(
+        status,
+        succeeded
+          ? { type: 'Ready', status: 'True', reason: 'Created', message: 'Every member joined and was verified by the create operation' }
+          : { type: 'Ready', status: 'False', reason: 'CreationFailed', message: status.message },
+        now,
+      );
     } else if (change.type === 'cluster.stop' && succeeded) {
       status.state = 'STOPPED';
       status.message = 'Stopped cleanly';

@@ -1,9 +1,9 @@
 import { MemberChange, ObservedCluster } from '@galera-cp/backends';
-import { ClusterEntity, newId, NodeEntity, JsonDocument } from '@galera-cp/database';
+import { ClusterEntity, hydrate, JsonDocument, newId, NodeEntity, queryRows } from '@galera-cp/database';
 import { EventsService } from '@galera-cp/events';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ClusterStatus, setCondition } from './cluster-status';
 import { clusterErrors } from './clusters.errors';
 
@@ -15,8 +15,10 @@ export class ClustersService {
     private readonly events: EventsService,
   ) {}
 
+  /** A live cluster by id (the API's hottest read: plain SQL, hydrated by entity metadata). */
   async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<ClusterEntity> {
-    const cluster = await manager.getRepository(ClusterEntity).findOneBy({ id, deletedAt: IsNull() });
+    const rows = await queryRows(manager, 'SELECT * FROM clusters WHERE id = $1 AND deleted_at IS NULL', [id]);
+    const cluster = hydrate(this.dataSource, ClusterEntity, rows)[0];
     if (!cluster) throw clusterErrors.notFound(id);
     return cluster;
   }

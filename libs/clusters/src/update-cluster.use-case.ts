@@ -1,5 +1,5 @@
 import { ClusterPolicy, ClusterSpec } from '@galera-cp/backends';
-import { ClusterEntity, JsonDocument } from '@galera-cp/database';
+import { ClusterEntity, JsonDocument, transactionOrDryRun } from '@galera-cp/database';
 import { EventsService } from '@galera-cp/events';
 import { assertIfMatch } from '@galera-cp/http';
 import { Injectable } from '@nestjs/common';
@@ -25,8 +25,8 @@ export class UpdateClusterUseCase {
     private readonly events: EventsService,
   ) {}
 
-  execute(clusterId: string, update: ClusterUpdate, ifMatch?: string): Promise<ClusterEntity> {
-    return this.dataSource.transaction(async (manager) => {
+  execute(clusterId: string, update: ClusterUpdate, ifMatch?: string, options: { dryRun?: boolean } = {}): Promise<ClusterEntity> {
+    return transactionOrDryRun(this.dataSource, options.dryRun ?? false, async (manager) => {
       const cluster = await this.clusters.lock(clusterId, manager);
       assertIfMatch(ifMatch, cluster.generation);
       const spec = structuredClone(cluster.spec) as unknown as ClusterSpec;

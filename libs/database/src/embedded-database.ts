@@ -147,5 +147,26 @@ export async function startEmbeddedDatabase(dataDir: string, log: (message: stri
     await admin.end();
   }
   log(`embedded PostgreSQL listening on 127.0.0.1:${connection.port}`);
-  return { url: urlOf(connection), owned: true, stop: () => server.stop() };
+  // The package stops every server it started from its own exit hook on SIGINT/SIGTERM, in
+  // parallel with the app's shutdown (which still needs the database to give leases back). Its
+  // hook is made to wait until the owner stops the server after closing the app, or 25 s.
+  const stopServer = server.stop.bind(server);
+  let allowStop: () => void = () => undefined;
+  const stopAllowed = new Promise<void>((resolve) => {
+    allowStop = resolve;
+  });
+  let stopping: Promise<void> | undefined;
+  const stopOnce = () => (stopping ??= stopServer());
+  server.stop = async () => {
+    await Promise.race([stopAllowed, new Promise((resolve) => setTimeout(resolve, 25_000).unref())]);
+    await stopOnce();
+  };
+  return {
+    url: urlOf(connection),
+    owned: true,
+    stop: async () => {
+      allowStop();
+      await stopOnce();
+    },
+  };
 }

@@ -1,11 +1,10 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import type { Response } from 'express';
-import { Observable, map } from 'rxjs';
 
 /**
  * A handler's answer when its status or headers depend on the outcome (202 with an Operation
- * and a Location header, or 200 with a dry-run plan).
+ * and a Location header, or 200 with a dry-run plan). The adapter sends it; interceptors that
+ * record answers (idempotency, audit) read its status from it.
  */
 export class HttpAnswer<T> {
   constructor(
@@ -15,35 +14,27 @@ export class HttpAnswer<T> {
   ) {}
 }
 
-/** Sets the status Nest will send, overriding the route's static one. */
-export function overrideStatus(response: Response, status: number): void {
-  response.locals.statusOverride = status;
-  response.status(status);
+/** The status a handler's result will be sent with: its own for an {@link HttpAnswer}, else the route's. */
+export function statusOf(result: unknown, response: Response): number {
+  return result instanceof HttpAnswer ? result.status : response.statusCode;
+}
+
+/** The body a handler's result will be sent with. */
+export function bodyOf(result: unknown): unknown {
+  return result instanceof HttpAnswer ? result.body : result;
 }
 
 /**
- * Nest sends every reply with the route's static status code; this adapter lets a response
- * carry its own (set through {@link overrideStatus}).
+ * Nest sends every reply with the route's static status code; this adapter sends an
+ * {@link HttpAnswer} with its own status and headers instead (done here, at the one place that
+ * replies, rather than by one more interceptor on every request).
  */
 export class ControlPlaneExpressAdapter extends ExpressAdapter {
   override reply(response: Response, body: unknown, statusCode?: number): unknown {
-    const override = (response.locals as { statusOverride?: number } | undefined)?.statusOverride;
-    return super.reply(response, body, override ?? statusCode);
-  }
-}
-
-/** Unwraps {@link HttpAnswer}s: applies their status and headers, sends their body. */
-@Injectable()
-export class HttpAnswerInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const response = context.switchToHttp().getResponse<Response>();
-    return next.handle().pipe(
-      map((value) => {
-        if (!(value instanceof HttpAnswer)) return value;
-        overrideStatus(response, value.status);
-        for (const [name, header] of Object.entries(value.headers)) response.setHeader(name, header);
-        return value.body;
-      }),
-    );
+    if (body instanceof HttpAnswer) {
+      for (const [name, value] of Object.entries(body.headers)) response.setHeader(name, value);
+      return super.reply(response, body.body, body.status);
+    }
+    return super.reply(response, body, statusCode);
   }
 }

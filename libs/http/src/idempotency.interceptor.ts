@@ -1,17 +1,30 @@
 import { APP_CONFIG, AppConfig } from '@galera-cp/config';
 import { DomainError } from '@galera-cp/core';
 import { IdempotencyKeyEntity, queryRows } from '@galera-cp/database';
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import { Observable, from, lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
-import { overrideStatus } from './http-answer';
+import { bodyOf, HttpAnswer, statusOf } from './http-answer';
 import { renderProblem } from './problem';
 import type { RequestWithContext } from './request-context';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Seals remembered answers at rest: some answers hold a secret shown once (a new API token, a
+ * webhook secret), and a replay must show it again without the database keeping it readable.
+ * The API binds it to the master-key SecretBox.
+ */
+export interface AnswerSealer {
+  seal(plaintext: string, associatedData: string): string;
+  open(envelope: string, associatedData: string): string;
+}
+
+/** Injection token of the {@link AnswerSealer}. */
+export const IDEMPOTENCY_ANSWER_SEALER = Symbol('IDEMPOTENCY_ANSWER_SEALER');
 /** Headers of the first answer that a replay repeats. */
 const REPLAYED_HEADERS = ['location', 'etag', 'content-type'];
 /** An in-flight key older than this is taken to belong to a request that died with its process. */
@@ -37,6 +50,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(IDEMPOTENCY_ANSWER_SEALER) private readonly sealer?: AnswerSealer,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -78,16 +92,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
           headers: { 'Retry-After': '1' },
         });
       }
-      for (const [name, value] of Object.entries(existing.responseHeaders ?? {})) response.setHeader(name, value);
-      response.setHeader('Idempotent-Replayed', 'true');
-      overrideStatus(response, existing.responseStatus ?? 200);
-      return existing.responseBody;
+      return new HttpAnswer(this.unseal(principal, key, existing.responseBody), existing.responseStatus ?? 200, { ...(existing.responseHeaders ?? {}), 'Idempotent-Replayed': 'true' });
     }
 
     try {
-      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-      await this.remember(principal, key, (response.locals as { statusOverride?: number }).statusOverride ?? response.statusCode, this.headersOf(response), body);
-      return body;
+      const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      const headers = { ...this.headersOf(response), ...lower(result instanceof HttpAnswer ? result.headers : {}) };
+      await this.remember(principal, key, statusOf(result, response), headers, bodyOf(result));
+      return result;
     } catch (error) {
       const problem = renderProblem(error, path, request.requestId);
       if (problem.status >= 500) await repository.delete({ principal, key });
@@ -106,9 +118,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private async remember(principal: string, key: string, status: number, headers: Record<string, string>, body: unknown): Promise<void> {
+    const stored = this.sealer ? { sealed: this.sealer.seal(JSON.stringify(body ?? null), `idempotency:${principal}:${key}`) } : body ?? null;
     await this.dataSource
       .getRepository(IdempotencyKeyEntity)
-      .update({ principal, key }, { state: 'completed', responseStatus: status, responseHeaders: headers, responseBody: (body ?? null) as object });
+      .update({ principal, key }, { state: 'completed', responseStatus: status, responseHeaders: headers, responseBody: stored as object });
+  }
+
+  private unseal(principal: string, key: string, stored: unknown): unknown {
+    if (!this.sealer || !stored || typeof stored !== 'object' || typeof (stored as { sealed?: unknown }).sealed !== 'string') return stored;
+    return JSON.parse(this.sealer.open((stored as { sealed: string }).sealed, `idempotency:${principal}:${key}`));
   }
 }
 

@@ -1,5 +1,5 @@
 import { APP_CONFIG, AppConfig } from '@galera-cp/config';
-import { asRow, OperationEntity, OperationStepEntity, queryRows } from '@galera-cp/database';
+import { asRow, hydrate, OperationEntity, OperationStepEntity, queryRows } from '@galera-cp/database';
 import { EventsService } from '@galera-cp/events';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -144,11 +144,11 @@ export class OperationRunner {
          AND (lease_owner IS NULL OR lease_expires_at < now())
          AND NOT (approval_required AND approved_at IS NULL AND state = 'RUNNING' AND EXISTS (
            SELECT 1 FROM operation_steps s WHERE s.operation_id = o.id AND s.key = $4 AND s.state = 'WAITING'))
-       RETURNING id`,
+       RETURNING *`,
       [operationId, workerId, this.config.operationLeaseSeconds, APPROVAL_STEP.key],
     );
     if (claimed.length === 0) return undefined;
-    const operation = await this.dataSource.getRepository(OperationEntity).findOneByOrFail({ id: operationId });
+    const [operation] = hydrate(this.dataSource, OperationEntity, claimed);
     return { operation, epoch: operation.leaseEpoch, owner: workerId };
   }
 
@@ -212,9 +212,7 @@ export class OperationRunner {
       await this.finish(claim, 'FAILED', { error: { code: 'OPERATION_INTERRUPTED', detail: `The operation was interrupted ${operation.runs - 1} times (workers stopped or died while running it); giving up` } });
       return;
     }
-    if (operation.runs === 1) {
-      await this.events.append({ type: 'operation.started', clusterId: operation.clusterId, operationId: operation.id, data: { type: operation.type } });
-    } else {
+    if (operation.runs > 1) {
       logs.add(null, 'warn', `Resuming after an interruption (run ${operation.runs})`);
       await this.events.append({ type: 'operation.resumed', clusterId: operation.clusterId, operationId: operation.id, data: { run: operation.runs } });
     }
@@ -323,6 +321,8 @@ export class OperationRunner {
       await manager.update(OperationEntity, { id: operation.id }, asRow({ plan: planDoc, approvalRequired, updatedAt: new Date() }));
       operation.plan = planDoc;
       operation.approvalRequired = approvalRequired;
+      // The start is announced with the plan: one transaction less before the first step runs.
+      await this.events.append({ type: 'operation.started', clusterId: operation.clusterId, operationId: operation.id, data: { type: operation.type } }, manager);
       await this.events.append({ type: 'operation.planned', clusterId: operation.clusterId, operationId: operation.id, data: { summary: plan.summary, steps: steps.length } }, manager);
     });
     return steps;

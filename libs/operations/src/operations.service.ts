@@ -1,5 +1,5 @@
 import { DomainError, Principal } from '@galera-cp/core';
-import { asRow, newId, OperationEntity, OperationLogEntity, OperationStepEntity, queryRows } from '@galera-cp/database';
+import { asRow, newId, OperationEntity, OperationLogEntity, OperationStepEntity, queryRows, transactionOrDryRun } from '@galera-cp/database';
 import { CHANNELS, EventsService } from '@galera-cp/events';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -141,8 +141,8 @@ export class OperationsService {
    * Asks for cancellation. Not yet started (or waiting for approval): cancelled at once.
    * Running: CANCELLING; the worker aborts the running step and stops. Idempotent.
    */
-  async cancel(id: string, principal: Principal): Promise<OperationEntity> {
-    return this.dataSource.transaction(async (manager) => {
+  async cancel(id: string, principal: Principal, options: { dryRun?: boolean } = {}): Promise<OperationEntity> {
+    return transactionOrDryRun(this.dataSource, options.dryRun ?? false, async (manager) => {
       const operation = await manager.getRepository(OperationEntity).createQueryBuilder('o').setLock('pessimistic_write').where('o.id = :id', { id }).getOne();
       if (!operation) throw new DomainError('not_found', 'OPERATION_NOT_FOUND', `Operation ${id} does not exist`);
       if (isTerminal(operation.state)) {
@@ -174,8 +174,8 @@ export class OperationsService {
   }
 
   /** Approves the plan of an operation that needs approval; a waiting operation resumes at once. */
-  async approve(id: string, principal: Principal): Promise<OperationEntity> {
-    return this.dataSource.transaction(async (manager) => {
+  async approve(id: string, principal: Principal, options: { dryRun?: boolean } = {}): Promise<OperationEntity> {
+    return transactionOrDryRun(this.dataSource, options.dryRun ?? false, async (manager) => {
       const operation = await manager.getRepository(OperationEntity).createQueryBuilder('o').setLock('pessimistic_write').where('o.id = :id', { id }).getOne();
       if (!operation) throw new DomainError('not_found', 'OPERATION_NOT_FOUND', `Operation ${id} does not exist`);
       if (!operation.approvalRequired) throw new DomainError('conflict', 'APPROVAL_NOT_REQUIRED', `Operation ${id} does not wait for an approval`);

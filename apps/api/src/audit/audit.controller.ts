@@ -1,11 +1,10 @@
 import { AuditService } from '@galera-cp/audit';
 import { RequireRole } from '@galera-cp/auth';
 import type { AuditRecordEntity } from '@galera-cp/database';
-import { mapPage, paginate } from '@galera-cp/http';
+import { mapPage, paginate, PageQueryDto } from '@galera-cp/http';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSchema, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ApiProblems } from '../common/api-problems.decorator';
 
 @ApiSchema({ name: 'AuditRecord' })
@@ -30,15 +29,7 @@ export class AuditRecordPageDto {
 }
 
 @ApiSchema({ name: 'ListAuditQuery' })
-export class ListAuditQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(512)
-  pageToken?: string;
-
+export class ListAuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200)
   actor?: string;
 

@@ -1,3 +1,4 @@
+import { PageQueryDto } from '@galera-cp/http';
 import { BACKEND_KINDS } from '@galera-cp/backends';
 import { CLUSTER_STATES } from '@galera-cp/clusters';
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
@@ -376,14 +377,10 @@ export class NodeListDto {
 }
 
 @ApiSchema({ name: 'ListClustersQuery' })
-export class ListClustersQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(512)
-  pageToken?: string;
+export class ListClustersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Only the live cluster with this name (names are unique among live clusters)' })
+  @IsOptional() @Matches(DNS_LABEL, { message: 'name must be a DNS label' })
+  name?: string;
 
   @ApiPropertyOptional({ enum: CLUSTER_STATES })
   @IsOptional() @IsIn([...CLUSTER_STATES])

@@ -69,7 +69,8 @@ export class ClustersController {
     const q = this.clusters.query();
     if (query.state) q.andWhere('c.state = :state', { state: query.state });
     if (query.backend) q.andWhere('c.backend_kind = :backend', { backend: query.backend });
-    const page = await paginate(q, { keyColumn: 'c.id', keyOf: (c) => c.id, direction: 'ASC', page: query, scope: `clusters|${query.state ?? ''}|${query.backend ?? ''}` });
+    if (query.name) q.andWhere('c.name = :name', { name: query.name });
+    const page = await paginate(q, { keyColumn: 'c.id', keyOf: (c) => c.id, direction: 'ASC', page: query, scope: `clusters|${query.state ?? ''}|${query.backend ?? ''}|${query.name ?? ''}` });
     return mapPage(page, toClusterDto);
   }
 
@@ -85,12 +86,12 @@ export class ClustersController {
 
   @Patch(':id')
   @Audited('cluster.update', 'cluster')
-  @ApiOperation({ operationId: 'updateCluster', summary: 'Change labels or policy (no backend work)' })
-  @IF_MATCH
+  @ApiOperation({ operationId: 'updateCluster', summary: 'Change labels or policy (no backend work); dryRun=true answers the result and keeps nothing' })
+  @IF_MATCH @ApiDryRun()
   @ApiOkResponse({ type: ClusterDto, headers: WITH_ETAG })
   @ApiProblems(400, 401, 403, 404, 412)
-  async update(@Param('id') id: string, @Body() body: UpdateClusterRequestDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) response: Response): Promise<ClusterDto> {
-    const cluster = await this.updateCluster.execute(id, body, ifMatch);
+  async update(@Param('id') id: string, @Body() body: UpdateClusterRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) response: Response): Promise<ClusterDto> {
+    const cluster = await this.updateCluster.execute(id, body, ifMatch, { dryRun: parseDryRun(dryRun) });
     response.setHeader('ETag', etagOf(cluster.generation));
     return toClusterDto(cluster);
   }

@@ -1,7 +1,6 @@
 import { CREDENTIAL_KINDS } from '@galera-cp/secrets';
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
 /** A new credential. The secret fields are write-only: no answer ever contains them. */
 @ApiSchema({ name: 'CreateCredentialRequest' })
@@ -50,15 +49,4 @@ export class CredentialDto {
 export class CredentialPageDto {
   @ApiProperty({ type: [CredentialDto] }) items!: CredentialDto[];
   @ApiProperty({ type: String, nullable: true }) nextPageToken!: string | null;
-}
-
-@ApiSchema({ name: 'PageQueryParams' })
-export class PageQueryParamsDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(512)
-  pageToken?: string;
 }

@@ -2,12 +2,13 @@ import { Audited } from '@galera-cp/audit';
 import { CurrentPrincipal } from '@galera-cp/auth';
 import type { Principal } from '@galera-cp/core';
 import type { CredentialEntity } from '@galera-cp/database';
-import { mapPage, paginate, RequestWithContext } from '@galera-cp/http';
+import { HttpAnswer, mapPage, PageQueryDto, paginate, RequestWithContext } from '@galera-cp/http';
 import { CredentialSecret, CredentialsService } from '@galera-cp/secrets';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiIdempotentPost, ApiProblems } from '../common/api-problems.decorator';
-import { CreateCredentialRequestDto, CredentialDto, CredentialPageDto, PageQueryParamsDto } from './credential.dto';
+import { ApiDryRun, ApiIdempotentPost, ApiProblems } from '../common/api-problems.decorator';
+import { parseDryRun } from '../common/dry-run';
+import { CreateCredentialRequestDto, CredentialDto, CredentialPageDto } from './credential.dto';
 
 function toCredentialDto(entity: CredentialEntity): CredentialDto {
   return { id: entity.id, name: entity.name, kind: entity.kind, metadata: entity.metadata, createdBy: entity.createdBy, createdAt: entity.createdAt.toISOString() };
@@ -35,19 +36,21 @@ export class CredentialsController {
   @Audited('credential.create', 'credential')
   @ApiOperation({ operationId: 'createCredential', summary: 'Store a credential (the secret is encrypted and never returned)' })
   @ApiCreatedResponse({ type: CredentialDto })
-  @ApiIdempotentPost()
-  async create(@Body() body: CreateCredentialRequestDto, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext): Promise<CredentialDto> {
-    const entity = await this.credentials.create(body.name, secretOf(body), principal);
+  @ApiOkResponse({ type: CredentialDto, description: 'dryRun=true: the credential is valid and could be stored; nothing was stored (the id is not kept)' })
+  @ApiDryRun() @ApiIdempotentPost()
+  async create(@Body() body: CreateCredentialRequestDto, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext): Promise<HttpAnswer<CredentialDto>> {
+    const dry = parseDryRun(dryRun);
+    const entity = await this.credentials.create(body.name, secretOf(body), principal, { dryRun: dry });
     request.auditTarget = { type: 'credential', id: entity.id };
     request.auditDetail = { kind: entity.kind, name: entity.name };
-    return toCredentialDto(entity);
+    return new HttpAnswer(toCredentialDto(entity), dry ? 200 : 201);
   }
 
   @Get()
   @ApiOperation({ operationId: 'listCredentials', summary: 'List credentials (metadata only)' })
   @ApiOkResponse({ type: CredentialPageDto })
   @ApiProblems(400, 401)
-  async list(@Query() query: PageQueryParamsDto): Promise<CredentialPageDto> {
+  async list(@Query() query: PageQueryDto): Promise<CredentialPageDto> {
     const page = await paginate(this.credentials.query(), { keyColumn: 'c.id', keyOf: (c) => c.id, direction: 'ASC', page: query, scope: 'credentials' });
     return mapPage(page, toCredentialDto);
   }
@@ -64,9 +67,10 @@ export class CredentialsController {
   @HttpCode(204)
   @Audited('credential.delete', 'credential')
   @ApiOperation({ operationId: 'deleteCredential', summary: 'Delete a credential (409 while a cluster uses it)' })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Deleted (dryRun=true: it could be deleted; nothing changed)' })
+  @ApiDryRun()
   @ApiProblems(401, 403, 404, 409)
-  async delete(@Param('id') id: string): Promise<void> {
-    await this.credentials.delete(id);
+  async delete(@Param('id') id: string, @Query('dryRun') dryRun: unknown): Promise<void> {
+    await this.credentials.delete(id, { dryRun: parseDryRun(dryRun) });
   }
 }

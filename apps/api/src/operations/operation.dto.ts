@@ -1,3 +1,4 @@
+import { PageQueryDto } from '@galera-cp/http';
 import { OPERATION_STATES, STEP_STATES } from '@galera-cp/operations';
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -104,15 +105,7 @@ export class OperationLogPageDto {
 }
 
 @ApiSchema({ name: 'ListOperationsQuery' })
-export class ListOperationsQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(512)
-  pageToken?: string;
-
+export class ListOperationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only this cluster\'s operations' })
   @IsOptional() @Matches(/^cl_[0-9a-z]{26}$/, { message: 'clusterId must be a cluster id (cl_…)' })
   clusterId?: string;

@@ -1,14 +1,16 @@
 import { Audited } from '@galera-cp/audit';
 import { CurrentPrincipal } from '@galera-cp/auth';
-import { ClustersService } from '@galera-cp/clusters';
+import { ChangeClusterUseCase, ClustersService } from '@galera-cp/clusters';
 import type { Principal } from '@galera-cp/core';
-import { mapPage, paginate } from '@galera-cp/http';
+import { mapPage, paginate, RequestWithContext } from '@galera-cp/http';
 import { OperationStream, OperationsService, parseCursor } from '@galera-cp/operations';
-import { Controller, Get, Headers, HttpCode, MessageEvent, Param, Post, Query, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, HttpCode, MessageEvent, Param, Post, Query, Req, Sse } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Observable, map } from 'rxjs';
-import { ApiIdempotentPost, ApiProblems } from '../common/api-problems.decorator';
-import { ListLogsQueryDto, ListOperationsQueryDto, OperationDto, OperationLogPageDto, OperationPageDto } from './operation.dto';
+import { ApiDryRun, ApiIdempotentPost, ApiProblems } from '../common/api-problems.decorator';
+import { parseDryRun } from '../common/dry-run';
+import { operationAnswer } from '../common/operation-answer';
+import { ListLogsQueryDto, ListOperationsQueryDto, OperationDto, OperationLogPageDto, OperationPageDto, PlanDto } from './operation.dto';
 import { toOperationDto, toOperationLogDto } from './operation.mapper';
 
 /** Operations: read, cancel, approve, logs, and a live stream. */
@@ -19,6 +21,7 @@ export class OperationsController {
   constructor(
     private readonly operations: OperationsService,
     private readonly stream: OperationStream,
+    private readonly changeCluster: ChangeClusterUseCase,
   ) {}
 
   @Get()
@@ -48,11 +51,11 @@ export class OperationsController {
   @HttpCode(200)
   @Audited('operation.cancel', 'operation')
   @ApiOperation({ operationId: 'cancelOperation', summary: 'Cancel: stops between steps and aborts the running step' })
-  @ApiOkResponse({ type: OperationDto })
-  @ApiIdempotentPost()
+  @ApiOkResponse({ type: OperationDto, description: 'The operation after the request (dryRun=true: as it would be; nothing changed)' })
+  @ApiDryRun() @ApiIdempotentPost()
   @ApiProblems(404)
-  async cancel(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<OperationDto> {
-    const operation = await this.operations.cancel(id, principal);
+  async cancel(@Param('id') id: string, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal): Promise<OperationDto> {
+    const operation = await this.operations.cancel(id, principal, { dryRun: parseDryRun(dryRun) });
     return toOperationDto(operation, await this.operations.steps(id));
   }
 
@@ -60,12 +63,26 @@ export class OperationsController {
   @HttpCode(200)
   @Audited('operation.approve', 'operation')
   @ApiOperation({ operationId: 'approveOperation', summary: 'Approve the plan of an operation that waits for approval (recovery)' })
-  @ApiOkResponse({ type: OperationDto })
-  @ApiIdempotentPost()
+  @ApiOkResponse({ type: OperationDto, description: 'The operation after the request (dryRun=true: as it would be; nothing changed)' })
+  @ApiDryRun() @ApiIdempotentPost()
   @ApiProblems(404)
-  async approve(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<OperationDto> {
-    const operation = await this.operations.approve(id, principal);
+  async approve(@Param('id') id: string, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal): Promise<OperationDto> {
+    const operation = await this.operations.approve(id, principal, { dryRun: parseDryRun(dryRun) });
     return toOperationDto(operation, await this.operations.steps(id));
+  }
+
+  @Post(':id/retry')
+  @HttpCode(202)
+  @Audited('operation.retry', 'operation')
+  @ApiOperation({ operationId: 'retryOperation', summary: 'Start a failed or cancelled operation again (the cluster\'s latest only): a new operation with the same change, planned from what is there now' })
+  @ApiAcceptedResponse({ type: OperationDto, description: 'The new operation', headers: { Location: { description: 'The new operation: /v1/operations/{id}', schema: { type: 'string' } } } })
+  @ApiOkResponse({ type: PlanDto, description: 'dryRun=true: the plan; nothing changed' })
+  @ApiDryRun() @ApiIdempotentPost()
+  @ApiProblems(404)
+  retry(@Param('id') id: string, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+    return this.changeCluster
+      .retry(id, { principal, requestId: request.requestId, dryRun: parseDryRun(dryRun) })
+      .then((outcome) => operationAnswer(outcome, this.operations, request));
   }
 
   @Get(':id/logs')

@@ -2,11 +2,12 @@ import { Audited } from '@galera-cp/audit';
 import { ApiTokenService, CurrentPrincipal, RequireRole } from '@galera-cp/auth';
 import { DomainError, Principal, ROLES } from '@galera-cp/core';
 import type { ApiTokenEntity } from '@galera-cp/database';
-import type { RequestWithContext } from '@galera-cp/http';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { HttpAnswer, RequestWithContext } from '@galera-cp/http';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
-import { ApiIdempotentPost, ApiProblems } from '../common/api-problems.decorator';
+import { ApiDryRun, ApiIdempotentPost, ApiProblems } from '../common/api-problems.decorator';
+import { parseDryRun } from '../common/dry-run';
 
 @ApiSchema({ name: 'CreateTokenRequest' })
 export class CreateTokenRequestDto {
@@ -64,14 +65,16 @@ export class TokensController {
   @Audited('token.create', 'token')
   @ApiOperation({ operationId: 'createToken', summary: 'Issue an API token (the secret is in this answer only)' })
   @ApiCreatedResponse({ type: IssuedTokenDto })
-  @ApiIdempotentPost()
-  async create(@Body() body: CreateTokenRequestDto, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext): Promise<IssuedTokenDto> {
+  @ApiOkResponse({ type: TokenDto, description: 'dryRun=true: the token could be issued; nothing was stored and no secret is given' })
+  @ApiDryRun() @ApiIdempotentPost()
+  async create(@Body() body: CreateTokenRequestDto, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext): Promise<HttpAnswer<IssuedTokenDto | TokenDto>> {
+    const dry = parseDryRun(dryRun);
     const expiresAt = body.expiresAt ? new Date(body.expiresAt) : undefined;
     if (expiresAt && expiresAt.getTime() <= Date.now()) throw new DomainError('invalid', 'VALIDATION_FAILED', 'expiresAt is in the past', { errors: [{ pointer: '/expiresAt', detail: 'must be in the future' }] });
-    const { token, secret } = await this.tokens.issue(body.name, body.role, principal.id, expiresAt);
+    const { token, secret } = await this.tokens.issue(body.name, body.role, principal.id, expiresAt, undefined, { dryRun: dry });
     request.auditTarget = { type: 'token', id: token.id };
     request.auditDetail = { role: token.role, name: token.name };
-    return { ...toTokenDto(token), token: secret };
+    return dry ? new HttpAnswer(toTokenDto(token), 200) : new HttpAnswer({ ...toTokenDto(token), token: secret }, 201);
   }
 
   @Get()
@@ -95,8 +98,9 @@ export class TokensController {
   @Audited('token.revoke', 'token')
   @ApiOperation({ operationId: 'revokeToken', summary: 'Revoke an API token (kept for the audit trail)' })
   @ApiOkResponse({ type: TokenDto })
+  @ApiDryRun()
   @ApiProblems(401, 403, 404, 409)
-  async revoke(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<TokenDto> {
-    return toTokenDto(await this.tokens.revoke(id, principal));
+  async revoke(@Param('id') id: string, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal): Promise<TokenDto> {
+    return toTokenDto(await this.tokens.revoke(id, principal, { dryRun: parseDryRun(dryRun) }));
   }
 }
