@@ -97,6 +97,9 @@ async function main(): Promise<void> {
       server.on('exit', (code) => reject(new Error(`the API exited (${code}):\n${output}`)));
     });
     const url = `http://127.0.0.1:${port}`;
+    const rssMiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    await new Promise((r) => setTimeout(r, 10_000));
+    const restingRss = rssMiB();
     // Warm up (JIT, connection pool, token cache).
     await autocannon({ url: `${url}/v1/clusters/${clusterId}`, connections: 10, amount: 5000, headers: { authorization: `Bearer ${token}` } });
 
@@ -104,7 +107,10 @@ async function main(): Promise<void> {
     const single = await load('GET /v1/clusters/{id}', `${url}/v1/clusters/${clusterId}`, token, pid);
     const list = await load('GET /v1/clusters?pageSize=20', `${url}/v1/clusters?pageSize=20`, token, pid);
     await new Promise((r) => setTimeout(r, 15_000));
-    const rssMiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    const rssSoonAfter = rssMiB();
+    // V8 gives memory back only when its memory reducer runs, some time after allocation stops.
+    await new Promise((r) => setTimeout(r, 45_000));
+    const rssSettled = rssMiB();
 
     const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(`\nAPI latency at a fixed ${RATE} req/s for ${DURATION} s each, ${CONNECTIONS} connections; node ${process.version}; the product from dist/ (api + worker in one process), LOG_LEVEL=${process.env.LOG_LEVEL ?? 'warn'}; PostgreSQL on the same box; load average ${loadavg}`);
@@ -112,9 +118,11 @@ async function main(): Promise<void> {
     for (const f of [single, list]) {
       console.log(`${f.label.padEnd(32)} ${String(f.rps).padStart(6)} ${String(f.p50).padStart(8)} ${String(f.p90).padStart(7)} ${String(f.p99).padStart(7)} ${String(f.max).padStart(7)} ${String(f.errors).padStart(7)} ${String(f.non2xx).padStart(8)} ${String(f.total).padStart(9)}  ${f.cpuMsPerRequest.toFixed(3).padStart(8)}`);
     }
-    console.log(`\napi + worker process RSS, idle for 15 s after the load: ${rssMiB.toFixed(1)} MiB (${(rssMiB * 1.048576).toFixed(1)} MB)`);
+    const mb = (mib: number) => `${mib.toFixed(1)} MiB (${(mib * 1.048576).toFixed(1)} MB)`;
+    console.log(`\napi + worker process RSS: at rest 10 s after start ${mb(restingRss)}; 15 s after the load ${mb(rssSoonAfter)} (garbage of the load not yet collected); 60 s after the load ${mb(rssSettled)}`);
+    const idleRss = Math.max(restingRss, rssSettled);
     console.log(`one-cluster read: p99 ${single.p99} ms at ${single.rps} req/s, ${single.errors + single.non2xx} errors (target p99 <= 10 ms at 1,000 req/s, no errors): ${single.p99 <= 10 && single.errors + single.non2xx === 0 && single.rps >= 990 ? 'met' : 'missed'}`);
-    console.log(`idle RSS (target <= 200 MB): ${rssMiB * 1.048576 <= 200 ? 'met' : 'missed'}`);
+    console.log(`idle RSS, the larger of at rest and settled after the load (target <= 200 MB): ${mb(idleRss)}: ${idleRss * 1.048576 <= 200 ? 'met' : 'missed'}`);
   } finally {
     server.kill(profile.length ? 'SIGINT' : 'SIGTERM');
     await new Promise((r) => server.once('exit', r));
