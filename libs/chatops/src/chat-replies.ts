@@ -6,7 +6,8 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Subscription } from 'rxjs';
 import { DataSource } from 'typeorm';
-import { CoalescingRunner, OutboundError, retryDelayMs } from '@galera-cp/outbound';
+import { CoalescingRunner } from '@galera-cp/core';
+import { OutboundError, retryDelayMs } from '@galera-cp/outbound';
 import { ChatConfirmations } from './chat-confirmations';
 import { ChatTargets } from './chat-targets';
 import { approvalMessage, outcomeMessage, SlackMessage } from './slack-messages';

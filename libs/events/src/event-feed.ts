@@ -1,3 +1,4 @@
+import { CoalescingRunner } from '@galera-cp/core';
 import { EventEntity } from '@galera-cp/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -50,40 +51,28 @@ export class EventFeed {
   stream(filter: EventFilter, afterId = 0): Observable<EventEntity> {
     return new Observable<EventEntity>((subscriber) => {
       let cursor = afterId;
-      let pumping = false;
-      let again = false;
-      const pump = async () => {
-        if (pumping) {
-          again = true;
-          return;
-        }
-        pumping = true;
-        try {
-          do {
-            again = false;
-            const batch = await this.query(filter, cursor).orderBy('e.id', 'ASC').limit(BATCH).getMany();
-            for (const event of batch) {
-              if (subscriber.closed) return;
-              cursor = event.id;
-              subscriber.next(event);
-            }
-            if (batch.length === BATCH) again = true;
-          } while (again && !subscriber.closed);
-        } catch (error) {
-          subscriber.error(error);
-        } finally {
-          pumping = false;
+      const runner = new CoalescingRunner();
+      const readAll = async () => {
+        for (;;) {
+          const batch = await this.query(filter, cursor).orderBy('e.id', 'ASC').limit(BATCH).getMany();
+          for (const event of batch) {
+            if (subscriber.closed) return;
+            cursor = event.id;
+            subscriber.next(event);
+          }
+          if (batch.length < BATCH || subscriber.closed) return;
         }
       };
+      const pump = () => runner.trigger(readAll, (error) => subscriber.error(error));
       const subscription = this.events.listen(CHANNELS.events).subscribe((n) => {
         // payload: `<id> <clusterId|-> <operationId|->`; skip what cannot pass the filter.
         const [id, clusterId, operationId] = n.payload.split(' ');
         if (Number(id) <= cursor) return;
         if (filter.clusterId && clusterId !== filter.clusterId) return;
         if (filter.operationId && operationId !== filter.operationId) return;
-        void pump();
+        pump();
       });
-      const poll = setInterval(() => void pump(), SAFETY_POLL_MS);
+      const poll = setInterval(pump, SAFETY_POLL_MS);
       poll.unref();
       void this.events.ready().then(pump, (error: unknown) => subscriber.error(error));
       return () => {

@@ -9,6 +9,7 @@ import { OperationLogBuffer } from './operation-log-buffer';
 import { OperationQueue } from './operation-queue';
 import { APPROVAL_STEP } from './operation-states';
 import { toOperationError } from './operation-error';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** Why a run was stopped from outside its steps. */
 type StopReason = { kind: 'cancel' } | { kind: 'lease-lost' } | { kind: 'shutdown' };
@@ -29,17 +30,8 @@ interface Claim {
   owner: string;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+/** Waits `ms`, or less when the signal aborts (the caller checks the signal next). */
+const sleep = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal }).catch(() => undefined);
 
 /** Settles with the promise, or rejects as soon as the signal aborts (a step that ignores its signal cannot hold the engine). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -1,3 +1,4 @@
+import { CoalescingRunner } from '@galera-cp/core';
 import { EventEntity, OperationLogEntity } from '@galera-cp/database';
 import { CHANNELS, EventsService } from '@galera-cp/events';
 import { Injectable } from '@nestjs/common';
@@ -42,45 +43,34 @@ export class OperationStream {
   stream(operationId: string, from: StreamCursor = { eventId: 0, logId: 0 }): Observable<StreamItem> {
     return new Observable<StreamItem>((subscriber) => {
       const cursor = { ...from };
-      let pumping = false;
-      let again = false;
       let done = false;
-      const pump = async () => {
-        if (pumping) {
-          again = true;
-          return;
-        }
-        pumping = true;
-        try {
-          do {
-            again = false;
-            const [events, logs] = await Promise.all([
-              this.dataSource.getRepository(EventEntity).createQueryBuilder('e').where('e.operation_id = :operationId AND e.id > :after', { operationId, after: cursor.eventId }).orderBy('e.id').limit(500).getMany(),
-              this.dataSource.getRepository(OperationLogEntity).createQueryBuilder('l').where('l.operation_id = :operationId AND l.id > :after', { operationId, after: cursor.logId }).orderBy('l.id').limit(1000).getMany(),
-            ]);
-            // Merge by time so a reader sees lines and events in the order they happened.
-            const items = [...events.map((e) => ({ at: e.at.getTime(), e })), ...logs.map((l) => ({ at: l.at.getTime(), l }))].sort((a, b) => a.at - b.at);
-            for (const item of items) {
-              if ('e' in item && item.e) {
-                cursor.eventId = item.e.id;
-                subscriber.next({ kind: 'event', cursor: formatCursor(cursor), event: item.e });
-                if (item.e.type.startsWith('operation.') && isTerminal(item.e.type.slice('operation.'.length).toUpperCase())) done = true;
-              } else if ('l' in item && item.l) {
-                cursor.logId = item.l.id;
-                subscriber.next({ kind: 'log', cursor: formatCursor(cursor), log: item.l });
-              }
+      const readAll = async () => {
+        for (;;) {
+          const [events, logs] = await Promise.all([
+            this.dataSource.getRepository(EventEntity).createQueryBuilder('e').where('e.operation_id = :operationId AND e.id > :after', { operationId, after: cursor.eventId }).orderBy('e.id').limit(500).getMany(),
+            this.dataSource.getRepository(OperationLogEntity).createQueryBuilder('l').where('l.operation_id = :operationId AND l.id > :after', { operationId, after: cursor.logId }).orderBy('l.id').limit(1000).getMany(),
+          ]);
+          // Merge by time so a reader sees lines and events in the order they happened.
+          const items = [...events.map((e) => ({ at: e.at.getTime(), e })), ...logs.map((l) => ({ at: l.at.getTime(), l }))].sort((a, b) => a.at - b.at);
+          for (const item of items) {
+            if (subscriber.closed) return;
+            if ('e' in item && item.e) {
+              cursor.eventId = item.e.id;
+              subscriber.next({ kind: 'event', cursor: formatCursor(cursor), event: item.e });
+              if (item.e.type.startsWith('operation.') && isTerminal(item.e.type.slice('operation.'.length).toUpperCase())) done = true;
+            } else if ('l' in item && item.l) {
+              cursor.logId = item.l.id;
+              subscriber.next({ kind: 'log', cursor: formatCursor(cursor), log: item.l });
             }
-            if (events.length === 500 || logs.length === 1000) again = true;
-          } while (again && !subscriber.closed);
-          if (done) subscriber.complete();
-        } catch (error) {
-          subscriber.error(error);
-        } finally {
-          pumping = false;
+          }
+          if ((events.length < 500 && logs.length < 1000) || subscriber.closed) break;
         }
+        if (done) subscriber.complete();
       };
+      const runner = new CoalescingRunner();
+      const pump = () => runner.trigger(readAll, (error) => subscriber.error(error));
       const subscription = this.events.listen(CHANNELS.events, CHANNELS.operationLogs).subscribe((n) => {
-        if (n.payload.includes(operationId)) void pump();
+        if (n.payload.includes(operationId)) pump();
       });
       void this.events.ready().then(pump, (error: unknown) => subscriber.error(error));
       return () => subscription.unsubscribe();

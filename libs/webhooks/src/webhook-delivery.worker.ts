@@ -5,7 +5,8 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Subscription } from 'rxjs';
 import { DataSource } from 'typeorm';
-import { CoalescingRunner, OutboundError, retryDelayMs } from '@galera-cp/outbound';
+import { CoalescingRunner } from '@galera-cp/core';
+import { OutboundError, retryDelayMs } from '@galera-cp/outbound';
 import { deliveredEvent, deliveryRequest } from './webhook-payload';
 import { WebhookTargets } from './webhook-targets';
 import { describeAnswer, WebhooksService } from './webhooks.service';

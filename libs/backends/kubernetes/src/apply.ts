@@ -8,6 +8,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { describeRef, KubeClient, refOf, statusOf, type ObjectRef } from './kube-client';
 import { kubernetesErrors } from './kubernetes.errors';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** How writes and reads are retried. */
 export interface RetryPolicy {
@@ -32,20 +33,7 @@ export interface CallContext {
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
 /** Waits `ms`, or rejects when the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export const sleep = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
 
 function retryAfterMs(error: unknown): number | undefined {
   const headers = (error as { headers?: Record<string, string> } | null)?.headers;

@@ -29,6 +29,7 @@ import type { RemoteHost } from './remote-host';
 import { STARTUP_TIMEOUT_SECONDS } from './service-manager';
 import { memberError } from './ssh-backend.errors';
 import { BackendError } from '@galera-cp/backends';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** A node as one status read saw it. */
 export interface NodeStatus {
@@ -57,20 +58,7 @@ export function isSyncedMember(status: WsrepStatus | undefined): boolean {
 }
 
 /** Sleeps, or rejects when the signal aborts. */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export const pause = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
 
 /** The server's error log tail, for failure messages (empty when unreadable). */
 export async function errorLogTail(host: RemoteHost, lines = 25): Promise<string> {

@@ -1,6 +1,7 @@
 /**
  * Runs a task at most once at a time in this process; a trigger while it runs makes it run once
- * more afterwards (so no wake-up is lost and none piles up). The delivery loops use it.
+ * more afterwards (so no wake-up is lost and none piles up): the delivery loops and the event
+ * streams use it.
  */
 export class CoalescingRunner {
   private running?: Promise<void>;
