@@ -32,6 +32,8 @@ export {
   canRemoveMembers,
   checkClusterSize,
   quorumOf,
+  quorumChange,
+  type QuorumChange,
   type ClusterSizeCheck,
   type ClusterSizeCode,
   type ClusterSizeOptions,

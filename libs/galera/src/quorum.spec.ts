@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { canRemoveMembers, checkClusterSize, quorumOf, type QuorumMember } from './quorum';
+import { canRemoveMembers, checkClusterSize, quorumChange, quorumOf, type QuorumMember } from './quorum';
 
 describe('checkClusterSize', () => {
   test('odd sizes of 3 or more are safe', () => {
@@ -113,5 +113,13 @@ describe('canRemoveMembers', () => {
         }
       }),
     );
+  });
+});
+
+describe('quorumChange', () => {
+  test('a plan shows voters and quorum before and after', () => {
+    assert.deepEqual(quorumChange(3, 5), { before: 3, after: 5, quorumBefore: 2, quorumAfter: 3 });
+    assert.deepEqual(quorumChange(0, 3), { before: 0, after: 3, quorumBefore: 0, quorumAfter: 2 });
+    assert.deepEqual(quorumChange(3, 0), { before: 3, after: 0, quorumBefore: 2, quorumAfter: 0 });
   });
 });

@@ -100,6 +100,19 @@ export function quorumOf(voters: number): number {
   return Math.floor(voters / 2) + 1;
 }
 
+/** Voters and the votes a Primary component needs, before and after a change (what a plan shows). */
+export interface QuorumChange {
+  before: number;
+  after: number;
+  quorumBefore: number;
+  quorumAfter: number;
+}
+
+/** The quorum arithmetic of a change from `before` to `after` voters (0 voters: no quorum to keep). */
+export function quorumChange(before: number, after: number): QuorumChange {
+  return { before, after, quorumBefore: before > 0 ? quorumOf(before) : 0, quorumAfter: after > 0 ? quorumOf(after) : 0 };
+}
+
 /** A voter of the cluster, as {@link canRemoveMembers} sees it. */
 export interface QuorumMember {
   /** Member name. */

@@ -4,7 +4,7 @@
  * Pure: the backend reads the live facts (StatefulSet, claims, ConfigMap) and passes them in.
  */
 import { memberName, type ClusterChange, type ClusterTarget, type Plan, type PlanDetails, type PlannedStep } from '@galera-cp/backends';
-import { planParameterChanges, quorumOf, readGaleraConfig, validateParameters, type ParameterChange } from '@galera-cp/galera';
+import { planParameterChanges, quorumChange, readGaleraConfig, validateParameters, type ParameterChange } from '@galera-cp/galera';
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import { kubernetesErrors } from './kubernetes.errors';
 import { CONFIG_HASH_ANNOTATION, claimName, configHash, objectNames, RESTARTED_AT_ANNOTATION, type ClusterObjectKind } from './render-manifests';
@@ -51,10 +51,6 @@ export interface PlanTimes {
 }
 
 type ObjectLine = NonNullable<PlanDetails['objects']>[number];
-
-function quorum(before: number, after: number): NonNullable<PlanDetails['quorum']> {
-  return { before, after, quorumBefore: before > 0 ? quorumOf(before) : 0, quorumAfter: after > 0 ? quorumOf(after) : 0 };
-}
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
@@ -185,7 +181,7 @@ class ClusterPlanner {
       steps,
       details: this.details({
         bootstrapNode: this.member(0),
-        quorum: quorum(0, n),
+        quorum: quorumChange(0, n),
         membersAfter: range(0, n).map((i) => this.member(i)),
         objects: [
           this.object('Secret', 'create-if-absent'),
@@ -237,7 +233,7 @@ class ClusterPlanner {
     return {
       summary: to === from ? `StatefulSet ${this.names.statefulSet} already runs ${to} members: re-apply and verify` : `Scale ${this.target.name} from ${from} to ${to} members`,
       steps,
-      details: this.details({ quorum: quorum(from, to), membersAfter: range(0, to).map((i) => this.member(i)), objects, warnings }),
+      details: this.details({ quorum: quorumChange(from, to), membersAfter: range(0, to).map((i) => this.member(i)), objects, warnings }),
     };
   }
 
@@ -258,7 +254,7 @@ class ClusterPlanner {
         this.verify(replicas),
       ],
       details: this.details({
-        quorum: quorum(replicas, replicas),
+        quorum: quorumChange(replicas, replicas),
         membersAfter: range(0, replicas).map((i) => this.member(i)),
         objects: [this.object('StatefulSet', `patch (template annotation ${RESTARTED_AT_ANNOTATION})`)],
         order: range(0, replicas).reverse().map((i) => this.member(i)),
@@ -294,7 +290,7 @@ class ClusterPlanner {
         : `Reconfigure ${this.target.name}: the configuration the pods run is unchanged; nothing restarts`,
       steps,
       details: this.details({
-        quorum: quorum(replicas, replicas),
+        quorum: quorumChange(replicas, replicas),
         membersAfter: range(0, replicas).map((i) => this.member(i)),
         objects: [this.object('ConfigMap', 'apply'), ...(rolls ? [this.object('StatefulSet', `apply (config hash ${liveHash ?? 'none'} -> ${hash})`)] : [])],
         parameterChanges: changes,
@@ -328,7 +324,7 @@ class ClusterPlanner {
       summary: `Delete cluster ${this.target.name} from ${this.namespace}; claims ${purge ? 'deleted (purge)' : 'kept'}`,
       steps,
       details: this.details({
-        quorum: quorum(this.currentReplicas(), 0),
+        quorum: quorumChange(this.currentReplicas(), 0),
         membersAfter: [],
         objects: [
           this.object('StatefulSet', 'delete'),

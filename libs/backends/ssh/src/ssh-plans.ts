@@ -4,13 +4,13 @@
  * needs from the hosts (evidence, running servers, current parameters) is read by the backend
  * and passed in. The Galera rules come from @galera-cp/galera.
  */
-import { memberName, type ClusterTarget, type MemberRecord, type Plan, type PlanDetails, type PlannedStep, type RecoveryEvidenceRow } from '@galera-cp/backends';
+import { memberName, type ClusterTarget, type MemberRecord, type Plan, type PlannedStep, type RecoveryEvidenceRow } from '@galera-cp/backends';
 import { DomainError } from '@galera-cp/core';
 import {
   chooseDonor,
   compareNodeNames,
   orderRollingRestart,
-  quorumOf,
+  quorumChange,
   type BootstrapDecision,
   type DonorCandidate,
   type ParameterChangePlan,
@@ -70,10 +70,6 @@ function addresses(refs: readonly HostRef[]): string[] {
   return refs.map((r) => r.address);
 }
 
-function quorum(before: number, after: number): NonNullable<PlanDetails['quorum']> {
-  return { before, after, quorumBefore: before > 0 ? quorumOf(before) : 0, quorumAfter: after > 0 ? quorumOf(after) : 0 };
-}
-
 function stateOf(member: MemberRecord): WsrepNodeState {
   const known: WsrepNodeState[] = ['Initialized', 'Joining', 'Waiting for SST', 'Joined', 'Synced', 'Donor/Desynced'];
   return known.find((s) => s === member.wsrepState) ?? 'Unknown';
@@ -106,7 +102,7 @@ export function planCreate(target: ClusterTarget): Plan {
   if (sst === 'rsync') warnings.push('rsync SST blocks the donor for the whole transfer; mariabackup does not');
   return {
     summary: `Create ${refs.length} members on ${addresses(refs).join(', ')}: bootstrap ${first.node}, then join ${others.length} one at a time (${sst} state transfer)`,
-    details: { bootstrapNode: first.node, donors, quorum: quorum(0, refs.length), membersAfter: names(refs), warnings, hosts: refs },
+    details: { bootstrapNode: first.node, donors, quorum: quorumChange(0, refs.length), membersAfter: names(refs), warnings, hosts: refs },
     steps: [
       step('preflight', SSH_ACTIONS.preflight, `Check ${refs.length} hosts: host keys, clock skew, service manager, packages, ports, disk, memory, reachability`, { hosts: refs, members: [], register: true }),
       step('install', SSH_ACTIONS.install, 'Install MariaDB and Galera where missing', { hosts: refs }, undefined, INSTALL_STEP_TIMEOUT_SECONDS),
@@ -146,7 +142,7 @@ export function planScaleOut(target: ClusterTarget, count: number, host?: string
   const { donors, warnings } = expectedDonors(candidates, added, sst);
   return {
     summary: `Add ${added.map((r) => `${r.node} (${r.address})`).join(', ')}: ${existing.length} -> ${all.length} members`,
-    details: { donors, quorum: quorum(existing.length, all.length), membersAfter: names(all), warnings, hosts: added },
+    details: { donors, quorum: quorumChange(existing.length, all.length), membersAfter: names(all), warnings, hosts: added },
     steps: [
       step('preflight', SSH_ACTIONS.preflight, `Check the new host(s) and reach the ${existing.length} member(s)`, { hosts: added, members: existing, register: true }),
       step('install', SSH_ACTIONS.install, 'Install MariaDB and Galera where missing', { hosts: added }, undefined, INSTALL_STEP_TIMEOUT_SECONDS),
@@ -172,7 +168,7 @@ export function planScaleIn(target: ClusterTarget, remove: readonly string[]): P
   const remaining = all.filter((r) => !remove.includes(r.node));
   return {
     summary: `Remove ${names(removed).join(', ')}: ${all.length} -> ${remaining.length} members`,
-    details: { quorum: quorum(all.length, remaining.length), membersAfter: names(remaining), warnings: [] },
+    details: { quorum: quorumChange(all.length, remaining.length), membersAfter: names(remaining), warnings: [] },
     steps: [
       step('check-hosts', SSH_ACTIONS.checkHosts, `Reach every member (host keys, clock skew)`, { hosts: all }),
       // Each removal's quorum check counts the members still there (the earlier removals have left).
@@ -193,7 +189,7 @@ export function planRestart(target: ClusterTarget): Plan {
   const ordered = order.order.map((name) => refs.find((r) => r.node === name) as HostRef);
   return {
     summary: `Rolling restart: ${order.message}`,
-    details: { quorum: quorum(refs.length, refs.length), warnings: [], order: order.order },
+    details: { quorum: quorumChange(refs.length, refs.length), warnings: [], order: order.order },
     steps: [
       step('check-hosts', SSH_ACTIONS.checkHosts, 'Reach every member (host keys, clock skew)', { hosts: refs }),
       ...ordered.flatMap((ref) => [step(`restart:${ref.node}`, SSH_ACTIONS.restart, `Restart ${ref.node} (clean stop, start)`, { host: ref, members: refs }, ref.node, SERVER_STEP_TIMEOUT_SECONDS), syncedStep(ref)]),
@@ -217,7 +213,7 @@ export function planStop(target: ClusterTarget, running: ReadonlySet<string>): P
   const warnings = down.length > 0 ? [`not running now: ${names(down).join(', ')}`] : [];
   return {
     summary: `Stop ${refs.length} members one at a time; ${last.node} stops last and keeps safe_to_bootstrap: 1`,
-    details: { bootstrapNode: last.node, quorum: quorum(refs.length, 0), warnings, order: names(order) },
+    details: { bootstrapNode: last.node, quorum: quorumChange(refs.length, 0), warnings, order: names(order) },
     steps: [
       step('check-hosts', SSH_ACTIONS.checkHosts, 'Reach every member (host keys, clock skew)', { hosts: refs }),
       ...order.map((ref) => step(`stop:${ref.node}`, SSH_ACTIONS.stop, `Stop ${ref.node} cleanly and disable its service`, { host: ref, disable: true }, ref.node, SERVER_STEP_TIMEOUT_SECONDS)),
@@ -260,7 +256,7 @@ export function planStart(target: ClusterTarget, evidence: readonly MemberEviden
   const others = refs.filter((r) => r.node !== first.node);
   return {
     summary: primary ? `${first.node} already runs in a Primary component: start the others one by one` : `Bootstrap ${first.node} (${decision?.message}), then start ${others.length} member(s) one by one`,
-    details: { bootstrapNode: first.node, evidence: rows, quorum: quorum(0, refs.length), warnings: [] },
+    details: { bootstrapNode: first.node, evidence: rows, quorum: quorumChange(0, refs.length), warnings: [] },
     steps: [
       step('check-hosts', SSH_ACTIONS.checkHosts, 'Reach every member (host keys, clock skew)', { hosts: refs }),
       step(`bootstrap:${first.node}`, SSH_ACTIONS.bootstrap, primary ? `${first.node} is already Primary` : `Bootstrap ${first.node}`, { host: first, others, mode: 'start', enable: true }, first.node, SERVER_STEP_TIMEOUT_SECONDS),
@@ -302,7 +298,7 @@ export function planRecover(target: ClusterTarget, evidence: readonly MemberEvid
   return {
     summary: `Recover ${target.name} from a full crash: ${decision.message}; then start ${others.length} member(s) one by one`,
     // Whether an operator must approve is the control plane's call (approve: true, policy.autoRecovery).
-    details: { bootstrapNode: chosen.ref.node, evidence: rows, decision: { code: decision.code, message: decision.message }, quorum: quorum(0, refs.length), warnings },
+    details: { bootstrapNode: chosen.ref.node, evidence: rows, decision: { code: decision.code, message: decision.message }, quorum: quorumChange(0, refs.length), warnings },
     steps: [
       step('check-hosts', SSH_ACTIONS.checkHosts, 'Reach every member that recovers (host keys, clock skew)', { hosts: refs }),
       ...stuck.map((ref) => step(`stop:${ref.node}`, SSH_ACTIONS.stop, `Stop ${ref.node}, which runs outside any Primary component`, { host: ref, disable: false }, ref.node, SERVER_STEP_TIMEOUT_SECONDS)),
@@ -334,7 +330,7 @@ export function planReconfigure(target: ClusterTarget, changes: ParameterChangeP
       changes.changes.length === 0
         ? 'No parameter changes: the configuration files are rewritten only if they differ'
         : `Change ${changes.changes.map(describe).join(', ')}${changes.restartRequired ? `; rolling restart for ${restart.map((c) => c.name).join(', ')}` : ' at once (SET GLOBAL), no restart'}`,
-    details: { changes: changes.changes, restartRequired: changes.restartRequired, quorum: quorum(refs.length, refs.length), warnings: [...notes] },
+    details: { changes: changes.changes, restartRequired: changes.restartRequired, quorum: quorumChange(refs.length, refs.length), warnings: [...notes] },
     steps: [
       step('check-hosts', SSH_ACTIONS.checkHosts, 'Reach every member (host keys, clock skew)', { hosts: refs }),
       step('configure', SSH_ACTIONS.configure, 'Write the new configuration file on every member', { hosts: refs, members: addresses(refs), enable: false }),
@@ -359,7 +355,7 @@ export function planDelete(target: ClusterTarget, purge: boolean): Plan {
   }
   return {
     summary: `Stop and remove ${refs.length} members one at a time${purge ? ' and empty their data directories' : '; their data directories are kept'}`,
-    details: { quorum: quorum(refs.length, 0), warnings: purge ? ['purge: every member\'s data directory is emptied; the data is gone'] : [] },
+    details: { quorum: quorumChange(refs.length, 0), warnings: purge ? ['purge: every member\'s data directory is emptied; the data is gone'] : [] },
     steps: [
       step('check-hosts', SSH_ACTIONS.checkHosts, 'Reach every member (host keys, clock skew)', { hosts: refs }),
       ...refs.map((ref) =>
