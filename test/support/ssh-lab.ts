@@ -31,6 +31,9 @@ export const SSH_LAB_ENV = {
 /** Opens (creates) a lab of `hosts` hosts and starts the API with the SSH backend. */
 export async function startSshLab(name: string, hosts: number, options: { env?: Record<string, string>; backend?: SshBackendOptions } = {}): Promise<SshLab> {
   const lab = await HostLab.open({ name });
+  // Fresh hosts every time: a lab left behind by an interrupted run keeps its datadirs, and a
+  // suite must not start from another run's data (its identity and host keys are kept).
+  await lab.down();
   await lab.up(hosts);
   const credentials = await lab.credentials();
   const backend = new SshBackend(options.backend);
