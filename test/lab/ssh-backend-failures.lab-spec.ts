@@ -1,7 +1,7 @@
 // The SSH backend's refusals on the host lab, through the HTTP API: a wrong credential, a clock
-// skew beyond the bound, a changed host key and an unreachable host each fail the operation with
-// a clear code and a message naming the host, change nothing on the hosts, and a retry after
-// fixing the cause finishes. The clusters here log in as the lab's non-root sudo user.
+// skew beyond the bound, a changed host key, an unreachable host and a host holding another
+// cluster's data each fail the operation with a clear code and a message naming the host, change
+// nothing on the hosts, and a retry after fixing the cause finishes. The clusters here log in as the lab's non-root sudo user.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LabHost } from './host-lab';
@@ -168,6 +168,32 @@ describe('SSH backend refusals on the host lab (through the API)', () => {
     const removed = await succeeded(await run('DELETE', `/v1/clusters/${clusterId}/nodes/${fourth.id}`));
     assert.equal(removed.result.node, 'retry-3');
     for (const node of nodes.slice(0, 3)) assert.equal((await healthOf(node))?.clusterSize, 3);
+  });
+
+  test("a host holding another cluster's data is refused (HOST_HAS_DATA) and left as it was; a former member of the cluster comes back", async () => {
+    // retry-3 was removed above: its datadir keeps the history of cluster 'retry'.
+    const history = /^uuid:\s+(\S+)$/m.exec(await shellOn(nodes[3], 'cat /var/lib/mysql/grastate.dat'))?.[1];
+    assert.ok(history, 'the removed member kept its grastate.dat');
+    const listing = await shellOn(nodes[3], 'ls -1A /var/lib/mysql | sort');
+    const op = await run('POST', '/v1/clusters', labClusterBody('other', ctx.credentialId, [hosts[3]], { replicas: 1, force: true }));
+    console.log(`# data of another cluster: ${op.error?.code}: ${op.error?.detail}`);
+    assert.equal(op.state, 'FAILED');
+    assert.equal(op.error.code, 'HOST_HAS_DATA');
+    assert.equal(op.error.step, 'preflight');
+    assert.equal(op.error.node, 'other-0');
+    assert.match(op.error.detail, new RegExp(`^other-0: ${hosts[3].address.replace(/\./g, '\\.')}: /var/lib/mysql holds the data of another Galera cluster \\(history ${history}, seqno \\d+\\): bootstrapping would make that data the new cluster's`));
+    assert.equal(await shellOn(nodes[3], 'ls -1A /var/lib/mysql | sort'), listing, 'the datadir is as it was');
+    // The removal took our configuration away; the refused create wrote none and started nothing.
+    assert.equal((await shellOn(nodes[3], `test -e ${CONFIG} && echo written || echo none`)).trim(), 'none');
+    assert.equal((await shellOn(nodes[3], 'pgrep -x mariadbd || true')).trim(), '', 'no server runs');
+    await deleteFailed(op);
+
+    // The same host, added back to the cluster whose history it holds, rejoins.
+    const added = await succeeded(await run('POST', `/v1/clusters/${clusterId}/nodes`, { force: true }));
+    assert.equal(added.result.node, 'retry-3');
+    assert.equal((await healthOf(nodes[3]))?.clusterSize, 4);
+    const fourth = (await ctx.app.call('GET', `/v1/clusters/${clusterId}/nodes`)).body.items.find((n: { name: string }) => n.name === 'retry-3');
+    await succeeded(await run('DELETE', `/v1/clusters/${clusterId}/nodes/${fourth.id}`));
   });
 
   test('a host unreachable when a restart begins: nothing restarts; after it is back, the restart finishes', async () => {

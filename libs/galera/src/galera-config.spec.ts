@@ -189,6 +189,18 @@ describe('readGaleraConfig', () => {
     assert.deepEqual(read.parameters, { max_connections: '500', sql_mode: 'STRICT_TRANS_TABLES', wsrep_slave_threads: '4' });
   });
 
+  test("the header names the cluster record that wrote the file; without an owner the header says nothing of one", () => {
+    const owner = 'cl_01kmz4x0d3yq7g5v2c8n6t1b9a';
+    const text = renderGaleraConfig({ ...input, ownerId: owner }).text;
+    assert.match(text, /^# Written by the control plane for cluster cl_01kmz4x0d3yq7g5v2c8n6t1b9a: manual edits are overwritten\.$/m);
+    assert.equal(readGaleraConfig(text).ownerId, owner);
+    assert.equal(readGaleraConfig(text).managed, true);
+    assert.equal(readGaleraConfig(renderGaleraConfig(input).text).ownerId, undefined);
+    assert.equal(readGaleraConfig(renderGaleraConfig(input).text).managed, true);
+    const bad = validateGaleraConfigInput({ ...input, ownerId: 'x\n[mysqld]' });
+    assert.deepEqual(bad.errors.map((e) => [e.pointer, e.code]), [['/ownerId', 'OWNER_ID_INVALID']]);
+  });
+
   test('a file written by someone else is not managed; other sections and junk are ignored', () => {
     const read = readGaleraConfig('[client]\nmax_connections = 9\n[mysqld]\nwsrep_cluster_address = "gcomm://"\nmax-connections=12\nnot a setting\n');
     assert.equal(read.managed, false);

@@ -21,6 +21,11 @@ export type SstMethod = 'mariabackup' | 'rsync';
 export interface GaleraConfigInput {
   /** `wsrep_cluster_name`: equal on every member. Letters, digits, `_ . -`, up to 64. */
   clusterName: string;
+  /**
+   * The control plane's id of the cluster (`cl_...`), written into the header so a host tells which
+   * cluster record configured it: a leftover of another record with the same name is not ours.
+   */
+  ownerId?: string;
   /** This node. */
   node: {
     /** `wsrep_node_name` (what `wsrep_sst_donor` lists). Letters, digits, `_ . -`, up to 64. */
@@ -156,6 +161,9 @@ export function validateGaleraConfigInput(input: GaleraConfigInput, pointerPrefi
       fail('/bufferPoolSize', 'BUFFER_POOL_SIZE_INVALID', 'must be a size from 8M to 1T, e.g. 4G');
     }
   }
+  if (input.ownerId !== undefined && (!str(input.ownerId) || !OWNER_ID.test(input.ownerId))) {
+    fail('/ownerId', 'OWNER_ID_INVALID', 'must be 1-64 letters, digits, _ or -');
+  }
   if (input.port !== undefined && (!Number.isInteger(input.port) || input.port < 1 || input.port > 65535)) {
     fail('/port', 'PORT_INVALID', 'must be an integer from 1 to 65535');
   }
@@ -174,6 +182,9 @@ export function validateGaleraConfigInput(input: GaleraConfigInput, pointerPrefi
   errors.push(...params.errors);
   return { ok: errors.length === 0, errors, warnings: params.warnings, parameters: params.parameters };
 }
+
+/** The control plane's cluster ids (`cl_` and a ULID today): a token safe in a comment line. */
+const OWNER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Characters that need no quoting in an option file value. */
 const BARE = /^[A-Za-z0-9_./:,@+=-]+$/;
@@ -223,7 +234,7 @@ export function renderGaleraConfig(input: GaleraConfigInput): RenderedGaleraConf
 
   const lines = [
     `# Galera configuration of node ${input.node.name} in cluster ${input.clusterName}.`,
-    '# Written by the control plane: manual edits are overwritten.',
+    input.ownerId !== undefined ? `# Written by the control plane for cluster ${input.ownerId}: manual edits are overwritten.` : '# Written by the control plane: manual edits are overwritten.',
     '',
     '[mysqld]',
     '# Safe defaults, not user-settable.',
@@ -274,6 +285,8 @@ export function renderGaleraConfig(input: GaleraConfigInput): RenderedGaleraConf
 export interface ReadGaleraConfig {
   /** True when the file carries the control plane's header (rendered by {@link renderGaleraConfig}). */
   managed: boolean;
+  /** The control plane's id of the cluster that wrote the file (its header), when it says. */
+  ownerId?: string;
   /** `wsrep_cluster_name`. */
   clusterName?: string;
   /** Addresses of the `gcomm://` member list, in order. */
@@ -296,6 +309,8 @@ export interface ReadGaleraConfig {
  */
 export function readGaleraConfig(text: string): ReadGaleraConfig {
   const result: ReadGaleraConfig = { managed: /^# Written by the control plane/m.test(text), parameters: {} };
+  const owner = /^# Written by the control plane for cluster ([A-Za-z0-9_-]{1,64}):/m.exec(text)?.[1];
+  if (owner !== undefined && OWNER_ID.test(owner)) result.ownerId = owner;
   let section = '';
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();

@@ -12,7 +12,7 @@ import {
   type DonorCandidate,
   type WsrepStatus,
 } from '@galera-cp/galera';
-import { GALERA_PORTS, missingPackages, platformOf, runsOurGalera, type HostFacts } from './host-facts';
+import { GALERA_PORTS, configuredForUs, missingPackages, platformOf, runsOurGalera, type HostFacts } from './host-facts';
 import type { HostConnections, HostRef } from './host-connections';
 import {
   isSyncedMember,
@@ -26,7 +26,7 @@ import {
   type NodeStatus,
 } from './galera-node';
 import { sqlCommand, stateFilePaths } from './mariadb-client';
-import { assertHostFit, checkClockSkew, checkMemberReachability } from './preflight';
+import { assertHostFit, assertNoForeignData, checkClockSkew, checkMemberReachability, readExistingData } from './preflight';
 import { readFiles, writeFileIfChanged } from './remote-files';
 import type { RemoteHost, StepLog } from './remote-host';
 import { command, emptyDirectoryCommand } from './shell';
@@ -97,10 +97,20 @@ export async function preflight(env: StepEnv): Promise<StepResult> {
   const connected = await env.hosts.all(all);
   const expect = {
     clusterName: env.target.name,
+    clusterId: env.target.clusterId,
     minFreeDiskBytes: env.settings.minFreeDiskBytes,
     bufferPoolSize: env.target.spec.galera.bufferPoolSize,
     sstMethod: env.target.spec.galera.sstMethod,
   };
+  // Existing members' facts are read now, in parallel, for the later steps of the operation
+  // (cached per connection), with their grastate.dat: the cluster's history, which a new host's
+  // data may belong to.
+  const histories = Promise.all(
+    connected.slice(hosts.length).map(async (host) => {
+      await host.facts(true);
+      return (await readStateFiles(host)).grastate?.uuid;
+    }),
+  );
   // Independent checks run at once (each host's commands share its connection, on separate channels).
   const [, facts] = await Promise.all([
     Promise.all(connected.map((h) => checkClockSkew(h, env.settings.clockSkewMaxMs))),
@@ -108,11 +118,12 @@ export async function preflight(env: StepEnv): Promise<StepResult> {
       connected.slice(0, hosts.length).map(async (host) => {
         const read = await host.facts(true);
         assertHostFit(host, read, expect);
+        // A host our configuration names (a retried step) is ours; any other must not hold data.
+        if (!configuredForUs(read, expect)) assertNoForeignData(host, await readExistingData(host, read), (await histories).filter((u): u is string => u !== undefined));
         return [host.node, summary(read)] as const;
       }),
     ),
-    // Existing members' facts are read now, in parallel, for the later steps of the operation (cached per connection).
-    Promise.all(connected.slice(hosts.length).map((host) => host.facts(true))),
+    histories,
     checkMemberReachability(connected, sshPort(env)),
   ]);
   for (const [node, f] of facts) env.log(`${node}: ${f.distribution}, ${f.serviceManager}, datadir ${f.datadir}, ${f.diskFreeMiB} MiB free, ${f.memoryMiB} MiB memory`, 'info');
@@ -167,7 +178,7 @@ export async function installPackages(env: StepEnv): Promise<StepResult> {
       const still = missingPackages(after, sst);
       if (still.length > 0) throw memberError('PACKAGES_MISSING', host.node, `still missing after the installation: ${still.join(', ')}`);
       installed[host.node] = missing;
-      if (after.serviceManager === 'systemd' && after.mariadbdPids.length > 0 && !runsOurGalera(after, env.target.name)) {
+      if (after.serviceManager === 'systemd' && after.mariadbdPids.length > 0 && !runsOurGalera(after, { clusterName: env.target.name, clusterId: env.target.clusterId })) {
         env.log(`${host.node}: the package started a standalone server; stopping it before it is configured`, 'info');
         await stopNode(host, env);
       }
@@ -181,6 +192,7 @@ function renderMember(env: StepEnv, ref: HostRef, members: readonly string[], fa
   const spec = env.target.spec;
   return renderGaleraConfig({
     clusterName: env.target.name,
+    ownerId: env.target.clusterId,
     node: { name: ref.node, address: ref.address },
     members,
     sstMethod: spec.galera.sstMethod,

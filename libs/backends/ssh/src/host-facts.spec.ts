@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { renderGaleraConfig } from '@galera-cp/galera';
 import {
   checkHostFacts,
+  configuredForUs,
+  existingDataCommand,
   hostFactsCommand,
   missingPackages,
   parseDatadir,
   parseDfAvailable,
+  parseExistingData,
   parseHostFacts,
   parseListeningPorts,
   parseMeminfo,
@@ -30,7 +33,10 @@ function output(sections: Record<string, string>): string {
   return Object.entries(sections).map(([name, body]) => `\n@@${NONCE}:${name}\n${body}`).join('');
 }
 
-const EXPECT = { clusterName: 'orders', minFreeDiskBytes: 1024 ** 3, bufferPoolSize: '256M', sstMethod: 'rsync' as const };
+const CLUSTER_ID = 'cl_01kmz4x0d3yq7g5v2c8n6t1b9a';
+const OTHER_ID = 'cl_01kmz4x0d3yq7g5v2c8n6t1zzz';
+const ORDERS = { clusterName: 'orders', clusterId: CLUSTER_ID };
+const EXPECT = { ...ORDERS, minFreeDiskBytes: 1024 ** 3, bufferPoolSize: '256M', sstMethod: 'rsync' as const };
 
 function facts(overrides: Partial<HostFacts> = {}): HostFacts {
   return {
@@ -80,8 +86,8 @@ describe('host facts: parsers', () => {
     assert.equal(read.os.family, 'debian');
     assert.deepEqual(read.mariadbdPids, [1234]);
     assert.equal(read.galeraConfig?.clusterName, 'orders');
-    assert.equal(runsOurGalera(read, 'orders'), true);
-    assert.equal(runsOurGalera(read, 'billing'), false);
+    assert.equal(runsOurGalera(read, ORDERS), true, 'a file without an owner goes by the name');
+    assert.equal(runsOurGalera(read, { clusterName: 'billing', clusterId: CLUSTER_ID }), false);
     assert.deepEqual(missingPackages(read, 'rsync'), []);
     assert.deepEqual(missingPackages(read, 'mariabackup'), ['mariadb-backup', 'socat']);
     assert.equal(parseHostFacts(output({ systemd: 'yes', sysv: 'yes' }), NONCE).serviceManager, 'systemd', 'systemd wins when PID 1 is systemd');
@@ -126,8 +132,50 @@ describe('host facts: checks before a host becomes a member', () => {
     assert.deepEqual(checkHostFacts(facts({ galeraConfig: { managed: false, parameters: {} } }), EXPECT), []);
   });
 
+  test('a configuration of another cluster record with the same name is a conflict, and its server is not ours', () => {
+    const config = (ownerId: string) => ({ managed: true, clusterName: 'orders', ownerId, parameters: {} });
+    const leftover = facts({ mariadbdPids: [7], listening: [{ port: 3306, process: 'mariadbd' }], galeraConfig: config(OTHER_ID) });
+    assert.equal(configuredForUs(leftover, ORDERS), false);
+    assert.equal(runsOurGalera(leftover, ORDERS), false);
+    const problems = checkHostFacts(leftover, EXPECT);
+    assert.deepEqual(problems.map((p) => p.code), ['CLUSTER_CONFLICT', 'PORT_IN_USE']);
+    assert.match(problems[0].message, new RegExp(`same name \\(control-plane cluster ${OTHER_ID}\\)`));
+    const ours = facts({ mariadbdPids: [7], listening: [{ port: 3306, process: 'mariadbd' }], galeraConfig: config(CLUSTER_ID) });
+    assert.equal(configuredForUs(ours, ORDERS), true);
+    assert.deepEqual(checkHostFacts(ours, EXPECT), []);
+  });
+
   test('disk, memory and service manager', () => {
     const codes = checkHostFacts(facts({ diskAvailableBytes: 100 * 1024 ** 2, memory: { totalBytes: 300 * 1024 ** 2, availableBytes: 0 }, serviceManager: 'none' }), EXPECT).map((p) => p.code);
     assert.deepEqual(codes, ['SERVICE_MANAGER_UNSUPPORTED', 'DISK_SPACE_LOW', 'MEMORY_TOO_LOW']);
+  });
+});
+
+describe('host facts: what a datadir holds', () => {
+  test('the command runs in a real /bin/sh: grastate.dat and the subdirectories, read back', async () => {
+    const datadir = mkdtempSync(join(tmpdir(), 'datadir-'));
+    try {
+      for (const d of ['mysql', 'sys', 'lab', '#innodb_temp']) mkdirSync(join(datadir, d));
+      writeFileSync(join(datadir, 'ibdata1'), '');
+      const empty = await runLocalShell(existingDataCommand(`${datadir}/`, NONCE).text, { cwd: datadir });
+      assert.equal(empty.code, 0, empty.stderr.toString());
+      const before = parseExistingData(empty.stdout.toString(), NONCE, datadir);
+      assert.deepEqual([...before.directories].sort(), ['#innodb_temp', 'lab', 'mysql', 'sys']);
+      assert.equal(before.grastate, undefined);
+      writeFileSync(join(datadir, 'grastate.dat'), '# GALERA saved state\nversion: 2.1\nuuid:    ef03f24e-e8ae-11f1-ba4b-c7773f8be10e\nseqno:   8\nsafe_to_bootstrap: 0\n');
+      const run = await runLocalShell(existingDataCommand(datadir, NONCE).text, { cwd: datadir });
+      const after = parseExistingData(run.stdout.toString(), NONCE, datadir);
+      assert.deepEqual(after.grastate, { version: '2.1', uuid: 'ef03f24e-e8ae-11f1-ba4b-c7773f8be10e', seqno: 8, safeToBootstrap: false });
+      assert.equal(after.datadir, datadir);
+    } finally {
+      rmSync(datadir, { recursive: true, force: true });
+    }
+  });
+
+  test('a missing datadir or an unreadable grastate.dat reads as nothing', async () => {
+    const run = await runLocalShell(existingDataCommand('/nonexistent/datadir', NONCE).text, { cwd: tmpdir() });
+    assert.equal(run.code, 0);
+    assert.deepEqual(parseExistingData(run.stdout.toString(), NONCE, '/nonexistent/datadir'), { datadir: '/nonexistent/datadir', directories: [] });
+    assert.deepEqual(parseExistingData(output({ grastate: 'garbage', directories: 'mysql/\nibdata1\n' }), NONCE, '/d'), { datadir: '/d', directories: ['mysql'] });
   });
 });

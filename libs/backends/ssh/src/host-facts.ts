@@ -4,7 +4,7 @@
  * a host must pass before it becomes a member. Parsing and checking are pure (unit-tested);
  * only {@link hostFactsCommand}'s output comes from the host.
  */
-import { parseByteSize, readGaleraConfig, type ReadGaleraConfig, type SstMethod } from '@galera-cp/galera';
+import { parseByteSize, parseGrastate, readGaleraConfig, type ExistingData, type ReadGaleraConfig, type SstMethod } from '@galera-cp/galera';
 import { hostPlatform, type DistributionFamily, type HostPlatform } from './host-platform';
 import type { ServiceManagerKind } from './service-manager';
 import { and, command, commandExists, discardOutput, not, or, sequence, type RemoteCommand } from './shell';
@@ -84,6 +84,30 @@ export function hostFactsCommand(nonce: string): RemoteCommand {
     section('mariadbd', command('pgrep', '-x', 'mariadbd')),
     ...configPaths.map((path, i) => section(`config-${i}`, and(command('test', '-f', path), command('cat', '--', path)))),
   );
+}
+
+/**
+ * What a datadir holds (read before a host becomes a member, for `judgeExistingData`):
+ * grastate.dat and the names of its subdirectories, in sections like {@link hostFactsCommand}.
+ */
+export function existingDataCommand(datadir: string, nonce: string): RemoteCommand {
+  if (!/^[0-9a-f]{4,32}$/.test(nonce)) throw new RangeError('the nonce must be 4-32 hex digits');
+  const base = datadir.replace(/\/+$/, '') || '/';
+  const grastate = `${base === '/' ? '' : base}/grastate.dat`;
+  return sequence(
+    sectionOf(nonce, 'grastate', and(command('test', '-f', grastate), command('cat', '--', grastate))),
+    sectionOf(nonce, 'directories', and(command('test', '-d', base), command('ls', '-1Ap', '--', base))),
+  );
+}
+
+/** Reads {@link existingDataCommand}'s output. An unreadable grastate.dat counts as none. */
+export function parseExistingData(stdout: string, nonce: string, datadir: string): ExistingData {
+  const s = splitSections(stdout, nonce);
+  const grastateText = s.get('grastate') ?? '';
+  const parsed = grastateText.trim() === '' ? undefined : parseGrastate(grastateText);
+  // `ls -p` marks directories with a trailing slash; files are left out.
+  const directories = (s.get('directories') ?? '').split('\n').filter((l) => l.endsWith('/') && l.length > 1).map((l) => l.slice(0, -1));
+  return { datadir, directories, ...(parsed?.ok ? { grastate: parsed.value } : {}) };
 }
 
 /** Splits the sectioned output of {@link hostFactsCommand}. */
@@ -197,10 +221,16 @@ export interface HostProblem {
   message: string;
 }
 
-/** What a host is checked against. */
-export interface HostExpectations {
-  /** The cluster's name: a Galera of this name on the host is ours (a retry), any other is a conflict. */
+/** Which cluster a host should belong to. */
+export interface ClusterIdentity {
+  /** The cluster's name (`wsrep_cluster_name`). */
   clusterName: string;
+  /** The control plane's id of the cluster (the owner our configuration files name). */
+  clusterId: string;
+}
+
+/** What a host is checked against. */
+export interface HostExpectations extends ClusterIdentity {
   /** Least free disk space at the datadir. */
   minFreeDiskBytes: number;
   /** The spec's buffer pool: the host needs at least this much memory plus a margin. */
@@ -216,9 +246,19 @@ export function platformOf(facts: HostFacts): HostPlatform {
   return hostPlatform(facts.os.family);
 }
 
+/**
+ * Whether the host's Galera configuration is this cluster's: its name, and the owner its header
+ * names (a file without one, written before owners were recorded, goes by the name alone).
+ */
+export function configuredForUs(facts: HostFacts, cluster: ClusterIdentity): boolean {
+  const config = facts.galeraConfig;
+  if (config?.clusterName !== cluster.clusterName) return false;
+  return config.ownerId === undefined || config.ownerId === cluster.clusterId;
+}
+
 /** Whether the server running on the host (if any) is a member of this cluster. */
-export function runsOurGalera(facts: HostFacts, clusterName: string): boolean {
-  return facts.mariadbdPids.length > 0 && facts.galeraConfig?.clusterName === clusterName;
+export function runsOurGalera(facts: HostFacts, cluster: ClusterIdentity): boolean {
+  return facts.mariadbdPids.length > 0 && configuredForUs(facts, cluster);
 }
 
 /** Packages the host still needs. */
@@ -236,11 +276,16 @@ export function checkHostFacts(facts: HostFacts, expect: HostExpectations): Host
   if (facts.serviceManager === 'none') {
     problems.push({ code: 'SERVICE_MANAGER_UNSUPPORTED', message: 'neither systemd nor the MariaDB SysV init script (/etc/init.d/mariadb) was found' });
   }
-  const other = facts.galeraConfig?.clusterName;
-  if (other !== undefined && other !== expect.clusterName) {
-    problems.push({ code: 'CLUSTER_CONFLICT', message: `the host is configured for another Galera cluster (wsrep_cluster_name ${other})` });
+  const config = facts.galeraConfig;
+  if (config?.clusterName !== undefined && config.clusterName !== expect.clusterName) {
+    problems.push({ code: 'CLUSTER_CONFLICT', message: `the host is configured for another Galera cluster (wsrep_cluster_name ${config.clusterName})` });
+  } else if (config?.clusterName !== undefined && !configuredForUs(facts, expect)) {
+    problems.push({
+      code: 'CLUSTER_CONFLICT',
+      message: `the host is configured for another cluster of the same name (control-plane cluster ${config.ownerId}): delete that cluster, or remove its configuration, first`,
+    });
   }
-  if (!runsOurGalera(facts, expect.clusterName)) {
+  if (!runsOurGalera(facts, expect)) {
     const held = facts.listening.filter((l) => (GALERA_PORTS as readonly number[]).includes(l.port));
     const ports = [...new Set(held.map((l) => `${l.port}${l.process ? ` (${l.process})` : ''}`))];
     if (ports.length > 0) problems.push({ code: 'PORT_IN_USE', message: `Galera ports already in use: ${ports.join(', ')}` });

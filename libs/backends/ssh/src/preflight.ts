@@ -5,8 +5,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { BackendError } from '@galera-cp/backends';
+import { judgeExistingData, type ExistingData } from '@galera-cp/galera';
 import { estimateClockSkew, judgeClockSkew, parseRemoteClock, remoteClockCommand, type ClockSample, type ClockSkew } from './clock-skew';
-import { checkHostFacts, type HostExpectations, type HostFacts } from './host-facts';
+import { checkHostFacts, existingDataCommand, parseExistingData, type HostExpectations, type HostFacts } from './host-facts';
+import { markerNonce } from './remote-files';
 import type { RemoteHost } from './remote-host';
 import { and, command, or, sequence, tcpProbeCommand, type RemoteCommand } from './shell';
 import { memberError, type SshBackendErrorCode } from './ssh-backend.errors';
@@ -48,6 +50,26 @@ export function assertHostFit(host: RemoteHost, facts: HostFacts, expect: HostEx
   if (problems.length === 0) return;
   throw memberError(problems[0].code as SshBackendErrorCode, host.node, `${host.address} cannot become a member: ${problems.map((p) => `${p.code}: ${p.message}`).join('; ')}`, {
     details: { address: host.address, problems },
+  });
+}
+
+/** Reads what the host's datadir holds (grastate.dat, subdirectories). */
+export async function readExistingData(host: RemoteHost, facts: HostFacts): Promise<ExistingData> {
+  const nonce = markerNonce();
+  const result = await host.run(existingDataCommand(facts.datadir, nonce), { log: 'quiet', timeoutMs: 30_000 });
+  return parseExistingData(result.stdout, nonce, facts.datadir);
+}
+
+/**
+ * Refuses a new member whose datadir holds another cluster's history or a standalone server's
+ * databases (HOST_HAS_DATA, see `judgeExistingData`); `clusterHistories` are the state UUIDs of
+ * the cluster it joins (none at create).
+ */
+export function assertNoForeignData(host: RemoteHost, data: ExistingData, clusterHistories: readonly string[]): void {
+  const verdict = judgeExistingData(data, clusterHistories);
+  if (verdict.ok) return;
+  throw memberError(verdict.code, host.node, `${host.address}: ${verdict.message}`, {
+    details: { address: host.address, datadir: data.datadir, schemas: verdict.schemas, ...(verdict.history ? { history: verdict.history } : {}) },
   });
 }
 

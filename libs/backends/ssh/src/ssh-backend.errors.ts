@@ -12,6 +12,8 @@ import { HostKeyMismatchError, SshCommandFailedError, SshError, type SshErrorCod
  * - `CLOCK_SKEW_TOO_LARGE`: the host's clock is off by more than `settings.clockSkewMaxMs`.
  * - `PORT_IN_USE`, `DISK_SPACE_LOW`, `MEMORY_TOO_LOW`, `SERVICE_MANAGER_UNSUPPORTED`,
  *   `CLUSTER_CONFLICT`: preflight refused the host (see host-facts.ts).
+ * - `HOST_HAS_DATA`: a new member's datadir holds another cluster's history or a standalone
+ *   server's databases (see `judgeExistingData`).
  * - `MEMBER_UNREACHABLE`: a member cannot open a TCP connection to another member.
  * - `PACKAGES_MISSING`: MariaDB/Galera packages are missing and could not be installed.
  * - `NODE_START_FAILED`: the server did not start (the error log's tail is in the message).
@@ -33,6 +35,7 @@ export type SshBackendErrorCode =
   | 'MEMORY_TOO_LOW'
   | 'SERVICE_MANAGER_UNSUPPORTED'
   | 'CLUSTER_CONFLICT'
+  | 'HOST_HAS_DATA'
   | 'MEMBER_UNREACHABLE'
   | 'PACKAGES_MISSING'
   | 'NODE_START_FAILED'
