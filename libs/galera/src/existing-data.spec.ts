@@ -50,4 +50,12 @@ describe('judgeExistingData', () => {
   test('userSchemas leaves out the server\'s own folders', () => {
     assert.deepEqual(userSchemas(['sys', '#rocksdb', '.hidden', 'b', 'a', 'mysql', 'lost+found', 'performance_schema', '']), ['a', 'b']);
   });
+
+  test("an installer's empty test database is not user data; a test database with tables is", () => {
+    assert.deepEqual(judgeExistingData({ datadir: '/var/lib/mysql', directories: [...FRESH, 'test'], testSchemaFiles: ['db.opt'] }, []), { ok: true, reason: 'empty' });
+    assert.deepEqual(judgeExistingData({ datadir: '/var/lib/mysql', directories: [...FRESH, 'test'], testSchemaFiles: [] }, []), { ok: true, reason: 'empty' });
+    const used = judgeExistingData({ datadir: '/var/lib/mysql', directories: [...FRESH, 'test'], testSchemaFiles: ['db.opt', 't1.frm', 't1.ibd'] }, []);
+    assert.equal(used.ok, false);
+    if (!used.ok) assert.deepEqual(used.schemas, ['test']);
+  });
 });

@@ -17,6 +17,11 @@ export interface ExistingData {
   grastate?: Grastate;
   /** The names of the datadir's subdirectories (schemas, and the server's own `#...` folders). */
   directories: readonly string[];
+  /**
+   * Files of the `test` schema, when it exists: the empty database some installers create
+   * (mariadb-install-db without --skip-test-db) holds `db.opt` at most and is not user data.
+   */
+  testSchemaFiles?: readonly string[];
 }
 
 /** The verdict of {@link judgeExistingData}. */
@@ -24,9 +29,12 @@ export type ExistingDataVerdict =
   | { ok: true; reason: 'empty' | 'same-history' }
   | { ok: false; code: 'HOST_HAS_DATA'; message: string; history?: { uuid: string; seqno: number }; schemas: string[] };
 
-/** The databases of a datadir that are not the server's own. */
-export function userSchemas(directories: readonly string[]): string[] {
-  return directories.filter((d) => d !== '' && !SYSTEM_SCHEMAS.has(d) && !d.startsWith('#') && !d.startsWith('.') && d !== 'lost+found').sort();
+/** The databases of a datadir that are not the server's own (an installer's empty `test` included). */
+export function userSchemas(directories: readonly string[], testSchemaFiles: readonly string[] = []): string[] {
+  const emptyTest = testSchemaFiles.every((f) => f === 'db.opt');
+  return directories
+    .filter((d) => d !== '' && !SYSTEM_SCHEMAS.has(d) && !d.startsWith('#') && !d.startsWith('.') && d !== 'lost+found' && !(d === 'test' && emptyTest))
+    .sort();
 }
 
 /**
@@ -38,7 +46,7 @@ export function userSchemas(directories: readonly string[]): string[] {
  * standalone server's data).
  */
 export function judgeExistingData(data: ExistingData, clusterHistories: readonly string[]): ExistingDataVerdict {
-  const schemas = userSchemas(data.directories);
+  const schemas = userSchemas(data.directories, data.testSchemaFiles);
   const uuid = data.grastate?.uuid.toLowerCase();
   const hasHistory = uuid !== undefined && uuid !== ZERO_UUID;
   if (hasHistory && clusterHistories.map((h) => h.toLowerCase()).includes(uuid)) return { ok: true, reason: 'same-history' };

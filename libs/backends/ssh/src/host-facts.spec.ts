@@ -155,12 +155,14 @@ describe('host facts: what a datadir holds', () => {
   test('the command runs in a real /bin/sh: grastate.dat and the subdirectories, read back', async () => {
     const datadir = mkdtempSync(join(tmpdir(), 'datadir-'));
     try {
-      for (const d of ['mysql', 'sys', 'lab', '#innodb_temp']) mkdirSync(join(datadir, d));
+      for (const d of ['mysql', 'sys', 'lab', 'test', '#innodb_temp']) mkdirSync(join(datadir, d));
       writeFileSync(join(datadir, 'ibdata1'), '');
+      writeFileSync(join(datadir, 'test', 'db.opt'), '');
       const empty = await runLocalShell(existingDataCommand(`${datadir}/`, NONCE).text, { cwd: datadir });
       assert.equal(empty.code, 0, empty.stderr.toString());
       const before = parseExistingData(empty.stdout.toString(), NONCE, datadir);
-      assert.deepEqual([...before.directories].sort(), ['#innodb_temp', 'lab', 'mysql', 'sys']);
+      assert.deepEqual([...before.directories].sort(), ['#innodb_temp', 'lab', 'mysql', 'sys', 'test']);
+      assert.deepEqual(before.testSchemaFiles, ['db.opt']);
       assert.equal(before.grastate, undefined);
       writeFileSync(join(datadir, 'grastate.dat'), '# GALERA saved state\nversion: 2.1\nuuid:    ef03f24e-e8ae-11f1-ba4b-c7773f8be10e\nseqno:   8\nsafe_to_bootstrap: 0\n');
       const run = await runLocalShell(existingDataCommand(datadir, NONCE).text, { cwd: datadir });

@@ -88,7 +88,8 @@ export function hostFactsCommand(nonce: string): RemoteCommand {
 
 /**
  * What a datadir holds (read before a host becomes a member, for `judgeExistingData`):
- * grastate.dat and the names of its subdirectories, in sections like {@link hostFactsCommand}.
+ * grastate.dat, the names of its subdirectories and the files of a `test` schema, in sections
+ * like {@link hostFactsCommand}.
  */
 export function existingDataCommand(datadir: string, nonce: string): RemoteCommand {
   if (!/^[0-9a-f]{4,32}$/.test(nonce)) throw new RangeError('the nonce must be 4-32 hex digits');
@@ -97,6 +98,7 @@ export function existingDataCommand(datadir: string, nonce: string): RemoteComma
   return sequence(
     sectionOf(nonce, 'grastate', and(command('test', '-f', grastate), command('cat', '--', grastate))),
     sectionOf(nonce, 'directories', and(command('test', '-d', base), command('ls', '-1Ap', '--', base))),
+    sectionOf(nonce, 'test-schema', and(command('test', '-d', `${base === '/' ? '' : base}/test`), command('ls', '-1A', '--', `${base === '/' ? '' : base}/test`))),
   );
 }
 
@@ -107,7 +109,8 @@ export function parseExistingData(stdout: string, nonce: string, datadir: string
   const parsed = grastateText.trim() === '' ? undefined : parseGrastate(grastateText);
   // `ls -p` marks directories with a trailing slash; files are left out.
   const directories = (s.get('directories') ?? '').split('\n').filter((l) => l.endsWith('/') && l.length > 1).map((l) => l.slice(0, -1));
-  return { datadir, directories, ...(parsed?.ok ? { grastate: parsed.value } : {}) };
+  const testSchemaFiles = (s.get('test-schema') ?? '').split('\n').filter((l) => l !== '');
+  return { datadir, directories, ...(directories.includes('test') ? { testSchemaFiles } : {}), ...(parsed?.ok ? { grastate: parsed.value } : {}) };
 }
 
 /** Splits the sectioned output of {@link hostFactsCommand}. */
