@@ -325,7 +325,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List events, oldest first; filter by cluster, operation and type (exact or prefix); after=<id> reads what came since */
+        /**
+         * List events, oldest first; filter by cluster, operation and type (exact or prefix); after=<id> reads what came since
+         * @description Events are kept for RETENTION_DAYS (default 30); operations, their logs and the audit log are kept for good.
+         */
         get: operations["listEvents"];
         put?: never;
         post?: never;

@@ -100,6 +100,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   OPERATION_SWEEP_SECONDS = 10;
 
+  /** Days events, finished webhook deliveries and finished chat replies are kept (0 keeps them forever). Operations, their logs and the audit log are always kept. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3650)
+  RETENTION_DAYS = 30;
+
   /** Times a step is started before an interrupted or failing step fails its operation. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(20)
   STEP_MAX_ATTEMPTS = 3;
@@ -198,6 +202,7 @@ export interface AppConfig {
   workerConcurrency: number;
   operationLeaseSeconds: number;
   operationSweepSeconds: number;
+  retentionDays: number;
   stepMaxAttempts: number;
   monitorIntervalSeconds: number;
   bodyLimit: string;
@@ -259,6 +264,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: vars.WORKER_CONCURRENCY,
     operationLeaseSeconds: vars.OPERATION_LEASE_SECONDS,
     operationSweepSeconds: vars.OPERATION_SWEEP_SECONDS,
+    retentionDays: vars.RETENTION_DAYS,
     stepMaxAttempts: vars.STEP_MAX_ATTEMPTS,
     monitorIntervalSeconds: vars.MONITOR_INTERVAL_SECONDS,
     bodyLimit: vars.BODY_LIMIT.toLowerCase(),

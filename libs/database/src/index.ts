@@ -16,3 +16,4 @@ export * from './entities/operation.entity';
 export * from './entities/webhook-delivery.entity';
 export * from './entities/webhook.entity';
 export * from './json-document';
+export * from './retention';

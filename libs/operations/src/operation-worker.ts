@@ -1,5 +1,5 @@
 import { APP_CONFIG, AppConfig } from '@galera-cp/config';
-import { queryRows } from '@galera-cp/database';
+import { pruneExpiredRows, queryRows } from '@galera-cp/database';
 import { CHANNELS, EventsService } from '@galera-cp/events';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -14,9 +14,12 @@ import { APPROVAL_STEP } from './operation-states';
 /**
  * The worker role: takes operations off the queue and runs them (WORKER_CONCURRENCY at a time),
  * aborts local runs whose cancellation is announced, and sweeps for operations whose worker
- * died (expired lease) to dispatch them again. Any number of worker processes may share a
- * database.
+ * died (expired lease) to dispatch them again; once an hour the sweep also deletes rows past
+ * RETENTION_DAYS. Any number of worker processes may share a database.
  */
+/** How often one worker process prunes rows past retention. */
+const PRUNE_EVERY_MS = 3_600_000;
+
 @Injectable()
 export class OperationWorker implements BeforeApplicationShutdown {
   private readonly logger = new Logger('worker');
@@ -25,6 +28,8 @@ export class OperationWorker implements BeforeApplicationShutdown {
   private sweeper?: NodeJS.Timeout;
   private cancellations?: Subscription;
   private started = false;
+  /** When this process last pruned rows past retention (epoch ms). */
+  private prunedAt = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -68,6 +73,11 @@ export class OperationWorker implements BeforeApplicationShutdown {
       await this.dataSource.transaction((manager) => this.queue.enqueue(id, manager));
     }
     await this.dataSource.query('DELETE FROM idempotency_keys WHERE expires_at < now()');
+    if (Date.now() - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = Date.now();
+      const pruned = await pruneExpiredRows(this.dataSource, { retentionDays: this.config.retentionDays });
+      if (pruned.events + pruned.webhookDeliveries + pruned.chatReplies > 0) this.logger.log({ msg: 'rows past retention deleted', retentionDays: this.config.retentionDays, ...pruned });
+    }
     return stale.map((r) => r.id);
   }
 

@@ -30,7 +30,11 @@ export class EventsController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: 'listEvents', summary: 'List events, oldest first; filter by cluster, operation and type (exact or prefix); after=<id> reads what came since' })
+  @ApiOperation({
+    operationId: 'listEvents',
+    summary: 'List events, oldest first; filter by cluster, operation and type (exact or prefix); after=<id> reads what came since',
+    description: 'Events are kept for RETENTION_DAYS (default 30); operations, their logs and the audit log are kept for good.',
+  })
   @ApiOkResponse({ type: EventPageDto })
   @ApiProblems(400, 401)
   async list(@Query() query: ListEventsQueryDto): Promise<EventPageDto> {
