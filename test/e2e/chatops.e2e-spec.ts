@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { Client } from 'pg';
 import { createKeyCredential, sshClusterBody } from '../support/fixtures';
 import { Receiver, startReceiver } from '../support/receiver';
 import { ApiAnswer, eventually, startTestApp, TestApp, waitForOperation } from '../support/test-app';
@@ -252,6 +253,50 @@ describe('chatops: Slack slash commands', () => {
     const records = await audit(`targetId=${operationId}`);
     assert.deepEqual(records.map((r) => [r.actor, r.action, r.outcome]), [['chat:T0001/U0003', 'operation.approve', 'succeeded']]);
     assert.deepEqual((await audit(`targetId=${id}&action=cluster.recover`)).map((r) => [r.actor, r.detail.operationId]), [['chat:T0001/U0001', operationId]]);
+  });
+
+  test('the replies to post commit with their operation: at the commit that starts or approves it, they are there', async () => {
+    // A deferred trigger runs at the commit of the transaction that inserted (or approved) the
+    // operation and counts, within that transaction, the chat replies it will post.
+    const db = new Client({ connectionString: app.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(`CREATE TABLE replies_at_commit (operation_id text, what text, replies integer)`);
+      await db.query(`CREATE FUNCTION count_replies_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO replies_at_commit SELECT NEW.id, TG_OP, count(*) FROM chat_replies WHERE operation_id = NEW.id;
+          RETURN NULL;
+        END $$`);
+      await db.query(`CREATE CONSTRAINT TRIGGER replies_at_insert AFTER INSERT ON operations DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION count_replies_at_commit()`);
+      await db.query(`CREATE CONSTRAINT TRIGGER replies_at_approval AFTER UPDATE OF approved_at ON operations DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+        WHEN (OLD.approved_at IS NULL AND NEW.approved_at IS NOT NULL) EXECUTE FUNCTION count_replies_at_commit()`);
+
+      await readyCluster('atomic', 5, { replicas: 3 });
+      const plan = await slack('scale atomic 5');
+      const code = /\/galera confirm ([A-Z2-9]{6})/.exec(JSON.stringify(plan.body.blocks))?.[1];
+      assert.ok(code, JSON.stringify(plan.body));
+      const scaled = await slack(`confirm ${code}`, { reply: '/chat/atomic-scale' });
+      const scaleId = /`(op_[0-9a-z]{26})`/.exec(scaled.body.text)![1];
+      await waitForOperation(app, scaleId);
+      const recovered = await slack('recover atomic', { reply: '/chat/atomic-recover' });
+      const recoverId = /`(op_[0-9a-z]{26})`/.exec(recovered.body.text)![1];
+      await eventually(async () => ((await app.call('GET', `/v1/operations/${recoverId}`)).body.approval?.state === 'PENDING' ? true : undefined), { what: 'the recovery waiting for approval' });
+      await slack(`approve ${recoverId}`, { user: OTHER_OPERATOR, reply: '/chat/atomic-approver' });
+      await waitForOperation(app, recoverId);
+
+      const rows = (await db.query(`SELECT operation_id, what, replies FROM replies_at_commit WHERE operation_id = ANY($1) ORDER BY operation_id, what`, [[scaleId, recoverId]])).rows;
+      assert.deepEqual(
+        rows.map((r) => [r.operation_id, r.what, r.replies]),
+        [
+          [scaleId, 'INSERT', 1],
+          [recoverId, 'INSERT', 2],
+          [recoverId, 'UPDATE', 3],
+        ],
+        "scale: its outcome; recover: the plan and the outcome; the approval: the approver's outcome too",
+      );
+    } finally {
+      await db.end();
+    }
   });
 
   test('a plan slower than Slack waits is answered at once and posted to the response URL; errors and help are answered too', async () => {

@@ -5,7 +5,7 @@ import { SECRET_BOX, SecretBox } from '@galera-cp/secrets';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Subscription } from 'rxjs';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CoalescingRunner } from '@galera-cp/core';
 import { OutboundError, retryDelayMs } from '@galera-cp/outbound';
 import { ChatConfirmations } from './chat-confirmations';
@@ -63,16 +63,16 @@ export class ChatReplies implements BeforeApplicationShutdown {
     private readonly confirmations: ChatConfirmations,
   ) {}
 
-  /** Remembers to post the given stages of an operation to a response URL. */
-  async expect(input: { operationId: string; principalId: string; command: string; responseUrl: string; stages: ReplyStage[] }): Promise<void> {
+  /** Remembers to post the given stages of an operation to a response URL (in `manager`'s transaction when given). */
+  async expect(input: { operationId: string; principalId: string; command: string; responseUrl: string; stages: ReplyStage[] }, manager: EntityManager = this.dataSource.manager): Promise<void> {
     for (const stage of input.stages) {
-      await this.dataSource.query(
+      await manager.query(
         `INSERT INTO chat_replies (operation_id, stage, principal_id, command, response_url_ciphertext, state)
          VALUES ($1, $2, $3, $4, $5, 'WAITING') ON CONFLICT (operation_id, stage, principal_id) DO NOTHING`,
         [input.operationId, stage, input.principalId, input.command, this.box.seal(input.responseUrl, sealedFor(input.operationId, stage, input.principalId))],
       );
     }
-    await this.events.notify(CHANNELS.deliveries, 'chat');
+    await this.events.notify(CHANNELS.deliveries, 'chat', manager);
   }
 
   /** Posts a message to a response URL now (not durable: for answers that come late, such as a slow plan). */

@@ -6,7 +6,7 @@ import { ClusterEntity, OperationEntity, queryRows } from '@galera-cp/database';
 import { OperationsService } from '@galera-cp/operations';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { TargetRefusedError } from '@galera-cp/outbound';
 import { ChatCommand, parseChatCommand } from './chat-command';
 import { ChatConfirmations } from './chat-confirmations';
@@ -14,6 +14,12 @@ import { ChatReplies, ReplyStage } from './chat-replies';
 import { ChatTargets } from './chat-targets';
 import { verifySlackRequest } from './slack-signature';
 import { escapeMrkdwn, helpMessage, planMessage, privateNote, SlackMessage, startedMessage, statusMessage } from './slack-messages';
+
+/** The replies of one chat command (see SlackCommandUseCase.replyPlan). */
+interface ReplyPlan {
+  register?: (manager: EntityManager, operation: OperationEntity) => Promise<void>;
+  note: (operation: OperationEntity) => string;
+}
 
 /** Slack gives up on a slash command after 3 s: a plan that takes longer is posted when ready. */
 const ANSWER_BUDGET_MS = 2_500;
@@ -198,10 +204,16 @@ export class SlackCommandUseCase {
       return privateNote(`Code \`${escapeMrkdwn(code)}\` is unknown, expired or already used (a code works once, only for the person it was shown to). Ask for the plan again.`);
     }
     const target = { type: 'cluster', id: confirmed.clusterId };
+    const replies = await this.replyPlan(context, () => ['outcome']);
     let operation: OperationEntity;
     try {
       // If-Match on the generation the plan was made on: a spec that moved since refuses the change.
-      const outcome = await this.changeCluster.execute(confirmed.clusterId, confirmed.change, { principal: context.principal, requestId: context.requestId, ifMatch: `"${confirmed.generation}"` });
+      const outcome = await this.changeCluster.execute(confirmed.clusterId, confirmed.change, {
+        principal: context.principal,
+        requestId: context.requestId,
+        ifMatch: `"${confirmed.generation}"`,
+        withOperation: replies.register,
+      });
       if (outcome.kind !== 'started') throw new Error('a confirmed change did not start');
       operation = outcome.operation;
     } catch (error) {
@@ -212,7 +224,7 @@ export class SlackCommandUseCase {
       throw error;
     }
     const cluster = await this.clusters.get(confirmed.clusterId);
-    const note = await this.expectReplies(context, operation, ['outcome']);
+    const note = replies.note(operation);
     await this.record(context, confirmed.change.type, 'succeeded', { target, operationId: operation.id, change: confirmed.change });
     const what = confirmed.change.type === 'cluster.scale' ? `scaling *${escapeMrkdwn(cluster.name)}* to ${confirmed.change.replicas} members` : `${confirmed.change.type} of *${escapeMrkdwn(cluster.name)}*`;
     return startedMessage(`<@${escapeMrkdwn(context.userId)}> started ${what}.`, operation, [note]);
@@ -221,16 +233,17 @@ export class SlackCommandUseCase {
   private async recover(context: CommandContext, ref: string): Promise<SlackMessage> {
     const cluster = await this.findCluster(context, 'cluster.recover', ref);
     const target = { type: 'cluster', id: cluster.id };
+    const replies = await this.replyPlan(context, (op) => (op.approvalRequired ? ['approval', 'outcome'] : ['outcome']));
     let operation: OperationEntity;
     try {
-      const outcome = await this.changeCluster.execute(cluster.id, { type: 'cluster.recover', approve: false }, { principal: context.principal, requestId: context.requestId });
+      const outcome = await this.changeCluster.execute(cluster.id, { type: 'cluster.recover', approve: false }, { principal: context.principal, requestId: context.requestId, withOperation: replies.register });
       if (outcome.kind !== 'started') throw new Error('a recovery did not start');
       operation = outcome.operation;
     } catch (error) {
       await this.recordFailure(context, 'cluster.recover', error, target);
       throw error;
     }
-    const note = await this.expectReplies(context, operation, operation.approvalRequired ? ['approval', 'outcome'] : ['outcome']);
+    const note = replies.note(operation);
     await this.record(context, 'cluster.recover', 'succeeded', { target, operationId: operation.id });
     const next = operation.approvalRequired
       ? `It collects recovery evidence from every member and chooses the bootstrap node, then waits for approval: the evidence and the plan follow here. Approve with \`${escapeMrkdwn(context.command)} approve ${operation.id}\`.`
@@ -240,14 +253,15 @@ export class SlackCommandUseCase {
 
   private async approve(context: CommandContext, operationId: string): Promise<SlackMessage> {
     const target = { type: 'operation', id: operationId };
+    const replies = await this.replyPlan(context, () => ['outcome']);
     let operation: OperationEntity;
     try {
-      operation = await this.operations.approve(operationId, context.principal);
+      operation = await this.operations.approve(operationId, context.principal, { withOperation: replies.register });
     } catch (error) {
       await this.recordFailure(context, 'operation.approve', error, target);
       throw error;
     }
-    const note = await this.expectReplies(context, operation, ['outcome']);
+    const note = replies.note(operation);
     await this.record(context, 'operation.approve', 'succeeded', { target, clusterId: operation.clusterId });
     return startedMessage(`<@${escapeMrkdwn(context.userId)}> approved ${operation.type}; it resumes.`, operation, [note]);
   }
@@ -260,13 +274,21 @@ export class SlackCommandUseCase {
     throw new DomainError('not_found', 'CLUSTER_NOT_FOUND', `There is no cluster named ${ref}`);
   }
 
-  /** Registers the replies to post; answers a note for the user when the response URL cannot be used. */
-  private async expectReplies(context: CommandContext, operation: OperationEntity, stages: ReplyStage[]): Promise<string> {
-    if (!context.responseUrl) return 'This request has no response URL, so the outcome will not be posted here.';
-    const problem = await this.replyTargetProblem(context.responseUrl);
-    if (problem) return `I cannot post the outcome to this response URL (${escapeMrkdwn(problem)}).`;
-    await this.replies.expect({ operationId: operation.id, principalId: context.principal.id, command: context.command, responseUrl: context.responseUrl, stages });
-    return stages.includes('approval') ? '' : 'The outcome follows here when it ends.';
+  /**
+   * The replies a command's operation will post, checked before anything starts: `register`
+   * writes them in the operation's own transaction (a crash cannot leave an operation whose
+   * outcome nobody posts), `note` tells the user what to expect.
+   */
+  private async replyPlan(context: CommandContext, stagesOf: (operation: OperationEntity) => ReplyStage[]): Promise<ReplyPlan> {
+    const responseUrl = context.responseUrl;
+    if (!responseUrl) return { note: () => 'This request has no response URL, so the outcome will not be posted here.' };
+    const problem = await this.replyTargetProblem(responseUrl);
+    if (problem) return { note: () => `I cannot post the outcome to this response URL (${escapeMrkdwn(problem)}).` };
+    return {
+      register: (manager, operation) =>
+        this.replies.expect({ operationId: operation.id, principalId: context.principal.id, command: context.command, responseUrl, stages: stagesOf(operation) }, manager),
+      note: (operation) => (stagesOf(operation).includes('approval') ? '' : 'The outcome follows here when it ends.'),
+    };
   }
 
   private async replyTargetProblem(url: string): Promise<string | null> {

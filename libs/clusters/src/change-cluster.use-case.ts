@@ -32,6 +32,8 @@ export interface ChangeContext {
   requestId?: string;
   dryRun?: boolean;
   ifMatch?: string;
+  /** Work committed with the new operation, in its transaction (e.g. the chat replies to post when it ends). */
+  withOperation?: (manager: EntityManager, operation: OperationEntity) => Promise<void>;
 }
 
 interface Prepared {
@@ -92,6 +94,7 @@ export class ChangeClusterUseCase {
         approvalRequired: prepared.approvalRequired,
       });
       await this.markStarted(manager, cluster, prepared, operation, request.type);
+      await context.withOperation?.(manager, operation);
       return { kind: 'started' as const, operation, clusterId };
     });
   }

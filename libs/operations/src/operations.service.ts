@@ -174,12 +174,20 @@ export class OperationsService {
   }
 
   /** Approves the plan of an operation that needs approval; a waiting operation resumes at once. */
-  async approve(id: string, principal: Principal, options: { dryRun?: boolean } = {}): Promise<OperationEntity> {
+  async approve(
+    id: string,
+    principal: Principal,
+    options: { dryRun?: boolean; withOperation?: (manager: EntityManager, operation: OperationEntity) => Promise<void> } = {},
+  ): Promise<OperationEntity> {
     return transactionOrDryRun(this.dataSource, options.dryRun ?? false, async (manager) => {
       const operation = await manager.getRepository(OperationEntity).createQueryBuilder('o').setLock('pessimistic_write').where('o.id = :id', { id }).getOne();
       if (!operation) throw new DomainError('not_found', 'OPERATION_NOT_FOUND', `Operation ${id} does not exist`);
       if (!operation.approvalRequired) throw new DomainError('conflict', 'APPROVAL_NOT_REQUIRED', `Operation ${id} does not wait for an approval`);
-      if (operation.approvedAt) return operation;
+      if (operation.approvedAt) {
+        // Approved already (by someone else, or a repeated request): still one approval.
+        await options.withOperation?.(manager, operation);
+        return operation;
+      }
       if (isTerminal(operation.state) || operation.state === 'CANCELLING') {
         throw new DomainError('conflict', 'OPERATION_FINISHED', `Operation ${id} is ${operation.state.toLowerCase()}; it cannot be approved`);
       }
@@ -188,6 +196,7 @@ export class OperationsService {
       await manager.getRepository(OperationEntity).update({ id }, { approvedAt: operation.approvedAt, approvedBy: principal.id, updatedAt: new Date() });
       await this.events.append({ type: 'operation.approved', clusterId: operation.clusterId, operationId: id, data: { by: principal.id } }, manager);
       if (await this.isWaitingForApproval(manager, operation)) await this.queue.enqueue(id, manager);
+      await options.withOperation?.(manager, operation);
       return operation;
     });
   }
