@@ -1,7 +1,8 @@
 // The SSH backend's refusals on the host lab, through the HTTP API: a wrong credential, a clock
 // skew beyond the bound, a changed host key, an unreachable host and a host holding another
 // cluster's data each fail the operation with a clear code and a message naming the host, change
-// nothing on the hosts, and a retry after fixing the cause finishes. The clusters here log in as the lab's non-root sudo user.
+// nothing on the hosts, and a retry after fixing the cause finishes. The clusters here log in as
+// the lab's non-root sudo user.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LabHost } from './host-lab';

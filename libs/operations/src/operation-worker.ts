@@ -11,15 +11,15 @@ import { OperationQueue } from './operation-queue';
 import { OperationRunner } from './operation-runner';
 import { APPROVAL_STEP } from './operation-states';
 
+/** How often one worker process prunes rows past retention. */
+const PRUNE_EVERY_MS = 3_600_000;
+
 /**
  * The worker role: takes operations off the queue and runs them (WORKER_CONCURRENCY at a time),
  * aborts local runs whose cancellation is announced, and sweeps for operations whose worker
  * died (expired lease) to dispatch them again; once an hour the sweep also deletes rows past
  * RETENTION_DAYS. Any number of worker processes may share a database.
  */
-/** How often one worker process prunes rows past retention. */
-const PRUNE_EVERY_MS = 3_600_000;
-
 @Injectable()
 export class OperationWorker implements BeforeApplicationShutdown {
   private readonly logger = new Logger('worker');
