@@ -420,6 +420,17 @@ async function assertMayLeave(env: StepEnv, ref: HostRef, members: readonly Host
 }
 
 /**
+ * Stops a running member cleanly once the live states show the others keep quorum without it;
+ * answers whether it was running.
+ */
+async function leaveCleanly(env: StepEnv, host: RemoteHost, ref: HostRef, members: readonly HostRef[]): Promise<boolean> {
+  if (!(await readNodeStatus(host)).running) return false;
+  await assertMayLeave(env, ref, members);
+  await stopNode(host, env);
+  return true;
+}
+
+/**
  * `ssh.restart-node`: one member of a rolling restart: clean stop (if the others keep quorum),
  * start; the member is Joining until the `ssh.wait-synced` step that follows sees it Synced.
  */
@@ -427,13 +438,7 @@ export async function restartNode(env: StepEnv): Promise<StepResult> {
   const ref = param<HostRef>(env, 'host');
   const members = param<HostRef[]>(env, 'members');
   const host = await env.hosts.get(ref);
-  const now = await readNodeStatus(host);
-  if (now.running) {
-    await assertMayLeave(env, ref, members);
-    await stopNode(host, env);
-  } else {
-    env.log(`${ref.node}: not running (an interrupted restart?); starting it`, 'info');
-  }
+  if (!(await leaveCleanly(env, host, ref, members))) env.log(`${ref.node}: not running (an interrupted restart?); starting it`, 'info');
   const status = await joinMember(env, host, ref, members, false);
   return { output: { restarted: ref.node }, members: [joined(ref, status)] };
 }
@@ -457,11 +462,7 @@ export async function removeNode(env: StepEnv): Promise<StepResult> {
   const ref = param<HostRef>(env, 'host');
   const members = param<HostRef[]>(env, 'members');
   const host = await env.hosts.get(ref);
-  const now = await readNodeStatus(host);
-  if (now.running) {
-    await assertMayLeave(env, ref, members);
-    await stopNode(host, env);
-  }
+  await leaveCleanly(env, host, ref, members);
   await ensureEnabled(host, false);
   await host.run(command('rm', '-f', '--', platformOf(await host.facts()).configPath));
   env.log(`${ref.node}: removed from the cluster (data kept in ${(await host.facts()).datadir})`, 'info');
