@@ -9,26 +9,15 @@
 // Targets (issue 3): create <= 1.15x plain; add a node <= its state transfer + 2 s;
 // full-crash recovery <= 1.2x plain.
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { HostLab, type LabHost } from '../test/lab/host-lab';
 import { withLabSsh } from '../test/lab/lab-ssh';
 import { plainAddNode, plainCreateCluster, plainRecoverFullCrash, type PlainGaleraNode } from '../test/lab/plain-galera';
 import { labClusterBody, operationLog, plainNodes, startSshLab, waitForOperationEnd, type SshLab } from '../test/support/ssh-lab';
+import { freePort } from './support/bench-env';
 
 const LAB = 'bench';
 const KILL_ALL = 'killall -q -9 mysqld_safe; killall -q -9 mariadbd; for i in $(seq 1 100); do pgrep -x mariadbd >/dev/null || exit 0; sleep 0.1; done; exit 1';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** One embedded PostgreSQL for the API (as scripts/test.mjs starts it for the tests). */
 async function startPostgres(): Promise<{ url: string; stop(): Promise<void> }> {

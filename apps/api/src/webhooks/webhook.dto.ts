@@ -1,7 +1,7 @@
 import { EVENT_TYPE_PATTERN } from '@galera-cp/events';
+import { PageQueryDto } from '@galera-cp/http';
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
 const DELIVERY_STATES = ['PENDING', 'SENDING', 'SUCCEEDED', 'FAILED'] as const;
 const EVENTS_DESCRIPTION = 'Event types to deliver: exact (`cluster.ready`), a prefix ending in a dot (`operation.`), or `*` for every event';
@@ -155,17 +155,7 @@ export class WebhookDeliveryPageDto {
 
 /** Paging of subscriptions. */
 @ApiSchema({ name: 'ListWebhooksQuery' })
-export class ListWebhooksQueryDto {
-  /** Items per page (1-200). */
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize?: number;
-
-  /** The `nextPageToken` of the previous page; opaque. */
-  @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(512)
-  pageToken?: string;
-}
+export class ListWebhooksQueryDto extends PageQueryDto {}
 
 /** Paging and filter of a delivery log. */
 @ApiSchema({ name: 'ListWebhookDeliveriesQuery' })
