@@ -5,7 +5,8 @@
 // run in parallel.
 //
 //   node scripts/test.mjs [unit] [e2e] [lab] [--only <substring>]
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
@@ -70,6 +71,34 @@ function freePort() {
   });
 }
 
+// The SSH transport's unit specs run a real OpenSSH server and sudo (in namespaces of their own,
+// see libs/backends/ssh/src/transport/testing/test-sshd.ts). On a fresh Debian machine those are
+// not installed: as root the runner installs them (and says so) rather than skipping the specs.
+const UNIT_PROGRAMS = [
+  { path: '/usr/sbin/sshd', package: 'openssh-server' },
+  { path: '/usr/bin/ssh-keygen', package: 'openssh-client' },
+  { path: '/usr/bin/sudo', package: 'sudo' },
+  { path: '/usr/bin/unshare', package: 'util-linux' },
+];
+
+function ensureUnitPrerequisites() {
+  const missing = [...new Set(UNIT_PROGRAMS.filter((p) => !existsSync(p.path)).map((p) => p.package))];
+  if (missing.length === 0) return;
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !existsSync('/usr/bin/apt-get')) {
+    throw new Error(
+      `the unit suite needs ${missing.join(', ')} (the SSH transport specs run a real sshd and sudo as root); ` +
+        'run the tests as root on Debian (the runner installs them) or install those packages first',
+    );
+  }
+  console.log(`npm test: installing Debian packages ${missing.join(' ')} (the SSH transport specs run a real sshd and sudo)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...missing]]) {
+    const result = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+    if (result.status !== 0) throw new Error(`apt-get ${args[0]} failed (exit ${result.status ?? result.signal})`);
+  }
+}
+
 let embedded;
 async function startPostgres() {
   if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
@@ -124,6 +153,7 @@ try {
   // Unit tests never touch a database; the other suites get one embedded PostgreSQL per run.
   const needsDatabase = plan.some(([name]) => name !== 'unit');
   const adminUrl = needsDatabase ? await startPostgres() : undefined;
+  if (plan.some(([name, files]) => name === 'unit' && files.some((f) => f.includes('backends/ssh/src/transport/')))) ensureUnitPrerequisites();
   for (const [name, files] of plan) {
     if (files.length === 0) {
       console.error(`suite ${name}: no test files${only ? ` matching "${only}"` : ''}`);
