@@ -79,6 +79,7 @@ const UNIT_PROGRAMS = [
   { path: '/usr/bin/ssh-keygen', package: 'openssh-client' },
   { path: '/usr/bin/sudo', package: 'sudo' },
   { path: '/usr/bin/unshare', package: 'util-linux' },
+  { path: '/usr/bin/openssl', package: 'openssl' },
 ];
 
 function ensureUnitPrerequisites() {

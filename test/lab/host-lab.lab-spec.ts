@@ -250,6 +250,11 @@ describe('host lab', () => {
     const pids = (await Promise.all([1, 2, 3].map((i) => lab.processesOf(i)))).flat();
     await lab.down();
     assertNothingLeft(lab, pids);
+    // With the lab down its addresses have no connected route: a packet to them must die here
+    // (blackhole) instead of following the default route off the machine.
+    const routes = execFileSync('ip', ['-4', 'route', 'show', 'match', hosts[0]!.address], { encoding: 'utf8' });
+    const specific = routes.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('default'));
+    assert.deepEqual(specific.map((line) => line.split(' ').slice(0, 2).join(' ')), ['blackhole 10.250.0.0/16'], `routes to ${hosts[0]!.address} after down: ${routes}`);
     assert.equal(existsSync(`${lab.directory}/hosts`), false);
     await lab.down();
 

@@ -20,6 +20,8 @@ export const MAX_LAB_HOSTS = 200;
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
 const SUBNET_PREFIX = '10.250';
+/** Every lab subnet lies in this range. */
+export const LAB_RANGE = `${SUBNET_PREFIX}.0.0/16`;
 const PATH_ENV = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 // Host directories that replace the machine's: [directory in the host's state, mount point].
 const PRIVATE_DIRS: ReadonlyArray<readonly [string, string]> = [
@@ -349,6 +351,7 @@ export class HostLab {
     const octet = await withFileLock(join(root, '.subnets.lock'), 'the lab subnets', () => HostLab.subnetOctet(root, name));
     const lab = new HostLab(root, name, octet);
     await lab.withLock(() => lab.ensureIdentity());
+    await HostLab.ensureLabRangeBlackhole();
     return lab;
   }
 
@@ -383,7 +386,9 @@ export class HostLab {
       }
     }
     const routes = await run('ip', ['-4', 'route', 'show', 'table', 'all']);
-    for (const match of routes.stdout.matchAll(/\b10\.250\.(\d+)\.\d+/g)) used.add(Number(match[1]));
+    // The blackhole route for the whole range (see ensureLabRangeBlackhole) holds no subnet.
+    const subnetRoutes = routes.stdout.split('\n').filter((line) => !line.startsWith('blackhole'));
+    for (const match of subnetRoutes.join('\n').matchAll(/\b10\.250\.(\d+)\.\d+/g)) used.add(Number(match[1]));
     const hash = createHash('sha256').update(name).digest().readUInt32BE(0);
     const first = name === DEFAULT_LAB_NAME ? 0 : 1 + (hash % 254);
     for (let step = 0; step < 255; step++) {
@@ -678,6 +683,16 @@ export class HostLab {
 
   private async linkExists(device: string): Promise<boolean> {
     return (await run('ip', ['link', 'show', 'dev', device], { allowFailure: true })).code === 0;
+  }
+
+  /**
+   * Traffic to a lab address never leaves the machine: a blackhole route for the whole lab range
+   * (kept for good; metric 4000, so a lab's own connected /24 wins while its bridge is up) makes a
+   * packet to a torn-down lab's host (a monitor of a leftover cluster record, a test that outlived
+   * its lab) die here instead of following the default route out.
+   */
+  private static async ensureLabRangeBlackhole(): Promise<void> {
+    await run('ip', ['route', 'replace', 'blackhole', LAB_RANGE, 'metric', '4000']);
   }
 
   private async ensureBridge(): Promise<void> {

