@@ -1,10 +1,12 @@
 /**
- * galeractl end to end: the real CLI (apps/cli/bin/galeractl.js, as `npx galeractl` runs it) in a
- * child process against the product's HTTP app on a real PostgreSQL. Every spawn is bounded in time.
+ * galeractl end to end: the real CLI as users run it, built by `npm run build` and started by
+ * `npx galeractl` from the repository root (or its bin, apps/cli/bin/galeractl.js, which is what
+ * npx starts), in a child process against the product's HTTP app on a real PostgreSQL. Every
+ * spawn is bounded in time.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +15,10 @@ import { stringify } from 'yaml';
 import { createKeyCredential, sshClusterBody, testPrivateKey } from '../support/fixtures';
 import { startTestApp, TestApp, waitForOperation } from '../support/test-app';
 
-const BIN = resolve(__dirname, '..', '..', 'apps', 'cli', 'bin', 'galeractl.js');
+const ROOT = resolve(__dirname, '..', '..');
+const BIN = join(ROOT, 'apps', 'cli', 'bin', 'galeractl.js');
+/** What `npm run build` emits for the CLI, which the bin runs when it is not older than the sources. */
+const COMPILED = join(ROOT, 'apps', 'cli', 'dist', 'apps', 'cli', 'src', 'main.js');
 const SPAWN_TIMEOUT_MS = 60_000;
 
 interface CliResult {
@@ -28,6 +33,8 @@ interface CliOptions {
   timeoutMs?: number;
   /** Called with each chunk of stdout as it arrives. */
   onStdout?: (chunk: string) => void;
+  /** Start it as `npx galeractl …` from the repository root (default: `node apps/cli/bin/galeractl.js …`, what npx starts). */
+  npx?: boolean;
 }
 
 describe('galeractl against the running API', () => {
@@ -41,7 +48,7 @@ describe('galeractl against the running API', () => {
     return new Promise((resolvePromise, reject) => {
       const env: Record<string, string> = {};
       for (const [key, value] of Object.entries({ ...baseEnv, ...options.env })) if (value !== undefined) env[key] = value;
-      const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = options.npx ? spawn('npx', ['--no-install', 'galeractl', ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] }) : spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       const timer = setTimeout(() => {
@@ -83,6 +90,10 @@ describe('galeractl against the running API', () => {
   }
 
   before(async () => {
+    // The build users run: the bin then starts the compiled CLI (no GALERACTL_FROM_SOURCE below).
+    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: SPAWN_TIMEOUT_MS });
+    assert.equal(build.status, 0, `npm run build failed\n${build.stdout}\n${build.stderr}`);
+    assert.ok(existsSync(COMPILED), `npm run build emits the CLI at ${COMPILED}`);
     app = await startTestApp();
     dir = mkdtempSync(join(tmpdir(), 'galeractl-e2e-'));
     credentialId = await createKeyCredential(app, 'cli-e2e-key');
@@ -92,9 +103,9 @@ describe('galeractl against the running API', () => {
       GALERACTL_URL: app.url,
       GALERACTL_TOKEN: app.adminToken,
       GALERACTL_CONFIG: join(dir, 'no-config.yaml'),
-      // Run the sources under test, never a build that may be older.
-      GALERACTL_FROM_SOURCE: '1',
       NO_COLOR: '1',
+      // npx: no update check against the registry, no notice on stderr.
+      npm_config_update_notifier: 'false',
     };
   });
 
@@ -104,48 +115,50 @@ describe('galeractl against the running API', () => {
   });
 
   test('creates a cluster from a YAML spec, scales it and waits, all parsed from --json', async () => {
+    // As users run it: `npx galeractl` from the repository root, on the build.
+    const npx: CliOptions = { npx: true };
     const spec = specFile('orders.yaml', { ...sshClusterBody('cli-orders', credentialId, 5), replicas: 3, labels: { team: 'payments' } });
 
-    const plan = await json(['clusters', 'create', '-f', spec, '--dry-run']);
+    const plan = await json(['clusters', 'create', '-f', spec, '--dry-run'], 0, npx);
     assert.equal(plan.dryRun, true);
     assert.equal(plan.operationType, 'cluster.create');
     assert.equal(plan.details.bootstrapNode, 'cli-orders-0');
-    assert.deepEqual(await json(['clusters', 'list']), [], 'a dry run creates nothing');
+    assert.deepEqual(await json(['clusters', 'list'], 0, npx), [], 'a dry run creates nothing');
 
-    const started = await json(['clusters', 'create', '-f', spec]);
+    const started = await json(['clusters', 'create', '-f', spec], 0, npx);
     assert.match(started.id, /^op_/);
     assert.equal(started.type, 'cluster.create');
     assert.ok(['PENDING', 'RUNNING'].includes(started.state));
 
-    const created = await json(['operations', 'wait', started.id, '--timeout', '60s']);
+    const created = await json(['operations', 'wait', started.id, '--timeout', '60s'], 0, npx);
     assert.equal(created.state, 'SUCCEEDED');
     assert.equal(created.result.type, 'cluster.create');
     assert.equal(created.result.bootstrapNode, 'cli-orders-0');
     assert.equal(created.result.members.length, 3);
 
-    const scaled = await json(['clusters', 'scale', 'cli-orders', '5', '--wait', '--timeout', '60s']);
+    const scaled = await json(['clusters', 'scale', 'cli-orders', '5', '--wait', '--timeout', '60s'], 0, npx);
     assert.equal(scaled.type, 'cluster.scale');
     assert.equal(scaled.state, 'SUCCEEDED');
     assert.deepEqual([scaled.result.fromReplicas, scaled.result.toReplicas], [3, 5]);
     assert.deepEqual(scaled.result.addedNodes, ['cli-orders-3', 'cli-orders-4']);
     assert.equal((await app.call('GET', `/v1/operations/${scaled.id}`)).body.state, 'SUCCEEDED', 'the API agrees');
 
-    const cluster = await json(['clusters', 'get', 'cli-orders']);
+    const cluster = await json(['clusters', 'get', 'cli-orders'], 0, npx);
     assert.equal(cluster.spec.replicas, 5);
     assert.equal(cluster.status.state, 'READY');
     assert.deepEqual(cluster.labels, { team: 'payments' });
-    assert.equal((await json(['clusters', 'get', cluster.id])).name, 'cli-orders', 'an id works as well as a name');
-    const nodes = await json<{ name: string; healthy: boolean }[]>(['clusters', 'nodes', 'cli-orders']);
+    assert.equal((await json(['clusters', 'get', cluster.id], 0, npx)).name, 'cli-orders', 'an id works as well as a name');
+    const nodes = await json<{ name: string; healthy: boolean }[]>(['clusters', 'nodes', 'cli-orders'], 0, npx);
     assert.deepEqual(nodes.map((n) => n.name), ['cli-orders-0', 'cli-orders-1', 'cli-orders-2', 'cli-orders-3', 'cli-orders-4']);
-    const listed = await json<{ id: string }[]>(['operations', 'list', '--cluster', 'cli-orders', '--type', 'cluster.scale']);
+    const listed = await json<{ id: string }[]>(['operations', 'list', '--cluster', 'cli-orders', '--type', 'cluster.scale'], 0, npx);
     assert.deepEqual(listed.map((o) => o.id), [scaled.id]);
 
     // The same, for people: a table, and plain progress lines when stdout is not a terminal.
-    const table = await galeractl(['clusters', 'list']);
+    const table = await galeractl(['clusters', 'list'], npx);
     assert.equal(table.code, 0);
     assert.match(table.stdout, /^NAME +ID +BACKEND +STATE +HEALTHY/);
     assert.match(table.stdout, new RegExp(`cli-orders +${cluster.id} +ssh +READY +5/5`));
-    const scaledDown = await galeractl(['clusters', 'scale', 'cli-orders', '3', '--wait']);
+    const scaledDown = await galeractl(['clusters', 'scale', 'cli-orders', '3', '--wait'], npx);
     assert.equal(scaledDown.code, 0, scaledDown.stderr);
     assert.match(scaledDown.stdout, /\[1\/2\] SUCCEEDED Remove cli-orders-4\n/);
     assert.match(scaledDown.stdout, /✓ cluster\.scale op_\w+ SUCCEEDED in [\d.]+m?s: 5 -> 3 members, removed cli-orders-3, cli-orders-4\n$/);
