@@ -100,8 +100,8 @@ describe('galeractl against the running API', () => {
     baseEnv = {
       PATH: process.env.PATH,
       HOME: dir,
-      GALERACTL_URL: app.url,
-      GALERACTL_TOKEN: app.adminToken,
+      GALERA_URL: app.url,
+      GALERA_TOKEN: app.adminToken,
       GALERACTL_CONFIG: join(dir, 'no-config.yaml'),
       NO_COLOR: '1',
       // npx: no update check against the registry, no notice on stderr.
@@ -288,13 +288,13 @@ describe('galeractl against the running API', () => {
   test('errors give the documented exit codes, with problem details on stderr', async () => {
     await createCluster('cli-errors');
 
-    const badToken = await galeractl(['clusters', 'list', '--json'], { env: { GALERACTL_TOKEN: 'gcp_not_a_real_token_at_all' } });
+    const badToken = await galeractl(['clusters', 'list', '--json'], { env: { GALERA_TOKEN: 'gcp_not_a_real_token_at_all' } });
     assert.equal(badToken.code, 5);
     assert.equal(badToken.stdout, '');
     assert.equal(JSON.parse(badToken.stderr).status, 401);
     assert.ok(!badToken.stderr.includes('gcp_not_a_real_token_at_all'), 'the token is never printed');
 
-    const viewer = await galeractl(['clusters', 'restart', 'cli-errors'], { env: { GALERACTL_TOKEN: await app.token('viewer') } });
+    const viewer = await galeractl(['clusters', 'restart', 'cli-errors'], { env: { GALERA_TOKEN: await app.token('viewer') } });
     assert.equal(viewer.code, 5, viewer.stderr);
     assert.match(viewer.stderr, /^galeractl: error: 403 /);
 
@@ -344,7 +344,7 @@ describe('galeractl against the running API', () => {
 
   test('a profile file written by config set-profile (mode 0600) is used when no flag or environment says otherwise', async () => {
     const config = join(dir, 'profiles', 'config.yaml');
-    const env = { GALERACTL_CONFIG: config, GALERACTL_URL: undefined, GALERACTL_TOKEN: undefined };
+    const env = { GALERACTL_CONFIG: config, GALERA_URL: undefined, GALERA_TOKEN: undefined };
     const saved = await galeractl(['config', 'set-profile', 'e2e', '--url', app.url, '--token-stdin'], { env, stdin: `${app.adminToken}\n` });
     assert.equal(saved.code, 0, saved.stderr);
     assert.equal(statSync(config).mode & 0o777, 0o600);
@@ -357,7 +357,7 @@ describe('galeractl against the running API', () => {
     assert.deepEqual(viewed.effective, { url: app.url, profile: 'e2e', tokenSet: true, sources: { url: 'profile', token: 'profile', profile: 'profile' } });
 
     // The environment beats the file: a wrong token from the environment is used, and refused.
-    assert.equal((await galeractl(['clusters', 'list'], { env: { ...env, GALERACTL_TOKEN: 'gcp_wrong_token_from_env' } })).code, 5);
+    assert.equal((await galeractl(['clusters', 'list'], { env: { ...env, GALERA_TOKEN: 'gcp_wrong_token_from_env' } })).code, 5);
     for (const output of [saved, listed]) assert.ok(!`${output.stdout}${output.stderr}`.includes(app.adminToken), 'the token is never printed');
   });
 
@@ -383,9 +383,9 @@ describe('galeractl against the running API', () => {
     assert.equal(typeof issued.token, 'string');
     const listed = await json<{ id: string; token?: string }[]>(['tokens', 'list']);
     assert.ok(listed.some((t) => t.id === issued.id && t.token === undefined), 'lists never show a secret');
-    assert.equal((await galeractl(['clusters', 'list'], { env: { GALERACTL_TOKEN: issued.token } })).code, 0);
-    assert.equal((await galeractl(['tokens', 'list'], { env: { GALERACTL_TOKEN: issued.token } })).code, 5, 'a viewer is no admin');
+    assert.equal((await galeractl(['clusters', 'list'], { env: { GALERA_TOKEN: issued.token } })).code, 0);
+    assert.equal((await galeractl(['tokens', 'list'], { env: { GALERA_TOKEN: issued.token } })).code, 5, 'a viewer is no admin');
     assert.equal((await json(['tokens', 'revoke', issued.id])).id, issued.id);
-    assert.equal((await galeractl(['clusters', 'list'], { env: { GALERACTL_TOKEN: issued.token } })).code, 5, 'a revoked token stops working');
+    assert.equal((await galeractl(['clusters', 'list'], { env: { GALERA_TOKEN: issued.token } })).code, 5, 'a revoked token stops working');
   });
 });

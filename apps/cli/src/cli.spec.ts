@@ -145,9 +145,9 @@ describe('output and errors', () => {
   });
 
   test('a 401 without any configured token says how to configure one', async () => {
-    const result = await run(['clusters', 'list'], { env: { GALERACTL_TOKEN: undefined }, fetch: fakeApi({ 'GET /v1/clusters': () => problem(401, 'UNAUTHENTICATED', 'missing bearer token') }).fetch });
+    const result = await run(['clusters', 'list'], { env: { GALERA_TOKEN: undefined }, fetch: fakeApi({ 'GET /v1/clusters': () => problem(401, 'UNAUTHENTICATED', 'missing bearer token') }).fetch });
     assert.equal(result.code, 5);
-    assert.match(result.stderr, /no token is configured: set GALERACTL_TOKEN/);
+    assert.match(result.stderr, /no token is configured: set GALERA_TOKEN/);
   });
 
   test('401 and 403 exit 5, an unknown name 4, a 5xx 6', async () => {
@@ -201,7 +201,7 @@ describe('configuration and secrets', () => {
 
   test('set-profile writes the file 0600 and the next command uses it; the token is never printed', async () => {
     const config = join(dir, 'config.yaml');
-    const env = { GALERACTL_CONFIG: config, GALERACTL_URL: undefined, GALERACTL_TOKEN: undefined };
+    const env = { GALERACTL_CONFIG: config, GALERA_URL: undefined, GALERA_TOKEN: undefined };
     const saved = await run(['config', 'set-profile', 'lab', '--url', 'http://lab.test', '--token-stdin'], { env, stdin: 'gcp_from_stdin_secret\n' });
     assert.equal(saved.code, 0, saved.stderr);
     assert.equal(statSync(config).mode & 0o777, 0o600);
@@ -224,14 +224,14 @@ describe('configuration and secrets', () => {
     writeFileSync(config, 'currentProfile: a\nprofiles:\n  a: { url: "http://file.test", token: gcp_file }\n  b: { url: "http://b.test", token: gcp_b }\n', { mode: 0o600 });
     const seen = async (argv: string[], env: Record<string, string | undefined>) => {
       const fake = api();
-      const result = await run([...argv, 'clusters', 'list', '--json'], { env: { GALERACTL_CONFIG: config, GALERACTL_URL: undefined, GALERACTL_TOKEN: undefined, ...env }, fetch: fake.fetch });
+      const result = await run([...argv, 'clusters', 'list', '--json'], { env: { GALERACTL_CONFIG: config, GALERA_URL: undefined, GALERA_TOKEN: undefined, ...env }, fetch: fake.fetch });
       assert.equal(result.code, 0, result.stderr);
       return fake.requests[0].headers.get('authorization');
     };
     assert.equal(await seen([], {}), 'Bearer gcp_file');
     assert.equal(await seen([], { GALERACTL_PROFILE: 'b' }), 'Bearer gcp_b');
-    assert.equal(await seen([], { GALERACTL_PROFILE: 'b', GALERACTL_TOKEN: 'gcp_env' }), 'Bearer gcp_env');
-    assert.equal(await seen(['--token', 'gcp_flag'], { GALERACTL_TOKEN: 'gcp_env' }), 'Bearer gcp_flag');
+    assert.equal(await seen([], { GALERACTL_PROFILE: 'b', GALERA_TOKEN: 'gcp_env' }), 'Bearer gcp_env');
+    assert.equal(await seen(['--token', 'gcp_flag'], { GALERA_TOKEN: 'gcp_env' }), 'Bearer gcp_flag');
     assert.equal(await seen(['--profile', 'b'], { GALERACTL_PROFILE: 'a' }), 'Bearer gcp_b');
   });
 

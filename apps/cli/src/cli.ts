@@ -14,7 +14,7 @@ import { errorReport, formatErrorReport } from './output/error-report';
 export const VERSION = '0.1.0';
 
 const EPILOG = `
-Configuration: flags > environment (GALERACTL_URL, GALERACTL_TOKEN, GALERACTL_PROFILE) > the profile
+Configuration: flags > environment (GALERA_URL, GALERA_TOKEN, GALERACTL_PROFILE) > the profile
 file ($GALERACTL_CONFIG or ~/.config/galeractl/config.yaml) > http://127.0.0.1:8080.
 
 Exit codes: 0 ok / operation SUCCEEDED, 1 operation FAILED or CANCELLED, 2 usage error,
@@ -46,8 +46,8 @@ export function buildProgram(io: CliIo, state: CliRunState): Command {
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(add --help for usage)')
     .showSuggestionAfterError(true)
-    .option('--url <url>', 'API URL (env GALERACTL_URL)')
-    .option('--token <token>', 'API token (env GALERACTL_TOKEN; prefer the environment or a profile: flags show in ps and shell history)')
+    .option('--url <url>', 'API URL (env GALERA_URL)')
+    .option('--token <token>', 'API token (env GALERA_TOKEN; prefer the environment or a profile: flags show in ps and shell history)')
     .option('--profile <name>', 'profile of the config file (env GALERACTL_PROFILE)')
     .option('--json', 'machine-readable output: one JSON document on stdout; errors as a JSON problem on stderr')
     .option('--no-color', 'no colours (also: NO_COLOR)')
@@ -96,7 +96,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (state.json) io.stderr.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
       io.stderr.write(formatErrorReport(report));
-      if (report.status === 401 && state.tokenSet === false) io.stderr.write('  no token is configured: set GALERACTL_TOKEN, or run: galeractl config set-profile <name> --url <url> --token-stdin\n');
+      if (report.status === 401 && state.tokenSet === false) io.stderr.write('  no token is configured: set GALERA_TOKEN, or run: galeractl config set-profile <name> --url <url> --token-stdin\n');
     }
     if (report.exitCode === EXIT.INTERNAL && error instanceof Error) io.stderr.write(io.env.GALERACTL_DEBUG ? `${error.stack ?? ''}\n` : 'galeractl: this is a bug in galeractl; GALERACTL_DEBUG=1 shows the stack\n');
     return report.exitCode;
