@@ -1,14 +1,18 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliIo, CliRunState, CommandSession } from './cli-context';
+import { auditCommand } from './commands/audit.command';
 import { clustersCommand } from './commands/clusters.command';
 import { durationArgument } from './commands/command-support';
 import { configCommand } from './commands/config.command';
 import { credentialsCommand } from './commands/credentials.command';
+import { eventsCommand } from './commands/events.command';
+import { nodesCommand } from './commands/nodes.command';
 import { operationsCommand } from './commands/operations.command';
 import { tokensCommand } from './commands/tokens.command';
+import { webhooksCommand } from './commands/webhooks.command';
 import { InterruptedError } from './cli-errors';
 import { EXIT, exitCodeOf } from './exit-codes';
-import { errorReport, formatErrorReport } from './output/error-report';
+import { errorReport, formatErrorReport, hintOf } from './output/error-report';
 
 /** galeractl's version (`--version`), as in apps/cli/package.json. */
 export const VERSION = '0.1.0';
@@ -26,6 +30,7 @@ Examples:
   galeractl clusters scale orders 5 --dry-run
   galeractl clusters scale orders 5 --wait --json | jq -r .state
   galeractl operations logs op_01… --follow
+  galeractl events stream --cluster orders --json
 `;
 
 /**
@@ -54,12 +59,16 @@ export function buildProgram(io: CliIo, state: CliRunState): Command {
     .addOption(new Option('--request-timeout <duration>', 'bound on waiting for an answer from the API (default: 30s)').argParser(durationArgument('--request-timeout')))
     .addHelpText('after', EPILOG);
 
+  // The command that runs, so that an error's hint can name the flags it has (`--force`).
+  program.hook('preAction', (_program, actionCommand) => {
+    state.flags = actionCommand.options.map((option) => option.long).filter((flag): flag is string => flag !== undefined);
+    state.flagsGiven = Object.keys(actionCommand.opts());
+  });
+
   const sessionOf = (command: Command) => CommandSession.of(command, io, state);
-  program.addCommand(inherit(program, clustersCommand(sessionOf)));
-  program.addCommand(inherit(program, operationsCommand(sessionOf)));
-  program.addCommand(inherit(program, credentialsCommand(sessionOf)));
-  program.addCommand(inherit(program, tokensCommand(sessionOf)));
-  program.addCommand(inherit(program, configCommand(sessionOf)));
+  for (const group of [clustersCommand, nodesCommand, operationsCommand, eventsCommand, webhooksCommand, credentialsCommand, tokensCommand, auditCommand, configCommand]) {
+    program.addCommand(inherit(program, group(sessionOf)));
+  }
   return program;
 }
 
@@ -93,6 +102,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // Ctrl-C aborts requests and streams in flight: whatever they threw, the cause is the interrupt.
     if (io.signal?.aborted && exitCodeOf(error) === EXIT.INTERNAL) error = new InterruptedError('Interrupted; an operation that was started goes on (galeractl operations list)');
     const report = errorReport(error, state.url);
+    const hint = hintOf(report, { flags: state.flags ?? [], given: state.flagsGiven ?? [] });
+    if (hint) report.hint = hint;
     if (state.json) io.stderr.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
       io.stderr.write(formatErrorReport(report));
