@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -94,7 +95,8 @@ describe('galeractl against the running API', () => {
     const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: SPAWN_TIMEOUT_MS });
     assert.equal(build.status, 0, `npm run build failed\n${build.stdout}\n${build.stderr}`);
     assert.ok(existsSync(COMPILED), `npm run build emits the CLI at ${COMPILED}`);
-    app = await startTestApp();
+    // Webhooks may target the test's receiver on loopback.
+    app = await startTestApp({ env: { OUTBOUND_ALLOWED_CIDRS: '127.0.0.1/32' } });
     dir = mkdtempSync(join(tmpdir(), 'galeractl-e2e-'));
     credentialId = await createKeyCredential(app, 'cli-e2e-key');
     baseEnv = {
@@ -341,6 +343,104 @@ describe('galeractl against the running API', () => {
     const unreachable = await galeractl(['clusters', 'list', '--url', `http://127.0.0.1:${port}`]);
     assert.equal(unreachable.code, 6);
     assert.match(unreachable.stderr, /UNREACHABLE: Cannot reach the API at http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/);
+  });
+
+  test('the commands the API has beyond the basics: update, reconfigure, nodes, retry, events, webhooks, audit', async () => {
+    // A spec file may name its credential; galeractl resolves it before the create.
+    const body = sshClusterBody('cli-more', credentialId, 5);
+    const spec = specFile('more.yaml', { ...body, replicas: 3, ssh: { credential: 'cli-e2e-key', hosts: body.ssh.hosts } });
+    const created = await json(['clusters', 'create', '-f', spec, '--wait', '--timeout', '60s']);
+    assert.equal(created.state, 'SUCCEEDED');
+    const cluster = await json(['clusters', 'get', 'cli-more']);
+    assert.equal(cluster.spec.ssh.credentialId, credentialId);
+    const unknownCredential = await galeractl(['clusters', 'create', '-f', specFile('nocred.yaml', { ...sshClusterBody('cli-nocred', 'no-such-key', 3) })]);
+    assert.equal(unknownCredential.code, 4);
+    assert.match(unknownCredential.stderr, /CREDENTIAL_NOT_FOUND: .*"no-such-key"/);
+
+    // PATCH: labels merge into the current ones; deletion protection refuses a delete, and the hint says how to lift it.
+    const updated = await json(['clusters', 'update', 'cli-more', '--label', 'team=payments', '--label', 'tier=gold', '--deletion-protection']);
+    assert.deepEqual(updated.labels, { team: 'payments', tier: 'gold' });
+    assert.equal(updated.spec.policy.deletionProtection, true);
+    assert.deepEqual((await json(['clusters', 'update', 'cli-more', '--remove-label', 'tier'])).labels, { team: 'payments' });
+    const protectedDelete = await galeractl(['clusters', 'delete', 'cli-more']);
+    assert.equal(protectedDelete.code, 3, protectedDelete.stderr);
+    assert.match(protectedDelete.stderr, /DELETION_PROTECTED[^]*hint: turn deletion protection off first: galeractl clusters update <cluster> --no-deletion-protection/);
+    assert.equal((await json(['clusters', 'update', 'cli-more', '--no-deletion-protection'])).spec.policy.deletionProtection, false);
+
+    // An even size needs force: the refusal says so once, and the hint names --force.
+    const even = await galeractl(['clusters', 'scale', 'cli-more', '4']);
+    assert.equal(even.code, 3);
+    assert.match(even.stderr, /^galeractl: error: 400 CLUSTER_SIZE_UNSAFE:\n {2}\/replicas: 4 data nodes is unsafe[^\n]+\n {2}hint: add --force /);
+    assert.equal(even.stderr.split('is unsafe').length - 1, 1, `the detail once:\n${even.stderr}`);
+
+    // Reconfigure: the plan of a dry run numbers its steps as the text does.
+    const plan = await json(['clusters', 'reconfigure', 'cli-more', '--set', 'max_connections=800', '--dry-run']);
+    assert.equal(plan.dryRun, true);
+    assert.equal(plan.operationType, 'cluster.reconfigure');
+    assert.deepEqual(plan.steps.map((step: { number: number }) => step.number), plan.steps.map((_: unknown, i: number) => i + 1));
+    const planText = await galeractl(['clusters', 'reconfigure', 'cli-more', '--set', 'max_connections=800', '--dry-run']);
+    assert.match(planText.stdout, /Dry run of cluster\.reconfigure/);
+
+    // Nodes by name: list, get, add and remove (a dry run, then for real).
+    const members = await json<{ name: string; id: string }[]>(['nodes', 'list', 'cli-more']);
+    assert.deepEqual(members.map((n) => n.name), ['cli-more-0', 'cli-more-1', 'cli-more-2']);
+    assert.equal((await json(['nodes', 'get', 'cli-more', 'cli-more-1'])).id, members[1].id);
+    const added = await json(['nodes', 'add', 'cli-more', '--force', '--wait', '--timeout', '60s']);
+    assert.deepEqual([added.type, added.state], ['node.add', 'SUCCEEDED']);
+    const removalPlan = await json(['nodes', 'remove', 'cli-more', 'cli-more-3', '--dry-run']);
+    assert.equal(removalPlan.operationType, 'node.remove');
+    const removed = await json(['nodes', 'remove', 'cli-more', 'cli-more-3', '--wait', '--timeout', '60s']);
+    assert.deepEqual([removed.type, removed.state], ['node.remove', 'SUCCEEDED']);
+
+    // Retry a failed operation: a new one with the same change.
+    app.infrastructure.script('cli-more', { failStep: 'restart:cli-more-1', failCode: 'TEST_FAILURE' });
+    const failed = await json(['clusters', 'restart', 'cli-more', '--wait', '--timeout', '60s'], 1);
+    assert.equal(failed.error.step, 'restart:cli-more-1');
+    const failedStep = failed.steps.find((step: { key: string }) => step.key === failed.error.step);
+    const failedText = await galeractl(['operations', 'get', failed.id]);
+    assert.match(failedText.stdout, new RegExp(`TEST_FAILURE: .*\\(step ${failedStep.number} \\(restart:cli-more-1\\)\\)`), 'the failed step has the same number in the text as in the JSON');
+    app.infrastructure.script('cli-more', {});
+    assert.equal((await json(['operations', 'retry', failed.id, '--dry-run'])).dryRun, true);
+    const retried = await json(['operations', 'retry', failed.id, '--wait', '--timeout', '60s']);
+    assert.notEqual(retried.id, failed.id);
+    assert.deepEqual([retried.type, retried.state], ['cluster.restart', 'SUCCEEDED']);
+
+    // Operation tables name the cluster.
+    const table = await galeractl(['operations', 'list', '--cluster', 'cli-more']);
+    assert.match(table.stdout, new RegExp(`${retried.id} +cluster\\.restart +SUCCEEDED +100% +cli-more `));
+
+    // Events and the audit trail.
+    const events = await json<{ type: string; clusterId: string }[]>(['events', 'list', '--cluster', 'cli-more', '--limit', '0']);
+    assert.ok(events.length > 0 && events.every((e) => e.clusterId === cluster.id));
+    assert.ok(events.some((e) => e.type === 'operation.failed'));
+    const audit = await json<{ action: string; targetId: string; detail: { operationId?: string } }[]>(['audit', 'list', '--action', 'operation.retry']);
+    assert.ok(audit.some((record) => record.targetId === cluster.id && record.detail.operationId === retried.id), JSON.stringify(audit));
+    assert.match((await galeractl(['audit', 'list', '--action', 'operation.retry'])).stdout, /operation\.retry +cli-more +succeeded +202 /, 'the audit table names the cluster');
+
+    // Webhooks against a receiver on loopback: a dry run creates nothing; create, list, change, test, delete.
+    const receiver = createHttpServer((request, response) => request.resume().on('end', () => response.writeHead(204).end()));
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    const endpoint = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks/galera`;
+    try {
+      assert.equal((await json(['webhooks', 'create', '--endpoint', endpoint, '--events', 'operation.', '--dry-run'])).url, endpoint);
+      assert.deepEqual(await json(['webhooks', 'list']), [], 'a dry run creates nothing');
+      const webhook = await json(['webhooks', 'create', '--endpoint', endpoint, '--events', 'operation.,cluster.ready', '--cluster', 'cli-more']);
+      assert.match(webhook.id, /^wh_/);
+      assert.equal(typeof webhook.secret, 'string', 'the signing secret is shown once');
+      assert.deepEqual([webhook.clusterId, webhook.enabled, webhook.events], [cluster.id, true, ['operation.', 'cluster.ready']]);
+      assert.match((await galeractl(['webhooks', 'list'])).stdout, new RegExp(`${webhook.id} +${endpoint.replace(/[.]/g, '\\.')} +operation\\.,cluster\\.ready +cli-more +yes`));
+      assert.deepEqual((await json(['webhooks', 'update', webhook.id, '--events', 'cluster.', '--description', 'portal'])).events, ['cluster.']);
+      assert.equal((await json(['webhooks', 'get', webhook.id])).description, 'portal');
+      const delivery = await json(['webhooks', 'test', webhook.id]);
+      assert.equal(delivery.eventType, 'webhook.ping');
+      assert.ok((await json<{ id: string }[]>(['webhooks', 'deliveries', webhook.id])).some((d) => d.id === delivery.id));
+      assert.equal((await galeractl(['webhooks', 'delete', webhook.id, '--dry-run'])).code, 0);
+      assert.equal((await json(['webhooks', 'get', webhook.id])).id, webhook.id, 'a dry run deletes nothing');
+      assert.equal((await galeractl(['webhooks', 'delete', webhook.id])).code, 0);
+      assert.equal((await galeractl(['webhooks', 'get', webhook.id])).code, 4);
+    } finally {
+      await new Promise<void>((r) => receiver.close(() => r()));
+    }
   });
 
   test('a profile file written by config set-profile (mode 0600) is used when no flag or environment says otherwise', async () => {

@@ -11,7 +11,7 @@ const NODE = { id: 'nd_01orders3', clusterId: 'cl_02orders', name: 'orders-3', o
 const CREDENTIAL = { id: 'cr_01opskey', name: 'ops-key', kind: 'ssh-private-key', metadata: {}, createdBy: 'tk_1', createdAt: AT };
 const TOKEN = { id: 'tk_01ci', name: 'ci', role: 'viewer', prefix: 'gcp_ab', createdBy: 'tk_1', createdAt: AT, expiresAt: null, revokedAt: null, lastUsedAt: null };
 const WEBHOOK = { id: 'wh_01portal', url: 'https://portal.test/hooks', events: ['operation.'], clusterId: null, description: null, enabled: true, createdBy: 'tk_1', createdAt: AT, updatedAt: AT };
-const DELIVERY = { id: 'dl_01', webhookId: 'wh_01portal', eventId: null, eventType: 'webhook.test', state: 'SUCCEEDED', attempts: 1, maxAttempts: 8, lastStatusCode: 204, lastError: null, durationMs: 12, nextAttemptAt: null, lastAttemptAt: AT, deliveredAt: AT, createdAt: AT };
+const DELIVERY = { id: 'dl_01', webhookId: 'wh_01portal', eventId: null, eventType: 'webhook.ping', state: 'SUCCEEDED', attempts: 1, maxAttempts: 8, lastStatusCode: 204, lastError: null, durationMs: 12, nextAttemptAt: null, lastAttemptAt: AT, deliveredAt: AT, createdAt: AT };
 const EVENT = { id: 7, at: AT, type: 'cluster.ready', clusterId: 'cl_02orders', operationId: null, data: { message: 'orders is ready' } };
 const AUDIT = { id: 1, at: AT, actor: 'tk_1', actorName: 'admin', action: 'cluster.scale', targetType: 'cluster', targetId: 'cl_02orders', outcome: 'succeeded', statusCode: 202, requestId: 'req_1', detail: {} };
 

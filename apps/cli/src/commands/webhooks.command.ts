@@ -131,7 +131,7 @@ export function webhooksCommand(sessionOf: SessionOf): Command {
 
   webhooks
     .command('test')
-    .description('send a test event (webhook.test) to the endpoint now, and show how the delivery went')
+    .description('send a test event (webhook.ping) to the endpoint now, and show its delivery')
     .argument('<webhook>', WEBHOOK_ARGUMENT)
     .option('--dry-run', 'check that it could be sent, and send nothing')
     .action(async (id: string, options: { dryRun?: boolean }, command: Command) => {
