@@ -8,6 +8,7 @@
 // node_modules, whose commander is another package's (8.x, @swc/cli's). Under apps/cli/dist it
 // is apps/cli/node_modules first: the dependencies apps/cli/package.json declares.
 import { transformFile } from '@swc/core';
+import { createRequire } from 'node:module';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -57,6 +58,26 @@ for (const target of targets) {
     await writeFile(out, `${code}\n//# sourceMappingURL=${out.split('/').pop()}.map\n`);
     if (map) await writeFile(`${out}.map`, map);
     count += 1;
+  }
+}
+
+// The compiled CLI must load the versions its packages declare, not whatever is hoisted near it:
+// check each pinned dependency of apps/cli and of the SDK from where its compiled code sits.
+/** The version of the package `name` that code at `from` loads. */
+async function versionLoadedFrom(from, name) {
+  let dir = dirname(createRequire(join(from, 'index.js')).resolve(name));
+  for (; dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8').catch(() => '{}'));
+    if (manifest.name === name) return manifest.version;
+  }
+  return undefined;
+}
+for (const [pkg, from] of [['apps/cli', 'apps/cli/src'], ['sdk', 'sdk/src']]) {
+  const { dependencies = {} } = JSON.parse(await readFile(join(root, pkg, 'package.json'), 'utf8'));
+  for (const [name, wanted] of Object.entries(dependencies)) {
+    if (name.startsWith('@galera-cp/') || !/^\d+\.\d+\.\d+$/.test(wanted)) continue;
+    const found = await versionLoadedFrom(join(cliOutDir, from), name);
+    if (found !== wanted) throw new Error(`build: ${pkg} needs ${name} ${wanted}, but its compiled code in apps/cli/dist would load ${found ?? 'nothing'}; run npm install`);
   }
 }
 console.log(`build: compiled ${count} files into dist/ (the CLI into apps/cli/dist/)`);

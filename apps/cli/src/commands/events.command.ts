@@ -64,7 +64,7 @@ export function eventsCommand(sessionOf: SessionOf): Command {
     )) {
       const event = JSON.parse(message.data) as Event;
       if (session.json) session.io.stdout.write(`${JSON.stringify(event)}\n`);
-      else session.print(eventLine(event, { ...session.view, now: session.io.now(), clusterNames: await names.of([event.clusterId]) }));
+      else session.print(eventLine(event, { ...session.view, clusterNames: await names.of([event.clusterId]) }));
     }
   });
 
