@@ -47,6 +47,10 @@ export interface CliRunState {
   /** Settled with `url`: whether a token was configured at all (a 401 then gets a hint). */
   tokenSet?: boolean;
   json: boolean;
+  /** The long flags the command that runs has (`--force`), for hints on errors. */
+  flags?: string[];
+  /** The options it was given (commander's camelCase keys: `force`, `dryRun`). */
+  flagsGiven?: string[];
 }
 
 /** The default bound on waiting for an answer's headers (a stream's body is not bounded). */

@@ -1,20 +1,24 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliIo, CliRunState, CommandSession } from './cli-context';
+import { auditCommand } from './commands/audit.command';
 import { clustersCommand } from './commands/clusters.command';
 import { durationArgument } from './commands/command-support';
 import { configCommand } from './commands/config.command';
 import { credentialsCommand } from './commands/credentials.command';
+import { eventsCommand } from './commands/events.command';
+import { nodesCommand } from './commands/nodes.command';
 import { operationsCommand } from './commands/operations.command';
 import { tokensCommand } from './commands/tokens.command';
+import { webhooksCommand } from './commands/webhooks.command';
 import { InterruptedError } from './cli-errors';
 import { EXIT, exitCodeOf } from './exit-codes';
-import { errorReport, formatErrorReport } from './output/error-report';
+import { errorReport, formatErrorReport, hintOf } from './output/error-report';
 
 /** galeractl's version (`--version`), as in apps/cli/package.json. */
 export const VERSION = '0.1.0';
 
 const EPILOG = `
-Configuration: flags > environment (GALERACTL_URL, GALERACTL_TOKEN, GALERACTL_PROFILE) > the profile
+Configuration: flags > environment (GALERA_URL, GALERA_TOKEN, GALERACTL_PROFILE) > the profile
 file ($GALERACTL_CONFIG or ~/.config/galeractl/config.yaml) > http://127.0.0.1:8080.
 
 Exit codes: 0 ok / operation SUCCEEDED, 1 operation FAILED or CANCELLED, 2 usage error,
@@ -26,6 +30,7 @@ Examples:
   galeractl clusters scale orders 5 --dry-run
   galeractl clusters scale orders 5 --wait --json | jq -r .state
   galeractl operations logs op_01… --follow
+  galeractl events stream --cluster orders --json
 `;
 
 /**
@@ -46,20 +51,24 @@ export function buildProgram(io: CliIo, state: CliRunState): Command {
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(add --help for usage)')
     .showSuggestionAfterError(true)
-    .option('--url <url>', 'API URL (env GALERACTL_URL)')
-    .option('--token <token>', 'API token (env GALERACTL_TOKEN; prefer the environment or a profile: flags show in ps and shell history)')
+    .option('--url <url>', 'API URL (env GALERA_URL)')
+    .option('--token <token>', 'API token (env GALERA_TOKEN; prefer the environment or a profile: flags show in ps and shell history)')
     .option('--profile <name>', 'profile of the config file (env GALERACTL_PROFILE)')
     .option('--json', 'machine-readable output: one JSON document on stdout; errors as a JSON problem on stderr')
     .option('--no-color', 'no colours (also: NO_COLOR)')
     .addOption(new Option('--request-timeout <duration>', 'bound on waiting for an answer from the API (default: 30s)').argParser(durationArgument('--request-timeout')))
     .addHelpText('after', EPILOG);
 
+  // The command that runs, so that an error's hint can name the flags it has (`--force`).
+  program.hook('preAction', (_program, actionCommand) => {
+    state.flags = actionCommand.options.map((option) => option.long).filter((flag): flag is string => flag !== undefined);
+    state.flagsGiven = Object.keys(actionCommand.opts());
+  });
+
   const sessionOf = (command: Command) => CommandSession.of(command, io, state);
-  program.addCommand(inherit(program, clustersCommand(sessionOf)));
-  program.addCommand(inherit(program, operationsCommand(sessionOf)));
-  program.addCommand(inherit(program, credentialsCommand(sessionOf)));
-  program.addCommand(inherit(program, tokensCommand(sessionOf)));
-  program.addCommand(inherit(program, configCommand(sessionOf)));
+  for (const group of [clustersCommand, nodesCommand, operationsCommand, eventsCommand, webhooksCommand, credentialsCommand, tokensCommand, auditCommand, configCommand]) {
+    program.addCommand(inherit(program, group(sessionOf)));
+  }
   return program;
 }
 
@@ -93,10 +102,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // Ctrl-C aborts requests and streams in flight: whatever they threw, the cause is the interrupt.
     if (io.signal?.aborted && exitCodeOf(error) === EXIT.INTERNAL) error = new InterruptedError('Interrupted; an operation that was started goes on (galeractl operations list)');
     const report = errorReport(error, state.url);
+    const hint = hintOf(report, { flags: state.flags ?? [], given: state.flagsGiven ?? [] });
+    if (hint) report.hint = hint;
     if (state.json) io.stderr.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
       io.stderr.write(formatErrorReport(report));
-      if (report.status === 401 && state.tokenSet === false) io.stderr.write('  no token is configured: set GALERACTL_TOKEN, or run: galeractl config set-profile <name> --url <url> --token-stdin\n');
+      if (report.status === 401 && state.tokenSet === false) io.stderr.write('  no token is configured: set GALERA_TOKEN, or run: galeractl config set-profile <name> --url <url> --token-stdin\n');
     }
     if (report.exitCode === EXIT.INTERNAL && error instanceof Error) io.stderr.write(io.env.GALERACTL_DEBUG ? `${error.stack ?? ''}\n` : 'galeractl: this is a bug in galeractl; GALERACTL_DEBUG=1 shows the stack\n');
     return report.exitCode;

@@ -75,12 +75,13 @@ export function credentialsCommand(sessionOf: SessionOf): Command {
     .option('--passphrase-stdin', "ssh-private-key: read the key's passphrase from standard input")
     .option('--password-stdin', 'ssh-password: read the password from standard input')
     .option('--kubeconfig-file <path>', 'kubeconfig: the kubeconfig file')
+    .option('--dry-run', 'validate the credential (the key parses, the name is free) and store nothing')
     .addHelpText('after', '\nExamples:\n  galeractl credentials create --name ops-key --kind ssh-private-key --private-key-file ~/.ssh/id_ed25519\n  printf %s "$PASSWORD" | galeractl credentials create --name ops-pw --kind ssh-password --password-stdin\n  galeractl credentials create --name prod-k8s --kind kubeconfig --kubeconfig-file ~/.kube/config\n')
-    .action(async (options: CreateOptions, command: Command) => {
+    .action(async (options: CreateOptions & { dryRun?: boolean }, command: Command) => {
       const session = sessionOf(command);
       const body = await credentialRequestOf(options, () => session.io.readStdin());
-      const credential = await unwrap(session.client.POST('/v1/credentials', { body }));
-      session.output(credential, () => `Created credential ${credential.name} (${credential.id}, ${credential.kind}).\n`);
+      const credential = await unwrap(session.client.POST('/v1/credentials', { params: { query: { dryRun: options.dryRun || undefined } }, body }));
+      session.output(credential, () => (options.dryRun ? `Dry run: credential ${credential.name} (${credential.kind}) is valid; nothing was stored.\n` : `Created credential ${credential.name} (${credential.id}, ${credential.kind}).\n`));
     });
 
   credentials
@@ -106,10 +107,12 @@ export function credentialsCommand(sessionOf: SessionOf): Command {
     .command('delete')
     .description('delete a credential (refused while a cluster uses it)')
     .argument('<credential>', 'credential id (cr_…) or name')
-    .action(async (ref: string, _options: unknown, command: Command) => {
+    .option('--dry-run', 'check that it could be deleted (no cluster uses it), and change nothing')
+    .action(async (ref: string, options: { dryRun?: boolean }, command: Command) => {
       const session = sessionOf(command);
       const credential = await resolveCredential(session.client, ref);
-      await unwrap(session.client.DELETE('/v1/credentials/{id}', { params: { path: { id: credential.id } } }));
+      await unwrap(session.client.DELETE('/v1/credentials/{id}', { params: { path: { id: credential.id }, query: { dryRun: options.dryRun || undefined } } }));
+      if (options.dryRun) return session.output({ id: credential.id, name: credential.name, deleted: false, dryRun: true }, () => `Dry run: credential ${credential.name} (${credential.id}) could be deleted (nothing was changed).\n`);
       session.output({ id: credential.id, name: credential.name, deleted: true }, () => `Deleted credential ${credential.name} (${credential.id}).\n`);
     });
 

@@ -5,9 +5,9 @@ import { EXIT } from '../exit-codes';
 import { followOperationEvents, TERMINAL_EVENTS } from '../operations/operation-event-stream';
 import { exitCodeOfOperation, reportStarted, waitWithProgress } from '../operations/operation-waiter';
 import { outcomeLine } from '../output/progress-renderer';
-import { logLine, operationDetail, operationTable } from '../output/resource-views';
-import { resolveClusterId } from '../resource-resolver';
-import { addWaitOptions, choiceOption, collect, durationArgument, integerArgument, SessionOf, waitTimeoutOf } from './command-support';
+import { logJson, logLine, operationDetail, operationJson, operationTable } from '../output/resource-views';
+import { ClusterNames, resolveClusterId } from '../resource-resolver';
+import { addMutationOptions, addWaitOptions, choiceOption, collect, durationArgument, idempotencyHeader, integerArgument, MutationOptions, SessionOf, waitTimeoutOf } from './command-support';
 
 type OperationLog = components['schemas']['OperationLog'];
 
@@ -24,7 +24,7 @@ const EVENT_NOTES: Record<string, (id: string) => string> = {
 
 /** `galeractl operations …`: list, inspect, wait for, read the logs of, cancel and approve operations. */
 export function operationsCommand(sessionOf: SessionOf): Command {
-  const operations = new Command('operations').description('operations (long-running changes): list, get, wait, logs, cancel, approve');
+  const operations = new Command('operations').description('operations (long-running changes): list, get, wait, logs, cancel, approve, retry');
 
   operations
     .command('list')
@@ -42,7 +42,9 @@ export function operationsCommand(sessionOf: SessionOf): Command {
         paginate((pageToken) => unwrap(client.GET('/v1/operations', { params: { query: { pageToken, pageSize, clusterId, type: options.type, state: options.state } } }))),
         options.limit,
       );
-      session.output(items, () => operationTable(items, session.view) || 'No operations.\n');
+      if (session.json) return session.printJson(items.map(operationJson));
+      const clusterNames = await new ClusterNames(client).of(items.map((o) => o.clusterId));
+      session.print(operationTable(items, { ...session.view, clusterNames }) || 'No operations.\n');
     });
 
   operations
@@ -52,7 +54,9 @@ export function operationsCommand(sessionOf: SessionOf): Command {
     .action(async (id: string, _options: unknown, command: Command) => {
       const session = sessionOf(command);
       const operation = await unwrap(session.client.GET('/v1/operations/{id}', { params: { path: { id } } }));
-      session.output(operation, () => operationDetail(operation, session.view));
+      if (session.json) return session.printJson(operationJson(operation));
+      const clusterNames = await new ClusterNames(session.client).of([operation.clusterId]);
+      session.print(operationDetail(operation, { ...session.view, clusterNames }));
     });
 
   operations
@@ -63,7 +67,7 @@ export function operationsCommand(sessionOf: SessionOf): Command {
     .action(async (id: string, options: { timeout?: number }, command: Command) => {
       const session = sessionOf(command);
       const done = await waitWithProgress(session, id, waitTimeoutOf(options));
-      if (session.json) session.printJson(done);
+      if (session.json) session.printJson(operationJson(done));
       session.exitCode = exitCodeOfOperation(done);
     });
 
@@ -77,7 +81,7 @@ export function operationsCommand(sessionOf: SessionOf): Command {
       const { client } = session;
       if (!options.follow) {
         const lines = await collect(paginate((pageToken) => unwrap(client.GET('/v1/operations/{id}/logs', { params: { path: { id }, query: { pageToken, pageSize: 200 } } }))));
-        session.output(lines, () => lines.map((line) => logLine(line, session.paint)).join('\n') + (lines.length ? '\n' : ''));
+        session.output(lines.map(logJson), () => lines.map((line) => logLine(line, session.paint)).join('\n') + (lines.length ? '\n' : ''));
         return;
       }
       // --follow --json writes JSON Lines: one log line object per line, as they happen.
@@ -88,7 +92,7 @@ export function operationsCommand(sessionOf: SessionOf): Command {
       })) {
         if (message.event === 'log') {
           const line = JSON.parse(message.data) as OperationLog;
-          if (session.json) session.io.stdout.write(`${JSON.stringify(line)}\n`);
+          if (session.json) session.io.stdout.write(`${JSON.stringify(logJson(line))}\n`);
           else session.print(logLine(line, session.paint));
           continue;
         }
@@ -110,29 +114,42 @@ export function operationsCommand(sessionOf: SessionOf): Command {
     operations
       .command('cancel')
       .description('cancel an operation: it stops between steps and aborts the running step')
-      .argument('<operation>', 'operation id (op_…)'),
-  ).action(async (id: string, options: { wait?: boolean; timeout?: number }, command: Command) => {
+      .argument('<operation>', 'operation id (op_…)')
+      .option('--dry-run', 'check that it could be cancelled, and change nothing'),
+  ).action(async (id: string, options: { dryRun?: boolean; wait?: boolean; timeout?: number }, command: Command) => {
     const session = sessionOf(command);
-    const operation = await unwrap(session.client.POST('/v1/operations/{id}/cancel', { params: { path: { id } } }));
-    await reportChanged(session, operation, 'Cancel requested for', options);
+    const operation = await unwrap(session.client.POST('/v1/operations/{id}/cancel', { params: { path: { id }, query: { dryRun: options.dryRun || undefined } } }));
+    await reportChanged(session, operation, options.dryRun ? 'Dry run: it could be cancelled (nothing was changed):' : 'Cancel requested for', options);
   });
 
   addWaitOptions(
     operations
       .command('approve')
       .description('approve an operation that waits for approval (e.g. a recovery plan)')
-      .argument('<operation>', 'operation id (op_…)'),
-  ).action(async (id: string, options: { wait?: boolean; timeout?: number }, command: Command) => {
+      .argument('<operation>', 'operation id (op_…)')
+      .option('--dry-run', 'check that it could be approved, and change nothing'),
+  ).action(async (id: string, options: { dryRun?: boolean; wait?: boolean; timeout?: number }, command: Command) => {
     const session = sessionOf(command);
-    const operation = await unwrap(session.client.POST('/v1/operations/{id}/approve', { params: { path: { id } } }));
-    await reportChanged(session, operation, 'Approved', options);
+    const operation = await unwrap(session.client.POST('/v1/operations/{id}/approve', { params: { path: { id }, query: { dryRun: options.dryRun || undefined } } }));
+    await reportChanged(session, operation, options.dryRun ? 'Dry run: it could be approved (nothing was changed):' : 'Approved', options);
+  });
+
+  addMutationOptions(
+    operations
+      .command('retry')
+      .description("start a FAILED or CANCELLED operation again (the cluster's latest only): a new operation with the same change, planned from what is there now")
+      .argument('<operation>', 'operation id (op_…)'),
+  ).action(async (id: string, options: MutationOptions, command: Command) => {
+    const session = sessionOf(command);
+    const answer = await unwrap(session.client.POST('/v1/operations/{id}/retry', { params: { path: { id }, query: { dryRun: options.dryRun || undefined }, header: idempotencyHeader(options) } }));
+    await reportStarted(session, answer, { wait: options.wait, timeoutMs: waitTimeoutOf(options) });
   });
 
   return operations;
 }
 
 /** After cancel/approve: the operation, or with --wait its outcome. */
-async function reportChanged(session: ReturnType<SessionOf>, operation: Operation, verb: string, options: { wait?: boolean; timeout?: number }): Promise<void> {
-  if (options.wait) return reportStarted(session, operation, { wait: true, timeoutMs: waitTimeoutOf(options) });
-  session.output(operation, () => `${verb} ${operation.type} ${operation.id}: now ${operation.state}.\n`);
+async function reportChanged(session: ReturnType<SessionOf>, operation: Operation, verb: string, options: { dryRun?: boolean; wait?: boolean; timeout?: number }): Promise<void> {
+  if (options.wait && !options.dryRun) return reportStarted(session, operation, { wait: true, timeoutMs: waitTimeoutOf(options) });
+  session.output(operationJson(operation), () => `${verb} ${operation.type} ${operation.id}: now ${operation.state}.\n`);
 }

@@ -18,7 +18,7 @@ const PATH = '/home/u/.config/galeractl/config.yaml';
 
 describe('configuration precedence', () => {
   test('flags beat the environment, which beats the profile file', () => {
-    const env = { GALERACTL_URL: 'http://env.test', GALERACTL_TOKEN: 'tok-env', GALERACTL_PROFILE: 'prod' };
+    const env = { GALERA_URL: 'http://env.test', GALERA_TOKEN: 'tok-env', GALERACTL_PROFILE: 'prod' };
     const flagged = resolveSettings({ flags: { url: 'http://flag.test', token: 'tok-flag', profile: 'default' }, env, file: FILE, configPath: PATH });
     assert.deepEqual([flagged.url, flagged.token, flagged.profile], ['http://flag.test', 'tok-flag', 'default']);
     assert.deepEqual(flagged.sources, { url: 'flag', token: 'flag', profile: 'flag' });
@@ -38,7 +38,7 @@ describe('configuration precedence', () => {
   });
 
   test('each setting falls through on its own: an env URL with the profile token', () => {
-    const mixed = resolveSettings({ flags: {}, env: { GALERACTL_URL: 'http://env.test' }, file: FILE, configPath: PATH });
+    const mixed = resolveSettings({ flags: {}, env: { GALERA_URL: 'http://env.test' }, file: FILE, configPath: PATH });
     assert.deepEqual([mixed.url, mixed.token], ['http://env.test', 'tok-staging']);
     assert.deepEqual(mixed.sources, { url: 'env', token: 'profile', profile: 'profile' });
   });
@@ -55,7 +55,7 @@ describe('configuration precedence', () => {
 
   test('a URL that is not http(s) is a usage error', () => {
     assert.throws(() => resolveSettings({ flags: { url: 'ftp://x' }, env: {}, configPath: PATH }), UsageError);
-    assert.throws(() => resolveSettings({ flags: {}, env: { GALERACTL_URL: 'not a url' }, configPath: PATH }), (e: unknown) => e instanceof UsageError && e.message.startsWith('GALERACTL_URL'));
+    assert.throws(() => resolveSettings({ flags: {}, env: { GALERA_URL: 'not a url' }, configPath: PATH }), (e: unknown) => e instanceof UsageError && e.message.startsWith('GALERA_URL'));
   });
 
   test('the file is $GALERACTL_CONFIG, else under XDG_CONFIG_HOME, else ~/.config', () => {

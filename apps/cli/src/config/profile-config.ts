@@ -140,7 +140,7 @@ export function normalizeUrl(url: string, where: string): string {
 
 /**
  * The connection settings, each from the most specific place that sets it:
- * flags (`--url`, `--token`, `--profile`) > environment (`GALERACTL_URL`, `GALERACTL_TOKEN`,
+ * flags (`--url`, `--token`, `--profile`) > environment (`GALERA_URL`, `GALERA_TOKEN`,
  * `GALERACTL_PROFILE`) > the chosen profile of the file > defaults (the local API, no token).
  * The profile is `--profile`, else `GALERACTL_PROFILE`, else the file's `currentProfile`, else
  * `default` if the file has it. A profile asked for by name that the file lacks is a usage error.
@@ -168,14 +168,14 @@ export function resolveSettings(input: { flags: ConnectionFlags; env: Record<str
   let url: string;
   let urlSource: SettingSource;
   if (flags.url) [url, urlSource] = [normalizeUrl(flags.url, '--url'), 'flag'];
-  else if (env.GALERACTL_URL) [url, urlSource] = [normalizeUrl(env.GALERACTL_URL, 'GALERACTL_URL'), 'env'];
+  else if (env.GALERA_URL) [url, urlSource] = [normalizeUrl(env.GALERA_URL, 'GALERA_URL'), 'env'];
   else if (profile?.url) [url, urlSource] = [normalizeUrl(profile.url, `profile "${profileName}" in ${configPath}`), 'profile'];
   else [url, urlSource] = [DEFAULT_URL, 'default'];
 
   let token: string | undefined;
   let tokenSource: SettingSource | undefined;
   if (flags.token) [token, tokenSource] = [flags.token, 'flag'];
-  else if (env.GALERACTL_TOKEN) [token, tokenSource] = [env.GALERACTL_TOKEN, 'env'];
+  else if (env.GALERA_TOKEN) [token, tokenSource] = [env.GALERA_TOKEN, 'env'];
   else if (profile?.token) [token, tokenSource] = [profile.token, 'profile'];
 
   return { url, token, profile: profileName, configPath, sources: { url: urlSource, token: tokenSource, profile: profileSource } };

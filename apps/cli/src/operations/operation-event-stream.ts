@@ -1,4 +1,4 @@
-import { GaleraClient, ProblemError, unwrap } from '@galera-cp/sdk';
+import { FetchResult, GaleraClient, ProblemError, unwrap } from '@galera-cp/sdk';
 import { InterruptedError, StreamLostError } from '../cli-errors';
 
 /** One server-sent event: `event:` (the event type, or `log`), `id:` (the resume cursor) and its data. */
@@ -62,10 +62,6 @@ export interface FollowOptions {
   onReconnect?: (info: { lastEventId?: string; attempt: number; cause: unknown }) => void;
 }
 
-function interrupted(operationId: string): InterruptedError {
-  return new InterruptedError(`Stopped following operation ${operationId}; it goes on (galeractl operations wait ${operationId})`);
-}
-
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -81,27 +77,32 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** What a followed stream is: how to open it (resuming after an id), and when it has ended. */
+interface StreamSource {
+  /** Opens the stream, resuming after `lastEventId` when set. */
+  open(lastEventId: string | undefined, signal: AbortSignal | undefined): Promise<FetchResult<unknown>>;
+  /** Whether a message ends the stream (none does for an endless one). */
+  isEnd(message: SseMessage): boolean;
+  /** What is followed, for messages: `operation op_…`, `the event stream`. */
+  what: string;
+  /** The error to throw when the user interrupts. */
+  interrupted(): InterruptedError;
+}
+
 /**
- * The events and log lines of an operation, from `GET /v1/operations/{id}/events`, until the
- * terminal event. When the connection drops (a network error, a 5xx, or the stream ending before
- * the terminal event) it reconnects with `Last-Event-ID` set to the last id received, so nothing
- * is lost or repeated. A 4xx answer (401, 403, 404) is thrown as a ProblemError at once; running
- * out of reconnects throws a StreamLostError.
+ * A server-sent event stream, resumed after a dropped connection (a network error, a 5xx, or the
+ * stream ending before its end message) with `Last-Event-ID` set to the last id received, so
+ * nothing is lost or repeated. A 4xx answer (401, 403, 404) is thrown as a ProblemError at once;
+ * running out of reconnects throws a StreamLostError.
  */
-export async function* followOperationEvents(client: GaleraClient, operationId: string, options: FollowOptions = {}): AsyncGenerator<SseMessage, void, undefined> {
+async function* followStream(source: StreamSource, options: FollowOptions): AsyncGenerator<SseMessage, void, undefined> {
   const maxReconnects = options.maxReconnects ?? 5;
   let lastEventId = options.lastEventId;
   let failures = 0;
   for (;;) {
-    let cause: unknown = new Error('the stream ended before the operation did');
+    let cause: unknown = new Error(`the stream ended before ${source.what} did`);
     try {
-      const answer = await client.GET('/v1/operations/{id}/events', {
-        params: { path: { id: operationId }, header: lastEventId ? { 'Last-Event-ID': lastEventId } : undefined },
-        headers: { Accept: 'text/event-stream' },
-        parseAs: 'stream',
-        signal: options.signal,
-      });
-      const body = (await unwrap(answer)) as unknown as ReadableStream<Uint8Array> | undefined;
+      const body = (await unwrap(source.open(lastEventId, options.signal))) as unknown as ReadableStream<Uint8Array> | undefined;
       if (!body) throw new Error('the event stream answered no body');
       const parser = new SseParser();
       const decoder = new TextDecoder();
@@ -117,27 +118,81 @@ export async function* followOperationEvents(client: GaleraClient, operationId: 
             if (message.id) lastEventId = message.id;
             failures = 0;
             yield message;
-            if ((TERMINAL_EVENTS as readonly string[]).includes(message.event)) return;
+            if (source.isEnd(message)) return;
           }
         }
       } finally {
         options.signal?.removeEventListener('abort', stop);
         await reader.cancel().catch(() => undefined);
       }
-      if (options.signal?.aborted) throw interrupted(operationId);
+      if (options.signal?.aborted) throw source.interrupted();
     } catch (error) {
-      if (options.signal?.aborted) throw interrupted(operationId);
+      if (options.signal?.aborted) throw source.interrupted();
       // A refusal will not change by asking again; a 5xx or a dropped connection may.
       if (error instanceof ProblemError && error.status < 500 && error.status !== 429) throw error;
       cause = error;
     }
     failures += 1;
     if (failures > maxReconnects) {
-      throw new StreamLostError(`lost the event stream of ${operationId} and could not resume it after ${maxReconnects} attempts: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+      throw new StreamLostError(`lost ${source.what} and could not resume it after ${maxReconnects} attempts: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     }
     options.onReconnect?.({ lastEventId, attempt: failures, cause });
     await sleep(Math.min(5000, (options.reconnectDelayMs ?? 250) * 2 ** (failures - 1)), options.signal).catch(() => {
-      throw interrupted(operationId);
+      throw source.interrupted();
     });
   }
+}
+
+/**
+ * The events and log lines of an operation, from `GET /v1/operations/{id}/events`, until the
+ * terminal event, resuming after a dropped connection (see {@link followStream}).
+ */
+export function followOperationEvents(client: GaleraClient, operationId: string, options: FollowOptions = {}): AsyncGenerator<SseMessage, void, undefined> {
+  return followStream(
+    {
+      open: (lastEventId, signal) =>
+        client.GET('/v1/operations/{id}/events', {
+          params: { path: { id: operationId }, header: lastEventId ? { 'Last-Event-ID': lastEventId } : undefined },
+          headers: { Accept: 'text/event-stream' },
+          parseAs: 'stream',
+          signal,
+        }),
+      isEnd: (message) => (TERMINAL_EVENTS as readonly string[]).includes(message.event),
+      what: `the event stream of ${operationId}`,
+      interrupted: () => new InterruptedError(`Stopped following operation ${operationId}; it goes on (galeractl operations wait ${operationId})`),
+    },
+    options,
+  );
+}
+
+/** Filters of the event stream (`GET /v1/events/stream`). */
+export interface EventStreamFilter {
+  clusterId?: string;
+  operationId?: string;
+  /** Event types: exact or a prefix ending in a dot, comma-separated. */
+  type?: string;
+  /** Start after this event id (older events are replayed first). */
+  after?: number;
+}
+
+/**
+ * Every event passing the filters, from `GET /v1/events/stream`: the stored ones after `after`,
+ * then live ones, with no end (until the user interrupts), resuming after a dropped connection.
+ */
+export function followEvents(client: GaleraClient, filter: EventStreamFilter, options: FollowOptions = {}): AsyncGenerator<SseMessage, void, undefined> {
+  return followStream(
+    {
+      open: (lastEventId, signal) =>
+        client.GET('/v1/events/stream', {
+          params: { query: filter, header: lastEventId ? { 'Last-Event-ID': lastEventId } : undefined },
+          headers: { Accept: 'text/event-stream' },
+          parseAs: 'stream',
+          signal,
+        }),
+      isEnd: () => false,
+      what: 'the event stream',
+      interrupted: () => new InterruptedError('Stopped following the event stream'),
+    },
+    options,
+  );
 }

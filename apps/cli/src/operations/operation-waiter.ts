@@ -2,7 +2,7 @@ import { isPlan, isTerminal, Operation, OperationWaitError, Plan, waitForOperati
 import type { CommandSession, OutputStream } from '../cli-context';
 import { EXIT } from '../exit-codes';
 import { ProgressRenderer } from '../output/progress-renderer';
-import { planView } from '../output/resource-views';
+import { operationJson, planJson, planView } from '../output/resource-views';
 
 /** How long `--wait` and `operations wait` wait by default. */
 export const DEFAULT_WAIT_TIMEOUT_MS = 30 * 60_000;
@@ -59,16 +59,16 @@ export async function waitWithProgress(session: CommandSession, operation: Opera
  */
 export async function reportStarted(session: CommandSession, answer: Operation | Plan, options: { wait?: boolean; timeoutMs: number }): Promise<void> {
   if (isPlan(answer)) {
-    session.output(answer, () => planView(answer, session.view));
+    session.output(planJson(answer), () => planView(answer, session.view));
     return;
   }
   const operation = answer as Operation;
   if (!options.wait) {
-    session.output(operation, () => startedMessage(operation));
+    session.output(operationJson(operation), () => startedMessage(operation));
     return;
   }
   const done = await waitWithProgress(session, operation, options.timeoutMs);
-  if (session.json) session.printJson(done);
+  if (session.json) session.printJson(operationJson(done));
   session.exitCode = exitCodeOfOperation(done);
 }
 

@@ -16,8 +16,36 @@ export interface ErrorReport {
   errors?: ProblemFieldError[];
   activeOperationId?: string;
   operationId?: string;
+  /** What to do about it, naming the command's flag when one overrides the refusal (`--force`). */
+  hint?: string;
   /** The exit code galeractl ends with (see the README). */
   exitCode: number;
+}
+
+/** The command an error ended: the long flags it has, and the options it was given (camelCase). */
+export interface CommandFlags {
+  flags: readonly string[];
+  given: readonly string[];
+}
+
+/**
+ * A hint for a refusal the user can act on with a flag of the same command. The API's words are
+ * the request's (`set force`); the hint names the command line's (`--force`).
+ */
+export function hintOf(report: ErrorReport, command: CommandFlags): string | undefined {
+  const forceWouldDo = report.code === 'CLUSTER_SIZE_UNSAFE' || (report.errors ?? []).some((field) => field.pointer === '/force');
+  if (forceWouldDo && command.flags.includes('--force') && !command.given.includes('force')) return 'add --force to accept the unsafe size (see the risk first with --dry-run --force); a loss of quorum is refused even with --force';
+  if (report.code === 'DELETION_PROTECTED') return 'turn deletion protection off first: galeractl clusters update <cluster> --no-deletion-protection';
+  return undefined;
+}
+
+/**
+ * Whether a problem's detail only repeats its field errors: the API writes a refusal's detail as
+ * its fields joined (`/name: …; /bogus: …`), which the report prints one per line already.
+ */
+function detailRepeatsFields(report: ErrorReport): boolean {
+  const fields = report.errors ?? [];
+  return fields.length > 0 && report.detail === fields.map((field) => `${field.pointer}: ${field.detail}`).join('; ');
 }
 
 /** The socket error behind fetch's `TypeError: fetch failed` (`connect ECONNREFUSED 127.0.0.1:8080`). */
@@ -58,12 +86,22 @@ export function errorReport(error: unknown, url: string | undefined): ErrorRepor
   return { code: 'INTERNAL', detail: error instanceof Error ? error.message : String(error), exitCode };
 }
 
-/** The report for people: one `galeractl: …` line, then field pointers, the active operation and the request id. */
+/**
+ * The report for people: one `galeractl: …` line, then field pointers, the active operation, a
+ * hint and the request id. Each thing is said once: a detail that only repeats the field errors
+ * is left out of the first line, and a field error the detail already says is not listed again.
+ */
 export function formatErrorReport(report: ErrorReport): string {
-  const head = report.status ? `${report.status} ${report.code}: ${report.detail}` : report.code === 'USAGE' ? report.detail : `${report.code}: ${report.detail}`;
+  const repeats = detailRepeatsFields(report);
+  const detail = repeats ? '' : ` ${report.detail}`;
+  const head = report.status ? `${report.status} ${report.code}:${detail}` : report.code === 'USAGE' ? report.detail : `${report.code}:${detail}`;
   const lines = [`galeractl: error: ${head}`];
-  for (const field of report.errors ?? []) lines.push(`  ${field.pointer || '/'}: ${field.detail}`);
+  for (const field of report.errors ?? []) {
+    if (!repeats && report.detail.includes(field.detail)) continue;
+    lines.push(`  ${field.pointer || '/'}: ${field.detail}`);
+  }
   if (report.activeOperationId) lines.push(`  active operation: ${report.activeOperationId} (galeractl operations wait ${report.activeOperationId})`);
+  if (report.hint) lines.push(`  hint: ${report.hint}`);
   if (report.requestId) lines.push(`  request id: ${report.requestId}`);
   if (report.code === 'USAGE') lines.push('  (add --help to the command for its usage)');
   return `${lines.join('\n')}\n`;

@@ -1,5 +1,5 @@
 import type { Operation, OperationStep } from '@galera-cp/sdk';
-import { resultSummary, stepMarker } from './resource-views';
+import { failedStepLabel, resultSummary, stepMarker, stepNumber } from './resource-views';
 import { formatDuration, Paint, paintState, visibleWidth } from './table';
 
 /** Where progress is drawn: a terminal (redrawn in place) or a log/pipe (one line per change). */
@@ -63,7 +63,7 @@ export function outcomeLine(operation: Operation, paint: Paint): string {
     const summary = resultSummary(operation);
     if (summary) detail = `: ${summary}`;
   } else if (operation.error) {
-    detail = `: ${operation.error.code}: ${operation.error.detail}${operation.error.step ? ` (step ${operation.error.step})` : ''}`;
+    detail = `: ${operation.error.code}: ${operation.error.detail}${operation.error.step ? ` (${failedStepLabel(operation)})` : ''}`;
   }
   return `${marker} ${operation.type} ${operation.id} ${paintState(paint, operation.state)}${took}${detail}`;
 }
@@ -137,7 +137,7 @@ export class ProgressRenderer {
     const line = (step: OperationStep) => {
       const retry = step.attempts > 1 ? paint.dim(`  (attempt ${step.attempts}/${step.maxAttempts})`) : '';
       const error = step.error ? paint.red(`  ${step.error.code}: ${step.error.detail}`) : '';
-      return `  ${stepMarker(step.state, paint)} ${String(step.index + 1).padStart(String(total).length)}/${total} ${step.title}${retry}${error}`;
+      return `  ${stepMarker(step.state, paint)} ${String(stepNumber(step.index)).padStart(String(total).length)}/${total} ${step.title}${retry}${error}`;
     };
     if (total <= max) return steps.map(line);
     // A window around the first unfinished step: the lines before and after it are summarised.
@@ -168,7 +168,7 @@ export class ProgressRenderer {
       if (!changed) continue;
       const retry = step.attempts > 1 ? ` (attempt ${step.attempts}/${step.maxAttempts})` : '';
       const error = step.error ? `: ${step.error.code}: ${step.error.detail}` : '';
-      this.out.write(`  [${step.index + 1}/${total}] ${paintState(paint, step.state)} ${step.title}${retry}${error}\n`);
+      this.out.write(`  [${stepNumber(step.index)}/${total}] ${paintState(paint, step.state)} ${step.title}${retry}${error}\n`);
     }
     if (operation.approval.state === 'PENDING' && !this.approvalHinted) {
       this.approvalHinted = true;

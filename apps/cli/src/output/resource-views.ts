@@ -4,11 +4,56 @@ import { formatAge, formatDuration, Paint, paintState, renderFields, renderTable
 
 type Token = components['schemas']['Token'];
 type OperationLog = components['schemas']['OperationLog'];
+type Event = components['schemas']['Event'];
+type Webhook = components['schemas']['Webhook'];
+type WebhookDelivery = components['schemas']['WebhookDelivery'];
+type AuditRecord = components['schemas']['AuditRecord'];
 
 /** Everything a view needs besides the data: the clock (for ages) and the colours. */
 export interface ViewContext {
   now: number;
   paint: Paint;
+  /** Cluster names by id, for rows that name a cluster (a cluster not in it shows its id). */
+  clusterNames?: ReadonlyMap<string, string>;
+}
+
+/** A cluster as a row shows it: its name when known, else its id; `-` for none. */
+function clusterLabel(id: string | null | undefined, view: ViewContext): string {
+  if (!id) return '-';
+  return view.clusterNames?.get(id) ?? id;
+}
+
+/**
+ * Steps are numbered from 1 everywhere galeractl shows them: `[2/5]` in the progress text, `#` in
+ * tables, `[step 2]` in log lines. The API numbers them from 0 (`index`, `stepIndex`), so the
+ * JSON galeractl writes carries the same number beside the API's fields: `number` on each step
+ * (of an operation or a plan) and `stepNumber` on each log line.
+ */
+export function stepNumber(index: number): number {
+  return index + 1;
+}
+
+/** An operation as --json writes it: the API's document, each step with its `number`. */
+export function operationJson(operation: Operation): Operation & { steps: (OperationStep & { number: number })[] } {
+  return { ...operation, steps: operation.steps.map((step) => ({ ...step, number: stepNumber(step.index) })) };
+}
+
+/** A plan as --json writes it: the API's document, each step with its `number`. */
+export function planJson(plan: Plan): Omit<Plan, 'steps'> & { steps: Record<string, unknown>[] } {
+  return { ...plan, steps: (plan.steps as Record<string, unknown>[]).map((step, index) => ({ ...step, number: stepNumber(index) })) };
+}
+
+/** A log line as --json writes it: the API's, with `stepNumber` (null when the line is no step's). */
+export function logJson(line: OperationLog): OperationLog & { stepNumber: number | null } {
+  return { ...line, stepNumber: line.stepIndex === null ? null : stepNumber(line.stepIndex) };
+}
+
+/** The step an operation's error names (by key), as people read it: `step 2 (restart:orders-0)`. */
+export function failedStepLabel(operation: Operation): string | undefined {
+  const key = operation.error?.step;
+  if (!key) return undefined;
+  const step = operation.steps.find((s) => s.key === key);
+  return step ? `step ${stepNumber(step.index)} (${key})` : `step ${key}`;
 }
 
 function size(cluster: Cluster): string {
@@ -93,7 +138,7 @@ export function operationTable(operations: Operation[], view: ViewContext): stri
       { header: 'type', value: (o) => o.type },
       { header: 'state', value: (o) => paintState(view.paint, o.state) },
       { header: 'progress', value: (o) => `${o.progress}%`, align: 'right' },
-      { header: 'cluster', value: (o) => o.clusterId ?? '-' },
+      { header: 'cluster', value: (o) => clusterLabel(o.clusterId, view) },
       { header: 'age', value: (o) => formatAge(o.createdAt, view.now), align: 'right' },
       { header: 'duration', value: (o) => durationOf(o, view.now), align: 'right' },
     ],
@@ -135,13 +180,13 @@ export function operationDetail(operation: Operation, view: ViewContext): string
     ['Type', operation.type],
     ['State', paintState(view.paint, operation.state)],
     ['Progress', `${operation.progress}%`],
-    ['Cluster', operation.clusterId ?? undefined],
+    ['Cluster', operation.clusterId ? (view.clusterNames?.get(operation.clusterId) ? `${view.clusterNames.get(operation.clusterId)} (${operation.clusterId})` : operation.clusterId) : undefined],
     ['Plan', operation.plan?.summary],
     ['Approval', operation.approval.state === 'NOT_REQUIRED' ? undefined : `${operation.approval.state}${operation.approval.approvedBy ? ` by ${operation.approval.approvedBy}` : ''}`],
     ['Requested by', operation.requestedBy],
     ['Created', operation.createdAt],
     ['Duration', durationOf(operation, view.now)],
-    ['Error', operation.error ? `${operation.error.code}: ${operation.error.detail}${operation.error.step ? ` (step ${operation.error.step})` : ''}` : undefined],
+    ['Error', operation.error ? `${operation.error.code}: ${operation.error.detail}${operation.error.step ? ` (${failedStepLabel(operation)})` : ''}` : undefined],
   ]);
   if (operation.steps.length > 0) {
     text += '\nSteps:\n';
@@ -149,7 +194,7 @@ export function operationDetail(operation: Operation, view: ViewContext): string
       renderTable(
         [
           { header: '', value: (s) => stepMarker(s.state, view.paint) },
-          { header: '#', value: (s) => String(s.index + 1), align: 'right' },
+          { header: '#', value: (s) => String(stepNumber(s.index)), align: 'right' },
           { header: 'step', value: (s) => s.title },
           { header: 'state', value: (s) => paintState(view.paint, s.state) },
           { header: 'attempts', value: (s) => `${s.attempts}/${s.maxAttempts}`, align: 'right' },
@@ -191,7 +236,7 @@ export function planView(plan: Plan, view: ViewContext): string {
     text += indent(
       renderTable(
         [
-          { header: '#', value: (s: { index: number }) => String(s.index + 1), align: 'right' },
+          { header: '#', value: (s: { index: number }) => String(stepNumber(s.index)), align: 'right' },
           { header: 'step', value: (s) => s.title ?? s.key ?? '' },
           { header: 'node', value: (s) => s.node ?? '-' },
         ],
@@ -252,8 +297,102 @@ export function tokenTable(tokens: Token[], view: ViewContext): string {
 /** A log line for people: `2025-01-02T03:04:05.678Z  info   [step 2]  message`. */
 export function logLine(line: OperationLog, paint: Paint): string {
   const level = line.level === 'error' ? paint.red(line.level.padEnd(5)) : line.level === 'warn' ? paint.yellow(line.level.padEnd(5)) : paint.dim(line.level.padEnd(5));
-  const step = line.stepIndex === null ? '' : `[step ${line.stepIndex + 1}] `;
+  const step = line.stepIndex === null ? '' : `[step ${stepNumber(line.stepIndex)}] `;
   return `${paint.dim(line.at)}  ${level}  ${step}${line.message}`;
+}
+
+/** The gist of an event's data for a table: its message or summary, else its fields as k=v. */
+function eventSummary(event: Event): string {
+  const data = event.data ?? {};
+  for (const key of ['message', 'summary', 'detail']) if (typeof data[key] === 'string') return data[key] as string;
+  return Object.entries(data)
+    .filter(([, value]) => value !== null && typeof value !== 'object')
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(' ');
+}
+
+/** `events list`: one row per event, oldest first. */
+export function eventTable(events: Event[], view: ViewContext): string {
+  return renderTable(
+    [
+      { header: 'id', value: (e) => String(e.id), align: 'right' },
+      { header: 'at', value: (e) => e.at },
+      { header: 'type', value: (e) => e.type },
+      { header: 'cluster', value: (e) => clusterLabel(e.clusterId, view) },
+      { header: 'operation', value: (e) => e.operationId ?? '-' },
+      { header: 'data', value: eventSummary },
+    ],
+    events,
+  );
+}
+
+/** `events stream`: one line per event as it happens. */
+export function eventLine(event: Event, view: ViewContext): string {
+  const cluster = event.clusterId ? ` ${clusterLabel(event.clusterId, view)}` : '';
+  const operation = event.operationId ? ` ${event.operationId}` : '';
+  const summary = eventSummary(event);
+  return `${view.paint.dim(event.at)}  ${view.paint.bold(event.type)}${cluster}${operation}${summary ? `  ${summary}` : ''}`;
+}
+
+/** `webhooks list`: one row per webhook (never its secret). */
+export function webhookTable(webhooks: Webhook[], view: ViewContext): string {
+  return renderTable(
+    [
+      { header: 'id', value: (w) => w.id },
+      { header: 'url', value: (w) => w.url },
+      { header: 'events', value: (w) => w.events.join(',') },
+      { header: 'cluster', value: (w) => clusterLabel(w.clusterId, view) },
+      { header: 'enabled', value: (w) => (w.enabled ? 'yes' : view.paint.yellow('no')) },
+      { header: 'age', value: (w) => formatAge(w.createdAt, view.now), align: 'right' },
+    ],
+    webhooks,
+  );
+}
+
+/** `webhooks get`: its fields (never its secret). */
+export function webhookDetail(webhook: Webhook, view: ViewContext): string {
+  return renderFields([
+    ['Id', webhook.id],
+    ['URL', webhook.url],
+    ['Events', webhook.events.join(', ')],
+    ['Cluster', webhook.clusterId ? clusterLabel(webhook.clusterId, view) : 'every cluster'],
+    ['Description', webhook.description ?? undefined],
+    ['Enabled', webhook.enabled ? 'yes' : 'no'],
+    ['Created by', webhook.createdBy],
+    ['Created', `${webhook.createdAt} (${formatAge(webhook.createdAt, view.now)} ago)`],
+  ]);
+}
+
+/** `webhooks deliveries`: one row per delivery attempt series. */
+export function deliveryTable(deliveries: WebhookDelivery[], view: ViewContext): string {
+  return renderTable(
+    [
+      { header: 'id', value: (d) => d.id },
+      { header: 'event', value: (d) => d.eventType },
+      { header: 'state', value: (d) => paintState(view.paint, d.state) },
+      { header: 'attempts', value: (d) => `${d.attempts}/${d.maxAttempts}`, align: 'right' },
+      { header: 'status', value: (d) => (d.lastStatusCode === null ? '-' : String(d.lastStatusCode)), align: 'right' },
+      { header: 'error', value: (d) => d.lastError ?? '' },
+      { header: 'age', value: (d) => formatAge(d.createdAt, view.now), align: 'right' },
+    ],
+    deliveries,
+  );
+}
+
+/** `audit list`: who did what to which target, and how it ended. */
+export function auditTable(records: AuditRecord[], view: ViewContext): string {
+  return renderTable(
+    [
+      { header: 'at', value: (r) => r.at },
+      { header: 'actor', value: (r) => r.actorName ?? r.actor },
+      { header: 'action', value: (r) => r.action },
+      { header: 'target', value: (r) => (r.targetId ? clusterLabel(r.targetId, view) : '-') },
+      { header: 'outcome', value: (r) => (r.outcome === 'succeeded' ? r.outcome : view.paint.red(r.outcome)) },
+      { header: 'status', value: (r) => (r.statusCode === null ? '-' : String(r.statusCode)), align: 'right' },
+      { header: 'request', value: (r) => r.requestId ?? '-' },
+    ],
+    records,
+  );
 }
 
 function indent(text: string): string {
