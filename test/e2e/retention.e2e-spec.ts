@@ -55,10 +55,12 @@ describe('retention: rows past RETENTION_DAYS are deleted, history is kept', () 
        ('dl_recent', 'wh_retention', -4, 'test.old', 'SUCCEEDED', 5, now() - interval '2 days', now() - interval '2 days', now() - interval '2 days')`,
     );
     await db.query(
-      `INSERT INTO chat_replies (operation_id, stage, principal_id, command, response_url_ciphertext, state, sent_at, created_at) VALUES
-       ($1, 'outcome', 'chat:T/U1', '/galera', 'x', 'SENT', now() - interval '40 days', now() - interval '40 days'),
-       ($1, 'approval', 'chat:T/U1', '/galera', 'x', 'WAITING', NULL, now() - interval '40 days'),
-       ($1, 'outcome', 'chat:T/U2', '/galera', 'x', 'SENT', now() - interval '1 day', now() - interval '1 day')`,
+      // The waiting reply is due only tomorrow: this app's worker must not send (and so finish)
+      // it while the test runs, which made the prune count it on a slow machine.
+      `INSERT INTO chat_replies (operation_id, stage, principal_id, command, response_url_ciphertext, state, sent_at, created_at, next_attempt_at) VALUES
+       ($1, 'outcome', 'chat:T/U1', '/galera', 'x', 'SENT', now() - interval '40 days', now() - interval '40 days', now()),
+       ($1, 'approval', 'chat:T/U1', '/galera', 'x', 'WAITING', NULL, now() - interval '40 days', now() + interval '1 day'),
+       ($1, 'outcome', 'chat:T/U2', '/galera', 'x', 'SENT', now() - interval '1 day', now() - interval '1 day', now())`,
       [operationId],
     );
   }
