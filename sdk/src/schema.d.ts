@@ -1197,13 +1197,15 @@ export interface components {
             /** @example /v1/clusters/cl_01jd…/restart */
             instance: string;
             /** @example OPERATION_IN_PROGRESS */
-            code: string;
+            code: components["schemas"]["ProblemCode"];
             /** @example req_01jd… */
             requestId: string;
             errors?: components["schemas"]["ProblemFieldError"][];
             /** @example op_01jd… */
             activeOperationId?: string;
         };
+        /** @enum {string} */
+        ProblemCode: "VALIDATION_FAILED" | "BAD_REQUEST" | "MALFORMED_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVALID_PAGE_TOKEN" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "PRECONDITION_FAILED" | "RATE_LIMITED" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "FORBIDDEN" | "INTERNAL" | "DATABASE_UNAVAILABLE" | "CLUSTER_NOT_FOUND" | "NODE_NOT_FOUND" | "OPERATION_NOT_FOUND" | "CREDENTIAL_NOT_FOUND" | "TOKEN_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "CLUSTER_NAME_TAKEN" | "CREDENTIAL_NAME_TAKEN" | "CREDENTIAL_IN_USE" | "INVALID_CREDENTIAL" | "CREDENTIAL_UNREADABLE" | "CREDENTIAL_KIND_MISMATCH" | "CANNOT_REVOKE_OWN_TOKEN" | "WEBHOOK_TARGET_REFUSED" | "OPERATION_IN_PROGRESS" | "OPERATION_FINISHED" | "OPERATION_NOT_RETRYABLE" | "OPERATION_SUPERSEDED" | "APPROVAL_NOT_REQUIRED" | "CLUSTER_STATE_CONFLICT" | "DELETION_PROTECTED" | "NO_CHANGE" | "NOT_SUPPORTED" | "BACKEND_UNAVAILABLE" | "NOT_ENOUGH_HOSTS" | "HOST_ALREADY_MEMBER" | "SSH_SPEC_INVALID" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "MEMBER_NOT_FOUND" | "NOTHING_TO_REMOVE" | "NO_DATA_NODE_WOULD_REMAIN" | "QUORUM_WOULD_BE_LOST" | "WRITER_NOT_A_MEMBER" | "DUPLICATE_MEMBER" | "NOT_A_FULL_CRASH" | "RECOVERY_WAITING_FOR_NODES" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "BOOTSTRAP_REFUSED" | "GALERA_CONFIG_INVALID" | "CONFIG_VALUE_UNSAFE" | "PROBE_VALUE_UNSAFE" | "GCACHE_INPUT_INVALID" | "CHAT_NOT_CONFIGURED" | "CHAT_FORM_REQUIRED" | "CHAT_FORM_INVALID" | "CHAT_SIGNATURE_INVALID" | "CHAT_REQUEST_EXPIRED" | "CHAT_REQUEST_REPLAYED" | "HOST_KEY_MISMATCH" | "SSH_AUTH_FAILED" | "SSH_UNREACHABLE" | "SSH_HANDSHAKE_FAILED" | "SSH_DISCONNECTED" | "SSH_CHANNEL_OPEN_FAILED" | "SSH_TIMEOUT" | "SSH_ABORTED" | "SSH_COMMAND_FAILED" | "SSH_CONFIG_INVALID" | "SHELL_ARGUMENT_INVALID" | "SUDO_AUTH_FAILED" | "SUDO_FAILED" | "CLOCK_SKEW_TOO_LARGE" | "PORT_IN_USE" | "DISK_SPACE_LOW" | "MEMORY_TOO_LOW" | "SERVICE_MANAGER_UNSUPPORTED" | "CLUSTER_CONFLICT" | "HOST_HAS_DATA" | "MEMBER_UNREACHABLE" | "PACKAGES_MISSING" | "NODE_START_FAILED" | "NODE_NOT_SYNCED" | "NODE_STOP_FAILED" | "CLUSTER_SIZE_MISMATCH" | "GRASTATE_UNREADABLE" | "REMOTE_COMMAND_FAILED" | "STEP_INVALID" | "KUBERNETES_CONFLICT" | "KUBERNETES_UNAVAILABLE" | "KUBERNETES_UNAUTHORIZED" | "KUBERNETES_FORBIDDEN" | "KUBERNETES_NOT_FOUND" | "KUBERNETES_INVALID_OBJECT" | "KUBERNETES_REQUEST_FAILED" | "KUBECONFIG_INVALID" | "POD_NOT_READY" | "POD_NOT_DELETED" | "CLUSTER_NOT_READY" | "STATEFULSET_NOT_FOUND";
         ProblemFieldError: {
             /** @example /replicas */
             pointer: string;
@@ -1465,7 +1467,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1500,7 +1505,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -1509,7 +1517,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -1518,7 +1529,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
         };
@@ -1555,7 +1569,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "CHAT_FORM_INVALID" | "CHAT_FORM_REQUIRED" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Not from Slack: signature missing or wrong (CHAT_SIGNATURE_INVALID), timestamp more than five minutes away (CHAT_REQUEST_EXPIRED), or a request already handled (CHAT_REQUEST_REPLAYED) */
@@ -1564,7 +1581,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CHAT_REQUEST_EXPIRED" | "CHAT_REQUEST_REPLAYED" | "CHAT_SIGNATURE_INVALID" | "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -1573,7 +1593,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CHAT_NOT_CONFIGURED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
         };
@@ -1608,7 +1643,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -1617,7 +1655,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
         };
@@ -1667,7 +1708,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "CREDENTIAL_KIND_MISMATCH" | "CREDENTIAL_NOT_FOUND" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "SSH_SPEC_INVALID" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -1676,7 +1720,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -1685,7 +1732,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -1694,7 +1744,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_NAME_TAKEN" | "DUPLICATE_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "NOT_A_FULL_CRASH" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -1703,7 +1780,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -1735,7 +1815,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -1744,7 +1827,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -1794,7 +1880,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -1803,7 +1892,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -1812,7 +1904,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -1821,7 +1916,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -1830,7 +1928,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DELETION_PROTECTED" | "DUPLICATE_MEMBER" | "NOT_A_FULL_CRASH" | "OPERATION_IN_PROGRESS" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -1839,7 +1940,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
                 };
             };
         };
@@ -1881,7 +1985,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -1890,7 +1997,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -1899,7 +2009,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -1908,7 +2021,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -1917,7 +2033,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
         };
@@ -1956,7 +2099,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -1965,7 +2111,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -1974,7 +2123,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -2004,7 +2156,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2013,7 +2168,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -2067,7 +2225,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_ENOUGH_HOSTS" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2076,7 +2237,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -2085,7 +2249,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2094,7 +2261,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -2103,7 +2273,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DUPLICATE_MEMBER" | "HOST_ALREADY_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "MEMBER_NOT_FOUND" | "NOTHING_TO_REMOVE" | "NOT_A_FULL_CRASH" | "NO_CHANGE" | "NO_DATA_NODE_WOULD_REMAIN" | "OPERATION_IN_PROGRESS" | "QUORUM_WOULD_BE_LOST" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -2112,7 +2285,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -2121,7 +2321,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -2152,7 +2355,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2161,7 +2367,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND" | "NODE_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -2212,7 +2421,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2221,7 +2433,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -2230,7 +2445,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2239,7 +2457,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND" | "NODE_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -2248,7 +2469,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DUPLICATE_MEMBER" | "MEMBER_NOT_FOUND" | "NOTHING_TO_REMOVE" | "NOT_A_FULL_CRASH" | "NO_CHANGE" | "NO_DATA_NODE_WOULD_REMAIN" | "OPERATION_IN_PROGRESS" | "QUORUM_WOULD_BE_LOST" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -2257,7 +2481,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
                 };
             };
         };
@@ -2290,7 +2517,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2299,7 +2529,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2308,7 +2541,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -2362,7 +2598,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CONFIG_VALUE_UNSAFE" | "GALERA_CONFIG_INVALID" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2371,7 +2610,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -2380,7 +2622,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2389,7 +2634,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -2398,7 +2646,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DUPLICATE_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "NOT_A_FULL_CRASH" | "NO_CHANGE" | "OPERATION_IN_PROGRESS" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -2407,7 +2658,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -2416,7 +2694,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -2470,7 +2751,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2479,7 +2763,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -2488,7 +2775,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2497,7 +2787,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -2506,7 +2799,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DUPLICATE_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "NOT_A_FULL_CRASH" | "OPERATION_IN_PROGRESS" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -2515,7 +2811,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -2524,7 +2847,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -2578,7 +2904,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2587,7 +2916,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -2596,7 +2928,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2605,7 +2940,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -2614,7 +2952,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DUPLICATE_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "NOT_A_FULL_CRASH" | "OPERATION_IN_PROGRESS" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -2623,7 +2964,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -2632,7 +3000,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -2686,7 +3057,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2695,7 +3069,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -2704,7 +3081,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2713,7 +3093,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -2722,7 +3105,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DUPLICATE_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "MEMBER_NOT_FOUND" | "NOTHING_TO_REMOVE" | "NOT_A_FULL_CRASH" | "NO_CHANGE" | "NO_DATA_NODE_WOULD_REMAIN" | "OPERATION_IN_PROGRESS" | "QUORUM_WOULD_BE_LOST" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -2731,7 +3117,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -2740,7 +3153,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -2794,7 +3210,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2803,7 +3222,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -2812,7 +3234,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2821,7 +3246,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -2830,7 +3258,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DUPLICATE_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "NOT_A_FULL_CRASH" | "OPERATION_IN_PROGRESS" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -2839,7 +3270,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -2848,7 +3306,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -2902,7 +3363,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2911,7 +3375,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -2920,7 +3387,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2929,7 +3399,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -2938,7 +3411,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DUPLICATE_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "NOT_A_FULL_CRASH" | "OPERATION_IN_PROGRESS" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -2947,7 +3423,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -2956,7 +3459,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -2987,7 +3493,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2996,7 +3505,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
         };
@@ -3043,7 +3555,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_CREDENTIAL" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3052,7 +3567,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3061,7 +3579,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -3070,7 +3591,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CREDENTIAL_NAME_TAKEN" | "IDEMPOTENCY_KEY_IN_FLIGHT";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -3079,7 +3627,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -3109,7 +3660,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3118,7 +3672,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CREDENTIAL_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -3144,13 +3701,28 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3159,7 +3731,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3168,7 +3743,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CREDENTIAL_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -3177,7 +3755,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CREDENTIAL_IN_USE";
+                    };
                 };
             };
         };
@@ -3216,7 +3797,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3225,7 +3809,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
         };
@@ -3266,7 +3853,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3275,7 +3865,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
         };
@@ -3310,7 +3903,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3319,7 +3915,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
         };
@@ -3349,7 +3948,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3358,7 +3960,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "OPERATION_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -3395,7 +4000,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3404,7 +4012,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3413,7 +4024,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3422,7 +4036,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "OPERATION_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -3431,7 +4048,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "APPROVAL_NOT_REQUIRED" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "OPERATION_FINISHED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -3440,7 +4084,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -3477,7 +4124,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3486,7 +4136,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3495,7 +4148,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3504,7 +4160,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "OPERATION_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -3513,7 +4172,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_IN_FLIGHT" | "OPERATION_FINISHED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -3522,7 +4208,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -3550,13 +4239,28 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3565,7 +4269,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "OPERATION_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -3598,7 +4305,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3607,7 +4317,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3616,7 +4329,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "OPERATION_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -3664,7 +4380,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_ENOUGH_HOSTS" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3673,7 +4392,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3682,7 +4404,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3691,7 +4416,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND" | "NODE_NOT_FOUND" | "OPERATION_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -3700,7 +4428,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DELETION_PROTECTED" | "DUPLICATE_MEMBER" | "HOST_ALREADY_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "MEMBER_NOT_FOUND" | "NOTHING_TO_REMOVE" | "NOT_A_FULL_CRASH" | "NO_CHANGE" | "NO_DATA_NODE_WOULD_REMAIN" | "OPERATION_IN_PROGRESS" | "OPERATION_NOT_RETRYABLE" | "OPERATION_SUPERSEDED" | "QUORUM_WOULD_BE_LOST" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
+                };
+            };
+            /** @description If-Match did not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -3709,7 +4476,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -3731,13 +4501,28 @@ export interface operations {
                     "application/json": components["schemas"]["TokenList"];
                 };
             };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3746,7 +4531,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
         };
@@ -3793,7 +4581,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3802,7 +4593,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3811,7 +4605,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -3820,7 +4617,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_IN_FLIGHT";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -3829,7 +4653,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -3859,7 +4686,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3868,7 +4698,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3877,7 +4710,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOKEN_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -3904,13 +4740,28 @@ export interface operations {
                     "application/json": components["schemas"]["Token"];
                 };
             };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3919,7 +4770,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3928,7 +4782,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOKEN_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -3937,7 +4794,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CANNOT_REVOKE_OWN_TOKEN";
+                    };
                 };
             };
         };
@@ -3968,7 +4828,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3977,7 +4840,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3986,7 +4852,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
         };
@@ -4033,7 +4902,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "WEBHOOK_TARGET_REFUSED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -4042,7 +4914,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -4051,7 +4926,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -4060,7 +4938,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_IN_FLIGHT";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -4069,7 +4974,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -4099,7 +5007,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -4108,7 +5019,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -4117,7 +5031,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "WEBHOOK_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -4143,13 +5060,28 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -4158,7 +5090,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -4167,7 +5102,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "WEBHOOK_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -4204,7 +5142,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "WEBHOOK_TARGET_REFUSED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -4213,7 +5154,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -4222,7 +5166,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -4231,7 +5178,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "WEBHOOK_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
         };
@@ -4265,7 +5239,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -4274,7 +5251,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -4283,7 +5263,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -4292,7 +5275,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "WEBHOOK_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -4333,7 +5319,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -4342,7 +5331,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -4351,7 +5343,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -4360,7 +5355,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "WEBHOOK_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -4369,7 +5367,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_IN_FLIGHT";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -4378,7 +5403,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };

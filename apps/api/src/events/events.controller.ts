@@ -36,7 +36,7 @@ export class EventsController {
     description: 'Events are kept for RETENTION_DAYS (default 30); operations, their logs and the audit log are kept for good.',
   })
   @ApiOkResponse({ type: EventPageDto })
-  @ApiProblems(400, 401)
+  @ApiProblems(401, { 400: ['INVALID_PAGE_TOKEN'] })
   async list(@Query() query: ListEventsQueryDto): Promise<EventPageDto> {
     return listEvents(this.feed, toEventFilter(query), query);
   }
@@ -70,7 +70,7 @@ export class ClusterEventsController {
   @Get()
   @ApiOperation({ operationId: 'listClusterEvents', summary: 'List a cluster\'s events, oldest first' })
   @ApiOkResponse({ type: EventPageDto })
-  @ApiProblems(400, 401, 404)
+  @ApiProblems(401, { 400: ['INVALID_PAGE_TOKEN'], 404: ['CLUSTER_NOT_FOUND'] })
   async list(@Param('id') clusterId: string, @Query() query: ListClusterEventsQueryDto): Promise<EventPageDto> {
     await this.clusters.get(clusterId);
     return listEvents(this.feed, { ...toEventFilter(query), clusterId }, query);
