@@ -134,7 +134,7 @@ describe('SDK helpers', () => {
   });
 
   test('isPlan tells a dry-run plan from an operation', () => {
-    const plan: Plan = { dryRun: true, operationType: 'cluster.scale', summary: 's', steps: [], details: {}, requiresApproval: false };
+    const plan: Plan = { dryRun: true, operationType: 'cluster.scale', summary: 's', steps: [], details: { warnings: [] }, requiresApproval: false };
     assert.equal(isPlan(plan), true);
     assert.equal(isPlan(operation('PENDING', 0)), false);
   });

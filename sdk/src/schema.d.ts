@@ -614,6 +614,10 @@ export interface components {
             items: components["schemas"]["AuditRecord"][];
             nextPageToken: string | null;
         };
+        BootstrapDecision: {
+            code: string;
+            message: string;
+        };
         Cluster: {
             /** @example cl_01jd2x… */
             id: string;
@@ -654,6 +658,17 @@ export interface components {
             bootstrapNode: string | null;
             members: components["schemas"]["ResultMember"][];
         };
+        ClusterDegradedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "cluster.degraded";
+            data: components["schemas"]["ClusterStateEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cluster.degraded";
+        };
         ClusterDeleteResult: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -662,6 +677,31 @@ export interface components {
             type: "cluster.delete";
             /** @description Data directories / volumes were removed too */
             purged: boolean;
+        };
+        ClusterDeletedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "cluster.deleted";
+            data: components["schemas"]["ClusterDeletedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cluster.deleted";
+        };
+        ClusterDeletedEventData: {
+            purged: boolean;
+        };
+        ClusterDownEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "cluster.down";
+            data: components["schemas"]["ClusterStateEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cluster.down";
         };
         ClusterPage: {
             items: components["schemas"]["Cluster"][];
@@ -688,6 +728,17 @@ export interface components {
              * @default false
              */
             donorServesTraffic?: boolean;
+        };
+        ClusterReadyEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "cluster.ready";
+            data: components["schemas"]["ClusterStateEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cluster.ready";
         };
         ClusterReconfigureResult: {
             /**
@@ -761,6 +812,13 @@ export interface components {
             bootstrapNode: string | null;
             members: components["schemas"]["ResultMember"][];
         };
+        ClusterStateEventData: {
+            from: string;
+            to: string;
+            reason: string | null;
+            healthy: number;
+            desired: number;
+        };
         ClusterStatus: {
             /** @enum {string} */
             state: "CREATING" | "READY" | "DEGRADED" | "DOWN" | "STOPPED" | "FAILED" | "DELETING" | "DELETED" | "UNKNOWN";
@@ -782,6 +840,32 @@ export interface components {
             stoppedNodes: string[];
             /** @description The member stopped last, safe to bootstrap from */
             safeBootstrapNode: string | null;
+        };
+        ClusterUnknownEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "cluster.unknown";
+            data: components["schemas"]["ClusterStateEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cluster.unknown";
+        };
+        ClusterUpdatedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "cluster.updated";
+            data: components["schemas"]["ClusterUpdatedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cluster.updated";
+        };
+        ClusterUpdatedEventData: {
+            generation: number;
+            fields: string[];
         };
         CreateClusterRequest: {
             /**
@@ -908,18 +992,15 @@ export interface components {
              */
             version?: string;
         };
-        Event: {
+        /** @description Something that happened to a cluster or an operation; `data` is typed by `type` */
+        Event: components["schemas"]["OperationCreatedEvent"] | components["schemas"]["OperationStartedEvent"] | components["schemas"]["OperationPlannedEvent"] | components["schemas"]["OperationStepStartedEvent"] | components["schemas"]["OperationStepSucceededEvent"] | components["schemas"]["OperationSucceededEvent"] | components["schemas"]["OperationFailedEvent"] | components["schemas"]["OperationCancelledEvent"] | components["schemas"]["OperationCancelRequestedEvent"] | components["schemas"]["OperationApprovedEvent"] | components["schemas"]["OperationResumedEvent"] | components["schemas"]["OperationAwaitingApprovalEvent"] | components["schemas"]["ClusterReadyEvent"] | components["schemas"]["ClusterDegradedEvent"] | components["schemas"]["ClusterDownEvent"] | components["schemas"]["ClusterUnknownEvent"] | components["schemas"]["ClusterUpdatedEvent"] | components["schemas"]["ClusterDeletedEvent"] | components["schemas"]["NodeUpEvent"] | components["schemas"]["NodeDownEvent"];
+        EventBase: {
             /** @example 1042 */
             id: number;
             /** Format: date-time */
             at: string;
-            /** @example operation.succeeded */
-            type: string;
             clusterId: string | null;
             operationId: string | null;
-            data: {
-                [key: string]: unknown;
-            };
         };
         EventPage: {
             items: components["schemas"]["Event"][];
@@ -1057,6 +1138,22 @@ export interface components {
             node: string | null;
             members: components["schemas"]["ResultMember"][];
         };
+        NodeDownEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "node.down";
+            data: components["schemas"]["NodeHealthEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "node.down";
+        };
+        NodeHealthEventData: {
+            node: string;
+            wsrepState: string;
+            reason: string | null;
+        };
         NodeList: {
             items: components["schemas"]["Node"][];
         };
@@ -1068,6 +1165,17 @@ export interface components {
             type: "node.remove";
             node: string;
             members: components["schemas"]["ResultMember"][];
+        };
+        NodeUpEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "node.up";
+            data: components["schemas"]["NodeHealthEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "node.up";
         };
         Operation: {
             /** @example op_01jd2x… */
@@ -1103,12 +1211,84 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        OperationActedEventData: {
+            by: string;
+        };
         OperationApproval: {
             /** @enum {string} */
             state: "NOT_REQUIRED" | "PENDING" | "APPROVED";
             approvedBy: string | null;
             /** Format: date-time */
             approvedAt: string | null;
+        };
+        OperationApprovedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.approved";
+            data: components["schemas"]["OperationActedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.approved";
+        };
+        OperationAwaitingApprovalEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.awaiting_approval";
+            data: components["schemas"]["OperationAwaitingApprovalEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.awaiting_approval";
+        };
+        OperationAwaitingApprovalEventData: {
+            plan: components["schemas"]["PlanSummary"];
+        };
+        OperationCancelRequestedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.cancel_requested";
+            data: components["schemas"]["OperationActedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.cancel_requested";
+        };
+        OperationCancelledEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.cancelled";
+            data: components["schemas"]["OperationEndedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.cancelled";
+        };
+        OperationCreatedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.created";
+            data: components["schemas"]["OperationCreatedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.created";
+        };
+        OperationCreatedEventData: {
+            /** @enum {string} */
+            type: "cluster.create" | "cluster.scale" | "node.add" | "node.remove" | "cluster.restart" | "cluster.stop" | "cluster.start" | "cluster.recover" | "cluster.reconfigure" | "cluster.delete";
+            requestedBy: string;
+        };
+        OperationEndedEventData: {
+            /** @enum {string} */
+            type?: "cluster.create" | "cluster.scale" | "node.add" | "node.remove" | "cluster.restart" | "cluster.stop" | "cluster.start" | "cluster.recover" | "cluster.reconfigure" | "cluster.delete";
+            error?: components["schemas"]["OperationError"];
+            by?: string;
         };
         OperationError: {
             /** @example HOST_KEY_MISMATCH */
@@ -1118,6 +1298,17 @@ export interface components {
             step?: string;
             /** @description Member the failure is about */
             node?: string;
+        };
+        OperationFailedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.failed";
+            data: components["schemas"]["OperationEndedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.failed";
         };
         OperationLog: {
             id: number;
@@ -1135,6 +1326,50 @@ export interface components {
         OperationPage: {
             items: components["schemas"]["Operation"][];
             nextPageToken: string | null;
+        };
+        OperationPlannedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.planned";
+            data: components["schemas"]["OperationPlannedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.planned";
+        };
+        OperationPlannedEventData: {
+            summary: string;
+            steps: number;
+        };
+        OperationResumedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.resumed";
+            data: components["schemas"]["OperationResumedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.resumed";
+        };
+        OperationResumedEventData: {
+            run: number;
+        };
+        OperationStartedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.started";
+            data: components["schemas"]["OperationStartedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.started";
+        };
+        OperationStartedEventData: {
+            /** @enum {string} */
+            type: "cluster.create" | "cluster.scale" | "node.add" | "node.remove" | "cluster.restart" | "cluster.stop" | "cluster.start" | "cluster.recover" | "cluster.reconfigure" | "cluster.delete";
         };
         OperationStep: {
             index: number;
@@ -1155,35 +1390,106 @@ export interface components {
             finishedAt: string | null;
             error: components["schemas"]["OperationError"] | null;
         };
+        OperationStepStartedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.step_started";
+            data: components["schemas"]["OperationStepStartedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.step_started";
+        };
+        OperationStepStartedEventData: {
+            step: string;
+            title: string;
+            attempt: number;
+        };
+        OperationStepSucceededEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.step_succeeded";
+            data: components["schemas"]["OperationStepSucceededEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.step_succeeded";
+        };
+        OperationStepSucceededEventData: {
+            step: string;
+        };
+        OperationSucceededEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.succeeded";
+            data: components["schemas"]["OperationEndedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.succeeded";
+        };
         Plan: {
             /** @enum {boolean} */
             dryRun: true;
             /** @enum {string} */
             operationType: "cluster.create" | "cluster.scale" | "node.add" | "node.remove" | "cluster.restart" | "cluster.stop" | "cluster.start" | "cluster.recover" | "cluster.reconfigure" | "cluster.delete";
             summary: string;
-            /**
-             * @description Ordered steps (key, action, title, node)
-             * @example [
-             *       {
-             *         "action": "ssh.bootstrap-node",
-             *         "key": "bootstrap:orders-0",
-             *         "node": "orders-0",
-             *         "title": "Bootstrap orders-0"
-             *       }
-             *     ]
-             */
-            steps: Record<string, never>[];
-            details: {
-                [key: string]: unknown;
-            };
+            steps: components["schemas"]["PlanStep"][];
+            details: components["schemas"]["PlanDetails"];
             requiresApproval: boolean;
+        };
+        PlanDetails: {
+            warnings: string[];
+            quorum?: components["schemas"]["QuorumChange"];
+            bootstrapNode?: string;
+            /**
+             * @example {
+             *       "orders-3": "orders-0"
+             *     }
+             */
+            donors?: {
+                [key: string]: string;
+            };
+            evidence?: components["schemas"]["RecoveryEvidence"][];
+            decision?: components["schemas"]["BootstrapDecision"];
+            membersAfter?: string[];
+            membersBefore?: string[];
+            order?: string[];
+            hosts?: components["schemas"]["PlanHost"][];
+            objects?: components["schemas"]["PlanObject"][];
+            changes?: {
+                [key: string]: unknown;
+            }[];
+            restartRequired?: boolean;
+        };
+        PlanHost: {
+            node: string;
+            address: string;
+            ordinal: number;
+        };
+        PlanObject: {
+            /** @example StatefulSet */
+            kind: string;
+            namespace?: string;
+            name: string;
+            /** @example apply */
+            action: string;
+        };
+        PlanStep: {
+            /** @example join:orders-3 */
+            key: string;
+            /** @example ssh.join-node */
+            action: string;
+            /** @example Join orders-3 and wait until Synced */
+            title: string;
+            node: string | null;
         };
         PlanSummary: {
             summary: string;
-            /** @description Bootstrap node, donors, quorum before/after, recovery evidence, objects written, warnings */
-            details: {
-                [key: string]: unknown;
-            };
+            details: components["schemas"]["PlanDetails"];
         };
         Problem: {
             /** @example urn:galera-cp:problem:operation-in-progress */
@@ -1211,6 +1517,12 @@ export interface components {
             pointer: string;
             /** @example replicas must not be less than 1 */
             detail: string;
+        };
+        QuorumChange: {
+            before: number;
+            after: number;
+            quorumBefore: number;
+            quorumAfter: number;
         };
         ReconfigureClusterRequest: {
             /**

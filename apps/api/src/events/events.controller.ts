@@ -4,10 +4,10 @@ import { DomainError } from '@galera-cp/core';
 import { describeEventFilter, EventFeed, EventFilter } from '@galera-cp/events';
 import { mapPage, paginate } from '@galera-cp/http';
 import { Controller, Get, Headers, Inject, MessageEvent, Param, Query, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { interval, map, merge, Observable } from 'rxjs';
 import { ApiProblems } from '../common/api-problems.decorator';
-import { EventPageDto, ListClusterEventsQueryDto, ListEventsQueryDto, StreamEventsQueryDto } from './event.dto';
+import { EVENT_MODELS, EventPageDto, ListClusterEventsQueryDto, ListEventsQueryDto, StreamEventsQueryDto } from './event.dto';
 import { toEventDto, toEventFilter } from './event.mapper';
 
 /** Where a stream resumes: Last-Event-ID (an EventSource reconnecting) wins over `after`. */
@@ -22,6 +22,7 @@ function resumeAfter(lastEventId: string | undefined, after: number | undefined)
 /** The event log: lists (oldest first, keyset-paged) and a live stream with resume. */
 @ApiTags('events')
 @ApiBearerAuth()
+@ApiExtraModels(...EVENT_MODELS)
 @Controller('v1/events')
 export class EventsController {
   constructor(
