@@ -345,7 +345,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events of every event passing the filters (id = event id, type = event type), then live ones; resume with Last-Event-ID or after=<id>; a heartbeat comment keeps an idle stream open */
+        /** Server-sent events of every event passing the filters (id = event id, type = event type), then live ones; resume with Last-Event-ID or after=<id>, or start from=now; a heartbeat comment keeps an idle stream open */
         get: operations["streamEvents"];
         put?: never;
         post?: never;
@@ -4140,6 +4140,8 @@ export interface operations {
                 after?: number;
                 /** @description Only this cluster's events */
                 clusterId?: string;
+                /** @description `now`: skip the stored log and send only events newer than the newest stored one; the stream then opens with a `position` message (`id:` = that event id) so a reconnect with Last-Event-ID misses nothing. Without it, after=<id> or Last-Event-ID (which win over it), the stream replays the whole stored log */
+                from?: "now";
             };
             header?: {
                 /** @description Resume after this event id (as sent in each event); wins over after */

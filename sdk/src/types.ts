@@ -22,16 +22,34 @@ export type OperationResult = NonNullable<Operation['result']>;
 export type OperationResultOf<T extends OperationResult['type']> = Extract<OperationResult, { type: T }>;
 /** What a dry run (`dryRun=true`) answers instead of starting an operation. */
 export type Plan = Schemas['Plan'];
+/** One step of a dry run's plan (`key`, `action`, `title`, `node`). */
+export type PlanStep = Schemas['PlanStep'];
+/** What a plan tells before anything runs: quorum before and after, bootstrap node, donors, evidence, warnings. */
+export type PlanDetails = Schemas['PlanDetails'];
+/** Voters and quorum before and after a change. */
+export type QuorumChange = Schemas['QuorumChange'];
+/** Something that happened to a cluster or an operation: a union discriminated by `type`, each with its `data`. */
+export type Event = Schemas['Event'];
+/** Every event type (`operation.succeeded`, `cluster.degraded`, `node.down`, ...). */
+export type EventType = Event['type'];
+/** The event of one type, e.g. `EventOf<'cluster.degraded'>['data'].healthy`. */
+export type EventOf<T extends EventType> = Extract<Event, { type: T }>;
+/** Every stable problem code of the API; each endpoint's responses list the ones it answers. */
+export type ProblemCode = Schemas['ProblemCode'];
 /** Metadata of a stored credential (the secret is never returned). */
 export type Credential = Schemas['Credential'];
 /** An RFC 9457 problem body (`application/problem+json`). */
 export type Problem = Schemas['Problem'];
 /** A field-level error of a problem (`pointer` is a JSON pointer into the request). */
 export type ProblemFieldError = Schemas['ProblemFieldError'];
+/** The body of `POST /v1/clusters`. */
 export type CreateClusterRequest = Schemas['CreateClusterRequest'];
+/** The body of `POST /v1/credentials`. */
 export type CreateCredentialRequest = Schemas['CreateCredentialRequest'];
 /** One page of a keyset-paginated list. */
 export interface Page<T> {
+  /** The items of the page. */
   items: T[];
-  nextPageToken?: string | null;
+  /** The token of the next page; absent or null on the last one. */
+  nextPageToken?: string | null | undefined;
 }

@@ -2,7 +2,7 @@ import { isEventTypePattern } from '@galera-cp/events';
 import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { OperationErrorDto, OPERATION_TYPES, PlanSummaryDto } from '../operations/operation.dto';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, registerDecorator } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, registerDecorator } from 'class-validator';
 
 /** A comma-separated list of event type patterns (exact, prefix ending in a dot, or *). */
 function IsEventTypeList() {
@@ -69,6 +69,15 @@ export class StreamEventsQueryDto extends EventFilterQueryDto {
   @ApiPropertyOptional({ description: 'Only this cluster\'s events' })
   @IsOptional() @Matches(/^cl_[0-9a-z]{26}$/, { message: 'clusterId must be a cluster id (cl_…)' })
   clusterId?: string;
+
+  /** `now`: only events stored after the newest one when the stream opens (no replay of the log). */
+  @ApiPropertyOptional({
+    enum: ['now'],
+    description:
+      '`now`: skip the stored log and send only events newer than the newest stored one; the stream then opens with a `position` message (`id:` = that event id) so a reconnect with Last-Event-ID misses nothing. Without it, after=<id> or Last-Event-ID (which win over it), the stream replays the whole stored log',
+  })
+  @IsOptional() @IsIn(['now'], { message: 'from must be now' })
+  from?: 'now';
 }
 
 /** What every event carries, whatever its type. */
