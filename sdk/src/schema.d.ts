@@ -587,9 +587,9 @@ export interface components {
     schemas: {
         AddNodeRequest: {
             /** @description SSH: the host to add (added to the inventory); Kubernetes: leave out */
-            host?: components["schemas"]["SshHost"];
+            host?: components["schemas"]["SshHost"] | undefined;
             /** @default false */
-            force?: boolean;
+            force?: boolean | undefined;
         };
         AuditRecord: {
             id: number;
@@ -717,17 +717,17 @@ export interface components {
              * @description Run full-crash recovery without waiting for an approval
              * @default false
              */
-            autoRecovery?: boolean;
+            autoRecovery?: boolean | undefined;
             /**
              * @description Refuse deletion until turned off
              * @default false
              */
-            deletionProtection?: boolean;
+            deletionProtection?: boolean | undefined;
             /**
              * @description Count a Donor/Desynced node as serving traffic
              * @default false
              */
-            donorServesTraffic?: boolean;
+            donorServesTraffic?: boolean | undefined;
         };
         ClusterReadyEvent: components["schemas"]["EventBase"] & {
             /** @enum {string} */
@@ -799,8 +799,8 @@ export interface components {
             engine: components["schemas"]["Engine"];
             galera: components["schemas"]["GaleraSpec"];
             policy: components["schemas"]["ClusterPolicy"];
-            ssh?: components["schemas"]["SshSpec"];
-            kubernetes?: components["schemas"]["KubernetesSpec"];
+            ssh?: components["schemas"]["SshSpec"] | undefined;
+            kubernetes?: components["schemas"]["KubernetesSpec"] | undefined;
         };
         ClusterStartResult: {
             /**
@@ -876,19 +876,19 @@ export interface components {
             /** @enum {string} */
             backend: "ssh" | "kubernetes";
             /** @description Members; default: every SSH host, or 3 on Kubernetes. Odd and >= 3 unless force */
-            replicas?: number;
+            replicas?: number | undefined;
             /**
              * @description Accept an unsafe size (1, 2, even); the plan says why it is risky
              * @default false
              */
-            force?: boolean;
-            engine?: components["schemas"]["EngineInput"];
-            galera?: components["schemas"]["GaleraSpecInput"];
-            policy?: components["schemas"]["ClusterPolicyInput"];
+            force?: boolean | undefined;
+            engine?: components["schemas"]["EngineInput"] | undefined;
+            galera?: components["schemas"]["GaleraSpecInput"] | undefined;
+            policy?: components["schemas"]["ClusterPolicyInput"] | undefined;
             /** @description Required when backend is ssh */
-            ssh?: components["schemas"]["SshSpecInput"];
+            ssh?: components["schemas"]["SshSpecInput"] | undefined;
             /** @description Required when backend is kubernetes */
-            kubernetes?: components["schemas"]["KubernetesSpecInput"];
+            kubernetes?: components["schemas"]["KubernetesSpecInput"] | undefined;
             /**
              * @example {
              *       "team": "payments"
@@ -896,7 +896,7 @@ export interface components {
              */
             labels?: {
                 [key: string]: string;
-            };
+            } | undefined;
         };
         CreateCredentialRequest: {
             /**
@@ -907,13 +907,13 @@ export interface components {
             /** @enum {string} */
             kind: "ssh-private-key" | "ssh-password" | "kubeconfig";
             /** @description ssh-private-key: the private key (OpenSSH or PEM) */
-            privateKey?: string;
+            privateKey?: string | undefined;
             /** @description ssh-private-key: its passphrase, if any */
-            passphrase?: string;
+            passphrase?: string | undefined;
             /** @description ssh-password: the login password (also used for sudo) */
-            password?: string;
+            password?: string | undefined;
             /** @description kubeconfig: the kubeconfig YAML */
-            kubeconfig?: string;
+            kubeconfig?: string | undefined;
         };
         CreateTokenRequest: {
             /** @example portal */
@@ -924,7 +924,7 @@ export interface components {
              * Format: date-time
              * @description When it stops working
              */
-            expiresAt?: string;
+            expiresAt?: string | undefined;
         };
         CreateWebhookRequest: {
             /** @example https://portal.example.com/hooks/galera */
@@ -939,11 +939,11 @@ export interface components {
              */
             events: string[];
             /** @description Only this cluster's events */
-            clusterId?: string | null;
-            secret?: string;
-            description?: string | null;
+            clusterId?: (string | null) | undefined;
+            secret?: string | undefined;
+            description?: (string | null) | undefined;
             /** @default true */
-            enabled?: boolean;
+            enabled?: boolean | undefined;
         };
         CreatedWebhook: {
             /** @example wh_01jd… */
@@ -990,7 +990,7 @@ export interface components {
              * @default 10.11
              * @example 10.11
              */
-            version?: string;
+            version?: string | undefined;
         };
         /** @description Something that happened to a cluster or an operation; `data` is typed by `type` */
         Event: components["schemas"]["OperationCreatedEvent"] | components["schemas"]["OperationStartedEvent"] | components["schemas"]["OperationPlannedEvent"] | components["schemas"]["OperationStepStartedEvent"] | components["schemas"]["OperationStepSucceededEvent"] | components["schemas"]["OperationSucceededEvent"] | components["schemas"]["OperationFailedEvent"] | components["schemas"]["OperationCancelledEvent"] | components["schemas"]["OperationCancelRequestedEvent"] | components["schemas"]["OperationApprovedEvent"] | components["schemas"]["OperationResumedEvent"] | components["schemas"]["OperationAwaitingApprovalEvent"] | components["schemas"]["ClusterReadyEvent"] | components["schemas"]["ClusterDegradedEvent"] | components["schemas"]["ClusterDownEvent"] | components["schemas"]["ClusterUnknownEvent"] | components["schemas"]["ClusterUpdatedEvent"] | components["schemas"]["ClusterDeletedEvent"] | components["schemas"]["NodeUpEvent"] | components["schemas"]["NodeDownEvent"];
@@ -1021,14 +1021,14 @@ export interface components {
              * @default mariabackup
              * @enum {string}
              */
-            sstMethod?: "mariabackup" | "rsync";
+            sstMethod?: ("mariabackup" | "rsync") | undefined;
             /**
              * @description Galera cache: size it to cover the longest planned outage (write rate x outage)
              * @default 512M
              */
-            gcacheSize?: string;
+            gcacheSize?: string | undefined;
             /** @default 256M */
-            bufferPoolSize?: string;
+            bufferPoolSize?: string | undefined;
             /**
              * @description Server parameters from the allow-list
              * @example {
@@ -1065,35 +1065,35 @@ export interface components {
         };
         KubernetesResources: {
             /** @example 500m */
-            cpu?: string;
+            cpu?: string | undefined;
             /** @example 1Gi */
-            memory?: string;
+            memory?: string | undefined;
         };
         KubernetesSpec: {
-            credentialId?: string;
+            credentialId?: string | undefined;
             namespace: string;
             image: string;
             storageSize: string;
-            storageClassName?: string;
-            resources?: components["schemas"]["KubernetesResources"];
+            storageClassName?: string | undefined;
+            resources?: components["schemas"]["KubernetesResources"] | undefined;
         };
         KubernetesSpecInput: {
             /** @description Kubeconfig credential; absent means the in-cluster configuration */
-            credentialId?: string;
+            credentialId?: string | undefined;
             /** @default default */
-            namespace?: string;
+            namespace?: string | undefined;
             /**
              * @description MariaDB image with its version
              * @default mariadb:10.11
              */
-            image?: string;
+            image?: string | undefined;
             /**
              * @description Size of each member's volume
              * @default 10Gi
              */
-            storageSize?: string;
-            storageClassName?: string;
-            resources?: components["schemas"]["KubernetesResources"];
+            storageSize?: string | undefined;
+            storageClassName?: string | undefined;
+            resources?: components["schemas"]["KubernetesResources"] | undefined;
         };
         Node: {
             /** @example nd_01jd2x… */
@@ -1286,18 +1286,18 @@ export interface components {
         };
         OperationEndedEventData: {
             /** @enum {string} */
-            type?: "cluster.create" | "cluster.scale" | "node.add" | "node.remove" | "cluster.restart" | "cluster.stop" | "cluster.start" | "cluster.recover" | "cluster.reconfigure" | "cluster.delete";
-            error?: components["schemas"]["OperationError"];
-            by?: string;
+            type?: ("cluster.create" | "cluster.scale" | "node.add" | "node.remove" | "cluster.restart" | "cluster.stop" | "cluster.start" | "cluster.recover" | "cluster.reconfigure" | "cluster.delete") | undefined;
+            error?: components["schemas"]["OperationError"] | undefined;
+            by?: string | undefined;
         };
         OperationError: {
             /** @example HOST_KEY_MISMATCH */
             code: string;
             detail: string;
             /** @description Key of the step that failed */
-            step?: string;
+            step?: string | undefined;
             /** @description Member the failure is about */
-            node?: string;
+            node?: string | undefined;
         };
         OperationFailedEvent: components["schemas"]["EventBase"] & {
             /** @enum {string} */
@@ -1443,8 +1443,8 @@ export interface components {
         };
         PlanDetails: {
             warnings: string[];
-            quorum?: components["schemas"]["QuorumChange"];
-            bootstrapNode?: string;
+            quorum?: components["schemas"]["QuorumChange"] | undefined;
+            bootstrapNode?: string | undefined;
             /**
              * @example {
              *       "orders-3": "orders-0"
@@ -1452,18 +1452,18 @@ export interface components {
              */
             donors?: {
                 [key: string]: string;
-            };
-            evidence?: components["schemas"]["RecoveryEvidence"][];
-            decision?: components["schemas"]["BootstrapDecision"];
-            membersAfter?: string[];
-            membersBefore?: string[];
-            order?: string[];
-            hosts?: components["schemas"]["PlanHost"][];
-            objects?: components["schemas"]["PlanObject"][];
+            } | undefined;
+            evidence?: components["schemas"]["RecoveryEvidence"][] | undefined;
+            decision?: components["schemas"]["BootstrapDecision"] | undefined;
+            membersAfter?: string[] | undefined;
+            membersBefore?: string[] | undefined;
+            order?: string[] | undefined;
+            hosts?: components["schemas"]["PlanHost"][] | undefined;
+            objects?: components["schemas"]["PlanObject"][] | undefined;
             changes?: {
                 [key: string]: unknown;
-            }[];
-            restartRequired?: boolean;
+            }[] | undefined;
+            restartRequired?: boolean | undefined;
         };
         PlanHost: {
             node: string;
@@ -1473,7 +1473,7 @@ export interface components {
         PlanObject: {
             /** @example StatefulSet */
             kind: string;
-            namespace?: string;
+            namespace?: string | undefined;
             name: string;
             /** @example apply */
             action: string;
@@ -1506,9 +1506,9 @@ export interface components {
             code: components["schemas"]["ProblemCode"];
             /** @example req_01jd… */
             requestId: string;
-            errors?: components["schemas"]["ProblemFieldError"][];
+            errors?: components["schemas"]["ProblemFieldError"][] | undefined;
             /** @example op_01jd… */
-            activeOperationId?: string;
+            activeOperationId?: string | undefined;
         };
         /** @enum {string} */
         ProblemCode: "VALIDATION_FAILED" | "BAD_REQUEST" | "MALFORMED_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVALID_PAGE_TOKEN" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "PRECONDITION_FAILED" | "RATE_LIMITED" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "FORBIDDEN" | "INTERNAL" | "DATABASE_UNAVAILABLE" | "CLUSTER_NOT_FOUND" | "NODE_NOT_FOUND" | "OPERATION_NOT_FOUND" | "CREDENTIAL_NOT_FOUND" | "TOKEN_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "CLUSTER_NAME_TAKEN" | "CREDENTIAL_NAME_TAKEN" | "CREDENTIAL_IN_USE" | "INVALID_CREDENTIAL" | "CREDENTIAL_UNREADABLE" | "CREDENTIAL_KIND_MISMATCH" | "CANNOT_REVOKE_OWN_TOKEN" | "WEBHOOK_TARGET_REFUSED" | "OPERATION_IN_PROGRESS" | "OPERATION_FINISHED" | "OPERATION_NOT_RETRYABLE" | "OPERATION_SUPERSEDED" | "APPROVAL_NOT_REQUIRED" | "CLUSTER_STATE_CONFLICT" | "DELETION_PROTECTED" | "NO_CHANGE" | "NOT_SUPPORTED" | "BACKEND_UNAVAILABLE" | "NOT_ENOUGH_HOSTS" | "HOST_ALREADY_MEMBER" | "SSH_SPEC_INVALID" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "MEMBER_NOT_FOUND" | "NOTHING_TO_REMOVE" | "NO_DATA_NODE_WOULD_REMAIN" | "QUORUM_WOULD_BE_LOST" | "WRITER_NOT_A_MEMBER" | "DUPLICATE_MEMBER" | "NOT_A_FULL_CRASH" | "RECOVERY_WAITING_FOR_NODES" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "BOOTSTRAP_REFUSED" | "GALERA_CONFIG_INVALID" | "CONFIG_VALUE_UNSAFE" | "PROBE_VALUE_UNSAFE" | "GCACHE_INPUT_INVALID" | "CHAT_NOT_CONFIGURED" | "CHAT_FORM_REQUIRED" | "CHAT_FORM_INVALID" | "CHAT_SIGNATURE_INVALID" | "CHAT_REQUEST_EXPIRED" | "CHAT_REQUEST_REPLAYED" | "HOST_KEY_MISMATCH" | "SSH_AUTH_FAILED" | "SSH_UNREACHABLE" | "SSH_HANDSHAKE_FAILED" | "SSH_DISCONNECTED" | "SSH_CHANNEL_OPEN_FAILED" | "SSH_TIMEOUT" | "SSH_ABORTED" | "SSH_COMMAND_FAILED" | "SSH_CONFIG_INVALID" | "SHELL_ARGUMENT_INVALID" | "SUDO_AUTH_FAILED" | "SUDO_FAILED" | "CLOCK_SKEW_TOO_LARGE" | "PORT_IN_USE" | "DISK_SPACE_LOW" | "MEMORY_TOO_LOW" | "SERVICE_MANAGER_UNSUPPORTED" | "CLUSTER_CONFLICT" | "HOST_HAS_DATA" | "MEMBER_UNREACHABLE" | "PACKAGES_MISSING" | "NODE_START_FAILED" | "NODE_NOT_SYNCED" | "NODE_STOP_FAILED" | "CLUSTER_SIZE_MISMATCH" | "GRASTATE_UNREADABLE" | "REMOTE_COMMAND_FAILED" | "STEP_INVALID" | "KUBERNETES_CONFLICT" | "KUBERNETES_UNAVAILABLE" | "KUBERNETES_UNAUTHORIZED" | "KUBERNETES_FORBIDDEN" | "KUBERNETES_NOT_FOUND" | "KUBERNETES_INVALID_OBJECT" | "KUBERNETES_REQUEST_FAILED" | "KUBECONFIG_INVALID" | "POD_NOT_READY" | "POD_NOT_DELETED" | "CLUSTER_NOT_READY" | "STATEFULSET_NOT_FOUND";
@@ -1536,12 +1536,12 @@ export interface components {
         };
         RecoverClusterRequest: {
             /** @description Members an operator accepts to recover without (unreachable ones); recovery waits for every other member */
-            acceptMissing?: string[];
+            acceptMissing?: string[] | undefined;
             /**
              * @description Approve the plan now instead of through POST /v1/operations/{id}/approve
              * @default false
              */
-            approve?: boolean;
+            approve?: boolean | undefined;
         };
         RecoveryEvidence: {
             node: string;
@@ -1566,17 +1566,17 @@ export interface components {
              * @description Accept an unsafe size (never a loss of quorum)
              * @default false
              */
-            force?: boolean;
+            force?: boolean | undefined;
         };
         SlackBlock: {
             /** @enum {string} */
             type: "section" | "context";
             text?: {
                 [key: string]: unknown;
-            };
+            } | undefined;
             elements?: {
                 [key: string]: unknown;
-            }[];
+            }[] | undefined;
         };
         SlackCommandForm: {
             /** @example T0001 */
@@ -1584,22 +1584,22 @@ export interface components {
             /** @example U0001 */
             user_id: string;
             /** @example alice */
-            user_name?: string;
+            user_name?: string | undefined;
             /** @example /galera */
             command: string;
             /** @example scale orders 5 */
             text: string;
             /** @example https://hooks.slack.com/commands/T0001/1/abc */
-            response_url?: string;
+            response_url?: string | undefined;
             /** @example C0001 */
-            channel_id?: string;
+            channel_id?: string | undefined;
         };
         SlackMessage: {
             /** @enum {string} */
             response_type: "ephemeral" | "in_channel";
             text: string;
-            blocks?: components["schemas"]["SlackBlock"][];
-            replace_original?: boolean;
+            blocks?: components["schemas"]["SlackBlock"][] | undefined;
+            replace_original?: boolean | undefined;
         };
         SshHost: {
             /**
@@ -1611,7 +1611,7 @@ export interface components {
              * @description Pinned SHA-256 fingerprint of the host key, as `ssh-keygen -lf` prints it; required unless trustOnFirstUse
              * @example SHA256:2nX1q3W5VBE4P8dC4bH0V0x9yqJ3r8o0Z0cS3QeJ6yQ
              */
-            hostKeyFingerprint?: string;
+            hostKeyFingerprint?: string | undefined;
         };
         SshSpec: {
             credentialId: string;
@@ -1630,19 +1630,19 @@ export interface components {
              * @description Login user; a non-root user needs passwordless sudo
              * @default root
              */
-            user?: string;
+            user?: string | undefined;
             /**
              * @description SSH port
              * @default 22
              */
-            port?: number;
+            port?: number | undefined;
             /** @description The inventory: members are taken in order; scaling out uses the next unused host */
             hosts: components["schemas"]["SshHost"][];
             /**
              * @description Accept and pin the key a host presents on first contact when no fingerprint is given
              * @default false
              */
-            trustOnFirstUse?: boolean;
+            trustOnFirstUse?: boolean | undefined;
         };
         TestWebhookRequest: Record<string, never>;
         Token: {
@@ -1670,18 +1670,18 @@ export interface components {
             /** @description Replaces the labels */
             labels?: {
                 [key: string]: string;
-            };
+            } | undefined;
             /** @description Merged into the policy */
-            policy?: components["schemas"]["ClusterPolicyInput"];
+            policy?: components["schemas"]["ClusterPolicyInput"] | undefined;
         };
         UpdateWebhookRequest: {
-            url?: string;
+            url?: string | undefined;
             /** @description Event types to deliver: exact (`cluster.ready`), a prefix ending in a dot (`operation.`), or `*` for every event */
-            events?: string[];
-            clusterId?: string | null;
-            secret?: string;
-            description?: string | null;
-            enabled?: boolean;
+            events?: string[] | undefined;
+            clusterId?: (string | null) | undefined;
+            secret?: string | undefined;
+            description?: (string | null) | undefined;
+            enabled?: boolean | undefined;
         };
         Webhook: {
             /** @example wh_01jd… */
@@ -1790,12 +1790,12 @@ export interface operations {
     listAuditRecords: {
         parameters: {
             query?: {
-                pageSize?: number;
-                pageToken?: string;
-                actor?: string;
-                action?: string;
-                targetId?: string;
-                outcome?: "succeeded" | "failed" | "denied";
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
+                actor?: string | undefined;
+                action?: string | undefined;
+                targetId?: string | undefined;
+                outcome?: ("succeeded" | "failed" | "denied") | undefined;
             };
             header?: never;
             path?: never;
@@ -1928,12 +1928,12 @@ export interface operations {
     listClusters: {
         parameters: {
             query?: {
-                pageSize?: number;
-                pageToken?: string;
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
                 /** @description Only the live cluster with this name (names are unique among live clusters) */
-                name?: string;
-                state?: "CREATING" | "READY" | "DEGRADED" | "DOWN" | "STOPPED" | "FAILED" | "DELETING" | "DELETED" | "UNKNOWN";
-                backend?: "ssh" | "kubernetes";
+                name?: string | undefined;
+                state?: ("CREATING" | "READY" | "DEGRADED" | "DOWN" | "STOPPED" | "FAILED" | "DELETING" | "DELETED" | "UNKNOWN") | undefined;
+                backend?: ("ssh" | "kubernetes") | undefined;
             };
             header?: never;
             path?: never;
@@ -1979,11 +1979,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
             };
             path?: never;
             cookie?: never;
@@ -2007,7 +2007,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2114,7 +2114,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The cluster's generation, for If-Match */
-                    ETag?: string;
+                    ETag?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2151,13 +2151,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Also remove data directories / volumes */
-                purge?: boolean;
+                purge?: boolean | undefined;
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -2179,7 +2179,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2264,11 +2264,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -2284,7 +2284,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The cluster's generation, for If-Match */
-                    ETag?: string;
+                    ETag?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2381,13 +2381,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this operation's events */
-                operationId?: string;
+                operationId?: string | undefined;
                 /** @description Event types: exact (`cluster.ready`) or a prefix ending in a dot (`operation.`), comma-separated */
-                type?: string;
+                type?: string | undefined;
                 /** @description Only events after this event id */
-                after?: number;
-                pageSize?: number;
-                pageToken?: string;
+                after?: number | undefined;
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
             };
             header?: never;
             path: {
@@ -2492,13 +2492,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -2524,7 +2524,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2691,13 +2691,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Accept an unsafe resulting size (never a loss of quorum) */
-                force?: boolean;
+                force?: boolean | undefined;
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -2720,7 +2720,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2804,8 +2804,8 @@ export interface operations {
     listClusterOperations: {
         parameters: {
             query?: {
-                pageSize?: number;
-                pageToken?: string;
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
             };
             header?: never;
             path: {
@@ -2865,13 +2865,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -2897,7 +2897,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3018,13 +3018,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -3050,7 +3050,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3171,13 +3171,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -3203,7 +3203,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3324,13 +3324,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -3356,7 +3356,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3477,13 +3477,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -3509,7 +3509,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3630,13 +3630,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -3662,7 +3662,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3782,8 +3782,8 @@ export interface operations {
     listCredentials: {
         parameters: {
             query?: {
-                pageSize?: number;
-                pageToken?: string;
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
             };
             header?: never;
             path?: never;
@@ -3829,11 +3829,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
             };
             path?: never;
             cookie?: never;
@@ -3996,7 +3996,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: never;
             path: {
@@ -4079,15 +4079,15 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this operation's events */
-                operationId?: string;
+                operationId?: string | undefined;
                 /** @description Event types: exact (`cluster.ready`) or a prefix ending in a dot (`operation.`), comma-separated */
-                type?: string;
+                type?: string | undefined;
                 /** @description Only events after this event id */
-                after?: number;
-                pageSize?: number;
-                pageToken?: string;
+                after?: number | undefined;
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
                 /** @description Only this cluster's events */
-                clusterId?: string;
+                clusterId?: string | undefined;
             };
             header?: never;
             path?: never;
@@ -4133,19 +4133,19 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this operation's events */
-                operationId?: string;
+                operationId?: string | undefined;
                 /** @description Event types: exact (`cluster.ready`) or a prefix ending in a dot (`operation.`), comma-separated */
-                type?: string;
+                type?: string | undefined;
                 /** @description Only events after this event id */
-                after?: number;
+                after?: number | undefined;
                 /** @description Only this cluster's events */
-                clusterId?: string;
+                clusterId?: string | undefined;
                 /** @description `now`: skip the stored log and send only events newer than the newest stored one; the stream then opens with a `position` message (`id:` = that event id) so a reconnect with Last-Event-ID misses nothing. Without it, after=<id> or Last-Event-ID (which win over it), the stream replays the whole stored log */
-                from?: "now";
+                from?: "now" | undefined;
             };
             header?: {
                 /** @description Resume after this event id (as sent in each event); wins over after */
-                "Last-Event-ID"?: string;
+                "Last-Event-ID"?: string | undefined;
             };
             path?: never;
             cookie?: never;
@@ -4190,12 +4190,12 @@ export interface operations {
     listOperations: {
         parameters: {
             query?: {
-                pageSize?: number;
-                pageToken?: string;
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
                 /** @description Only this cluster's operations */
-                clusterId?: string;
-                type?: "cluster.create" | "cluster.scale" | "node.add" | "node.remove" | "cluster.restart" | "cluster.stop" | "cluster.start" | "cluster.recover" | "cluster.reconfigure" | "cluster.delete";
-                state?: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLING" | "CANCELLED";
+                clusterId?: string | undefined;
+                type?: ("cluster.create" | "cluster.scale" | "node.add" | "node.remove" | "cluster.restart" | "cluster.stop" | "cluster.start" | "cluster.recover" | "cluster.reconfigure" | "cluster.delete") | undefined;
+                state?: ("PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLING" | "CANCELLED") | undefined;
             };
             header?: never;
             path?: never;
@@ -4286,11 +4286,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
             };
             path: {
                 id: string;
@@ -4410,11 +4410,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
             };
             path: {
                 id: string;
@@ -4535,7 +4535,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Resume after this id (as sent in each event) */
-                "Last-Event-ID"?: string;
+                "Last-Event-ID"?: string | undefined;
             };
             path: {
                 id: string;
@@ -4594,8 +4594,8 @@ export interface operations {
     listOperationLogs: {
         parameters: {
             query?: {
-                pageSize?: number;
-                pageToken?: string;
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
             };
             header?: never;
             path: {
@@ -4655,11 +4655,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
             };
             path: {
                 id: string;
@@ -4681,7 +4681,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The new operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4857,11 +4857,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
             };
             path?: never;
             cookie?: never;
@@ -5036,7 +5036,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: never;
             path: {
@@ -5119,8 +5119,8 @@ export interface operations {
     listWebhooks: {
         parameters: {
             query?: {
-                pageSize?: number;
-                pageToken?: string;
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
             };
             header?: never;
             path?: never;
@@ -5178,11 +5178,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
             };
             path?: never;
             cookie?: never;
@@ -5357,7 +5357,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: never;
             path: {
@@ -5428,7 +5428,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: never;
             path: {
@@ -5527,9 +5527,9 @@ export interface operations {
     listWebhookDeliveries: {
         parameters: {
             query?: {
-                pageSize?: number;
-                pageToken?: string;
-                state?: "PENDING" | "SENDING" | "SUCCEEDED" | "FAILED";
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
+                state?: ("PENDING" | "SENDING" | "SUCCEEDED" | "FAILED") | undefined;
             };
             header?: never;
             path: {
@@ -5601,11 +5601,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
             };
             path: {
                 id: string;
