@@ -15,8 +15,8 @@ export function tsBlocks(markdownPath: string): string[] {
 /** A folder where `@galera-cp/sdk` is the SDK as `npm pack` ships it, and TypeScript code can use it. */
 export interface PackedSdk {
   dir: string;
-  /** Compiles `files` (name -> source, `.mts`) under strict + exactOptionalPropertyTypes; answers tsc's output, empty when clean. */
-  compile(files: Record<string, string>): { ok: boolean; output: string };
+  /** Compiles `files` (name -> source, `.mts`) under strict + exactOptionalPropertyTypes to `.mjs` in `outDir`; answers tsc's output, empty when clean. */
+  compile(files: Record<string, string>): { ok: boolean; output: string; outDir: string };
   remove(): void;
 }
 
@@ -61,10 +61,10 @@ export function packSdk(): PackedSdk {
       writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'snippets', private: true, type: 'module' }));
       try {
         const output = execFileSync(process.execPath, [tsc, '-p', work], { cwd: work, encoding: 'utf8' });
-        return { ok: true, output };
+        return { ok: true, output, outDir: join(work, 'out') };
       } catch (error) {
         const failed = error as { stdout?: string; stderr?: string };
-        return { ok: false, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
+        return { ok: false, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}`, outDir: join(work, 'out') };
       }
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
