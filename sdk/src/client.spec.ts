@@ -139,6 +139,28 @@ describe('createGaleraClient', () => {
     await assert.rejects(unkeyed.POST('/v1/credentials', { body: { name: 'k', kind: 'kubeconfig', kubeconfig: 'x' } }), (error: unknown) => error instanceof ConnectionError && error.reason === 'timeout' && /within 200 ms/.test(error.message));
   });
 
+  test("a custom fetch gets the attempt's signal in init (aborted at the timeout), and its own errors pass unchanged", async () => {
+    class OwnError extends TypeError {
+      override readonly name = 'OwnError';
+    }
+    const seen: AbortSignal[] = [];
+    const hanging = createGaleraClient({
+      baseUrl: 'http://api.test',
+      timeoutMs: 50,
+      retry: { retries: 0 },
+      fetch: (_request, init) =>
+        new Promise<Response>((_resolve, reject) => {
+          if (init?.signal) seen.push(init.signal);
+          init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')), { once: true });
+        }),
+    });
+    await assert.rejects(hanging.GET('/v1/clusters'), (error: unknown) => error instanceof ConnectionError && error.reason === 'timeout');
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0].aborted, true);
+    const failing = createGaleraClient({ baseUrl: 'http://api.test', retry: { retries: 0 }, fetch: () => Promise.reject(new OwnError('mine')) });
+    await assert.rejects(failing.GET('/v1/clusters'), (error: unknown) => error instanceof OwnError);
+  });
+
   test('unwrapWithHeaders answers the data with its ETag and request id', async () => {
     server = await startSpecServer((_req, res) => sendJson(res, 200, { id: 'cl_1' }, { etag: '"7"', 'x-request-id': 'req_42', location: '/v1/x' }));
     const client = createGaleraClient({ baseUrl: server.url });

@@ -2,6 +2,9 @@ import createClient, { type Client } from 'openapi-fetch';
 import { ConnectionError } from './errors';
 import type { paths } from './schema';
 
+/** A fetch as the client calls it: the request, and the signal of the attempt (which may abort it). */
+export type FetchFunction = (request: Request, init?: { signal?: AbortSignal }) => Promise<Response>;
+
 /** The typed client: `client.GET('/v1/clusters')`, `client.POST('/v1/clusters', { body })`, ... */
 export type GaleraClient = Client<paths>;
 
@@ -21,8 +24,8 @@ export interface GaleraClientOptions {
   baseUrl: string;
   /** API token (`gcp_…`), or a function answering the current one; scripts read it from `GALERA_TOKEN`. */
   token?: string | (() => string | Promise<string>) | undefined;
-  /** The fetch to use (default: the global fetch). */
-  fetch?: ((request: Request) => Promise<Response>) | undefined;
+  /** The fetch to use (default: the global fetch); `init.signal`, when given, is the attempt's signal (timeout included). */
+  fetch?: FetchFunction | undefined;
   /** Retries of 429, 503 and connection failures (see {@link RetryOptions}). */
   retry?: Partial<RetryOptions> | undefined;
   /**
@@ -50,7 +53,7 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
  * A connection that fails or times out rejects with a {@link ConnectionError}.
  */
 export function createGaleraClient(options: GaleraClientOptions): GaleraClient {
-  const baseFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const baseFetch: FetchFunction = options.fetch ?? ((request, init) => globalThis.fetch(request, init));
   const attempt = bounded(baseFetch, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const client = createClient<paths>({ baseUrl: options.baseUrl, fetch: retrying(attempt, { ...DEFAULT_RETRY, ...options.retry }) });
   const userAgent = options.userAgent ?? 'galera-cp-sdk';
@@ -111,17 +114,22 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 /**
  * One attempt: a failed connection (fetch's `TypeError: fetch failed`) becomes a
  * {@link ConnectionError}, and an answer whose headers take longer than `timeoutMs` is abandoned.
+ * The attempt's signal goes in fetch's init rather than into a new Request: undici holds a
+ * Request's own signal only weakly, so after a garbage collection its abort might never arrive.
  */
-function bounded(fetch: (request: Request) => Promise<Response>, timeoutMs: number): (request: Request) => Promise<Response> {
-  return async (request) => {
+function bounded(fetch: FetchFunction, timeoutMs: number): FetchFunction {
+  return async (request, init) => {
     const timer = new AbortController();
     const timeout = timeoutMs > 0 ? setTimeout(() => timer.abort(), timeoutMs) : undefined;
+    const callerSignal = init?.signal ?? request.signal;
+    const signal = timeout ? AbortSignal.any([callerSignal, timer.signal]) : callerSignal;
     try {
-      return await fetch(timeout ? new Request(request, { signal: AbortSignal.any([request.signal, timer.signal]) }) : request);
+      return await fetch(request, { signal });
     } catch (error) {
-      if (request.signal.aborted) throw error;
+      if (callerSignal.aborted) throw error;
       if (timer.signal.aborted) throw new ConnectionError('timeout', request.method, request.url, `no answer within ${timeoutMs} ms`, { cause: error });
-      if (error instanceof TypeError) throw new ConnectionError('unreachable', request.method, request.url, describeCause(error), { cause: error });
+      // Only fetch's own failure (a plain TypeError); a custom fetch's errors pass as they are.
+      if (error instanceof TypeError && error.name === 'TypeError') throw new ConnectionError('unreachable', request.method, request.url, describeCause(error), { cause: error });
       throw error;
     } finally {
       clearTimeout(timeout);
@@ -146,8 +154,9 @@ function retrying(fetch: (request: Request) => Promise<Response>, policy: RetryO
       try {
         response = await fetch(last ? request : request.clone());
       } catch (error) {
-        // A failed or timed-out connection is worth another attempt; an abort is the caller's wish.
-        if (last || request.signal.aborted || !(error instanceof ConnectionError)) throw error;
+        // A failed or timed-out connection (a custom fetch's TypeError too) is worth another
+        // attempt; an abort is the caller's wish.
+        if (last || request.signal.aborted || !(error instanceof ConnectionError || error instanceof TypeError)) throw error;
         await sleep(backoffMs(policy, attempt), request.signal);
         continue;
       }

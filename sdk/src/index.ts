@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { createGaleraClient, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS } from './client';
-export type { GaleraClient, GaleraClientOptions, RetryOptions } from './client';
+export type { FetchFunction, GaleraClient, GaleraClientOptions, RetryOptions } from './client';
 export { ConnectionError, OperationFailedError, OperationWaitError, ProblemError, UnexpectedAnswerError, unwrap, unwrapOperation, unwrapPlan, unwrapWithHeaders } from './errors';
 export type { FetchResult, Unwrapped } from './errors';
 export { DEFAULT_STREAM_BACKOFF, streamEvents } from './events';
