@@ -178,13 +178,17 @@ export class OperationPageDto {
 /** A dry run's answer: the plan, nothing changed. */
 @ApiSchema({ name: 'Plan' })
 export class PlanDto {
+  /** Always true: this is a plan, nothing changed. */
   @ApiProperty({ enum: [true] }) dryRun!: true;
+  /** The operation the change would start. */
   @ApiProperty({ enum: OPERATION_TYPES }) operationType!: string;
+  /** The plan in one sentence. */
   @ApiProperty() summary!: string;
   /** Ordered steps. */
   @ApiProperty({ type: [PlanStepDto] }) steps!: PlanStepDto[];
   /** Bootstrap node, donors, quorum before/after, recovery evidence, objects written, warnings. */
   @ApiProperty({ type: PlanDetailsDto }) details!: PlanDetailsDto;
+  /** The operation would wait for POST /v1/operations/{id}/approve before it runs (recovery). */
   @ApiProperty() requiresApproval!: boolean;
 }
 
