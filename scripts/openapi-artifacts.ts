@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { OpenAPIObject } from '@nestjs/swagger';
 import { join, resolve } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
+import ts from 'typescript';
 import { ApiModule } from '../apps/api/src/api.module';
 import { buildOpenApiDocument } from '../apps/api/src/openapi';
 
@@ -66,7 +67,31 @@ export function danglingSchemaRefs(document: OpenAPIObject): string[] {
 /** openapi-typescript's rendering of a document, with our header. Deterministic for one input. */
 export async function renderSchemaTypes(document: OpenAPIObject): Promise<string> {
   const nodes = await openapiTS(structuredClone(document) as never, { defaultNonNullable: false });
-  return `${SCHEMA_HEADER}${astToString(nodes).trimEnd()}\n`;
+  return `${SCHEMA_HEADER}${astToString(optionalAcceptsUndefined(nodes)).trimEnd()}\n`;
+}
+
+/** The groups of an operation's inputs, whose optionality openapi-fetch reads as it is. */
+const INPUT_GROUPS = new Set(['parameters', 'query', 'header', 'path', 'cookie', 'requestBody']);
+
+/**
+ * Adds `| undefined` to every optional field (`pageToken?: string | undefined`), so that code
+ * compiled with `exactOptionalPropertyTypes` can pass a value that may be undefined
+ * (`{ query: { pageToken } }`) as it can without that option. openapi-fetch's input groups
+ * (`query?`, `requestBody?`, ...) keep their form.
+ */
+function optionalAcceptsUndefined(nodes: ts.Node[]): ts.Node[] {
+  const undefinedType = () => ts.factory.createKeywordTypeNode(ts.SyntaxKind.UndefinedKeyword);
+  const transformer: ts.TransformerFactory<ts.Node> = (context) => {
+    const visit = (node: ts.Node): ts.Node => {
+      const visited = ts.visitEachChild(node, visit, context);
+      if (!ts.isPropertySignature(visited) || !visited.questionToken || !visited.type) return visited;
+      const name = ts.isIdentifier(visited.name) || ts.isStringLiteral(visited.name) ? visited.name.text : '';
+      if (INPUT_GROUPS.has(name) || visited.type.kind === ts.SyntaxKind.NeverKeyword) return visited;
+      return ts.factory.updatePropertySignature(visited, visited.modifiers, visited.name, visited.questionToken, ts.factory.createUnionTypeNode([visited.type, undefinedType()]));
+    };
+    return (node) => visit(node);
+  };
+  return ts.transform(nodes, [transformer]).transformed;
 }
 
 /** Generates both files in memory. Reads nothing from disk but the code; opens no connection. */

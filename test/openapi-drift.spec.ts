@@ -67,16 +67,23 @@ describe('the committed OpenAPI document and SDK types', () => {
     assert.ok(seen.size >= 20, `expected the whole API, found ${seen.size} operations`);
   });
 
-  test('every 4xx answer is application/problem+json with the Problem schema', () => {
+  test('every 4xx answer is application/problem+json with the Problem schema and the codes it answers', () => {
     let count = 0;
+    const registered = new Set((artifacts.document.components?.schemas?.ProblemCode as { enum?: string[] }).enum);
     for (const [path, item] of Object.entries(artifacts.document.paths)) {
       for (const method of METHODS) {
-        const operation = (item as Json)[method] as { responses?: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> } | undefined;
+        type ProblemSchema = { $ref?: string; allOf?: [{ $ref?: string }, { properties?: { code?: { enum?: string[] } } }] };
+        const operation = (item as Json)[method] as { responses?: Record<string, { content?: Record<string, { schema?: ProblemSchema }> }> } | undefined;
         for (const [status, response] of Object.entries(operation?.responses ?? {})) {
           if (!/^4\d\d$/.test(status)) continue;
           count += 1;
-          assert.deepEqual(Object.keys(response.content ?? {}), ['application/problem+json'], `${method.toUpperCase()} ${path} ${status}`);
-          assert.equal(response.content?.['application/problem+json'].schema?.$ref, '#/components/schemas/Problem', `${method.toUpperCase()} ${path} ${status}`);
+          const where = `${method.toUpperCase()} ${path} ${status}`;
+          assert.deepEqual(Object.keys(response.content ?? {}), ['application/problem+json'], where);
+          const schema = response.content?.['application/problem+json'].schema;
+          assert.equal(schema?.allOf?.[0].$ref, '#/components/schemas/Problem', where);
+          const codes = schema?.allOf?.[1].properties?.code?.enum ?? [];
+          assert.ok(codes.length > 0, `${where} lists its codes`);
+          for (const code of codes) assert.ok(registered.has(code), `${where}: ${code} is a ProblemCode`);
         }
       }
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { createGaleraClient, ProblemError, unwrap } from './index';
+import { ConnectionError, createGaleraClient, ProblemError, unwrap, unwrapWithHeaders } from './index';
 import { sendJson, sendProblem, SpecServer, startSpecServer } from './spec-support';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -47,9 +47,9 @@ describe('createGaleraClient', () => {
   });
 
   test('gives up after `retries` retries and answers the last problem', async () => {
-    server = await startSpecServer((_req, res) => sendProblem(res, 503, 'UNAVAILABLE'));
+    server = await startSpecServer((_req, res) => sendProblem(res, 503, 'DATABASE_UNAVAILABLE'));
     const client = createGaleraClient({ baseUrl: server.url, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 10 } });
-    await assert.rejects(unwrap(client.GET('/v1/clusters')), (error: unknown) => error instanceof ProblemError && error.status === 503 && error.code === 'UNAVAILABLE');
+    await assert.rejects(unwrap(client.GET('/v1/clusters')), (error: unknown) => error instanceof ProblemError && error.status === 503 && error.code === 'DATABASE_UNAVAILABLE');
     assert.equal(server.requests.length, 3);
   });
 
@@ -63,7 +63,7 @@ describe('createGaleraClient', () => {
   });
 
   test('every POST carries an Idempotency-Key, and retries resend the same key and body', async () => {
-    server = await startSpecServer((_req, res, i) => (i < 2 ? sendProblem(res, 503, 'UNAVAILABLE') : sendJson(res, 201, CREDENTIAL)));
+    server = await startSpecServer((_req, res, i) => (i < 2 ? sendProblem(res, 503, 'DATABASE_UNAVAILABLE') : sendJson(res, 201, CREDENTIAL)));
     const client = createGaleraClient({ baseUrl: server.url, token: 't', retry: FAST });
     const body = { name: 'k', kind: 'ssh-private-key' as const, privateKey: 'PEM' };
     assert.deepEqual(await unwrap(client.POST('/v1/credentials', { body })), CREDENTIAL);
@@ -89,7 +89,7 @@ describe('createGaleraClient', () => {
   });
 
   test('does not retry other conflicts, nor methods that are not repeatable (DELETE, PATCH)', async () => {
-    server = await startSpecServer((req, res) => (req.method === 'POST' ? sendProblem(res, 409, 'OPERATION_IN_PROGRESS', { activeOperationId: 'op_1' }) : sendProblem(res, 503, 'UNAVAILABLE')));
+    server = await startSpecServer((req, res) => (req.method === 'POST' ? sendProblem(res, 409, 'OPERATION_IN_PROGRESS', { activeOperationId: 'op_1' }) : sendProblem(res, 503, 'DATABASE_UNAVAILABLE')));
     const client = createGaleraClient({ baseUrl: server.url, retry: FAST });
     await assert.rejects(unwrap(client.POST('/v1/clusters/{id}/restart', { params: { path: { id: 'cl_1' } }, body: {} })), { code: 'OPERATION_IN_PROGRESS' });
     await assert.rejects(unwrap(client.DELETE('/v1/credentials/{id}', { params: { path: { id: 'cr_1' } } })), { status: 503 });
@@ -107,12 +107,72 @@ describe('createGaleraClient', () => {
     assert.equal(server.requests.length, 2);
 
     const noRetry = createGaleraClient({ baseUrl: server.url, retry: { retries: 0 } });
-    await assert.rejects(noRetry.GET('/v1/clusters', { headers: { 'x-case': 'no-retry' } }), TypeError);
+    await assert.rejects(noRetry.GET('/v1/clusters', { headers: { 'x-case': 'no-retry' } }), (error: unknown) => error instanceof ConnectionError && error.reason === 'unreachable' && error.cause instanceof TypeError);
     assert.equal(server.requests.length, 3, 'without retries, one attempt and the network error');
   });
 
+  test('a server that is not there is a typed ConnectionError (not a bare TypeError: fetch failed), after the retries', async () => {
+    const gone = await startSpecServer((_req, res) => sendJson(res, 200, PAGE));
+    const url = gone.url;
+    await gone.close();
+    const client = createGaleraClient({ baseUrl: url, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } });
+    const error = await client.GET('/v1/clusters').then(
+      () => assert.fail('expected a ConnectionError'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof ConnectionError, `got ${String(error)}`);
+    assert.equal(error.reason, 'unreachable');
+    assert.equal(error.method, 'GET');
+    assert.equal(error.url, `${url}/v1/clusters`);
+    assert.match(error.message, /ECONNREFUSED/);
+  });
+
+  test('timeoutMs bounds an attempt: a server that never answers gives a ConnectionError with reason timeout, retried when repeatable', async () => {
+    server = await startSpecServer((req, res, i) => {
+      if (req.method === 'POST' || i === 0) return; // never answers
+      sendJson(res, 200, PAGE);
+    });
+    const client = createGaleraClient({ baseUrl: server.url, timeoutMs: 200, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5 } });
+    assert.deepEqual(await unwrap(client.GET('/v1/clusters')), PAGE, 'the second attempt answers');
+    assert.equal(server.requests.length, 2);
+    const unkeyed = createGaleraClient({ baseUrl: server.url, timeoutMs: 200, retry: { retries: 0 } });
+    await assert.rejects(unkeyed.POST('/v1/credentials', { body: { name: 'k', kind: 'kubeconfig', kubeconfig: 'x' } }), (error: unknown) => error instanceof ConnectionError && error.reason === 'timeout' && /within 200 ms/.test(error.message));
+  });
+
+  test("a custom fetch gets the attempt's signal in init (aborted at the timeout), and its own errors pass unchanged", async () => {
+    class OwnError extends TypeError {
+      override readonly name = 'OwnError';
+    }
+    const seen: AbortSignal[] = [];
+    const hanging = createGaleraClient({
+      baseUrl: 'http://api.test',
+      timeoutMs: 50,
+      retry: { retries: 0 },
+      fetch: (_request, init) =>
+        new Promise<Response>((_resolve, reject) => {
+          if (init?.signal) seen.push(init.signal);
+          init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')), { once: true });
+        }),
+    });
+    await assert.rejects(hanging.GET('/v1/clusters'), (error: unknown) => error instanceof ConnectionError && error.reason === 'timeout');
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0].aborted, true);
+    const failing = createGaleraClient({ baseUrl: 'http://api.test', retry: { retries: 0 }, fetch: () => Promise.reject(new OwnError('mine')) });
+    await assert.rejects(failing.GET('/v1/clusters'), (error: unknown) => error instanceof OwnError);
+  });
+
+  test('unwrapWithHeaders answers the data with its ETag and request id', async () => {
+    server = await startSpecServer((_req, res) => sendJson(res, 200, { id: 'cl_1' }, { etag: '"7"', 'x-request-id': 'req_42', location: '/v1/x' }));
+    const client = createGaleraClient({ baseUrl: server.url });
+    const { data, etag, requestId, response } = await unwrapWithHeaders(client.GET('/v1/clusters/{id}', { params: { path: { id: 'cl_1' } } }));
+    assert.deepEqual(data, { id: 'cl_1' });
+    assert.equal(etag, '"7"');
+    assert.equal(requestId, 'req_42');
+    assert.equal(response.headers.get('location'), '/v1/x');
+  });
+
   test('an abort during the backoff stops retrying at once', async () => {
-    server = await startSpecServer((_req, res) => sendProblem(res, 503, 'UNAVAILABLE', {}, { 'retry-after': '2' }));
+    server = await startSpecServer((_req, res) => sendProblem(res, 503, 'DATABASE_UNAVAILABLE', {}, { 'retry-after': '2' }));
     const client = createGaleraClient({ baseUrl: server.url, retry: { retries: 5, minDelayMs: 5, maxDelayMs: 5000 } });
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('user gave up')), 100);

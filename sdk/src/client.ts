@@ -1,5 +1,9 @@
 import createClient, { type Client } from 'openapi-fetch';
+import { ConnectionError } from './errors';
 import type { paths } from './schema';
+
+/** A fetch as the client calls it: the request, and the signal of the attempt (which may abort it). */
+export type FetchFunction = (request: Request, init?: { signal?: AbortSignal }) => Promise<Response>;
 
 /** The typed client: `client.GET('/v1/clusters')`, `client.POST('/v1/clusters', { body })`, ... */
 export type GaleraClient = Client<paths>;
@@ -14,28 +18,44 @@ export interface RetryOptions {
   maxDelayMs: number;
 }
 
+/** How {@link createGaleraClient} reaches the API. Every optional field also takes `undefined` (e.g. `token: process.env.GALERA_TOKEN`). */
 export interface GaleraClientOptions {
-  /** Root of the API, e.g. `http://127.0.0.1:8080` (paths start with `/v1`). */
+  /** Root of the API, e.g. `http://127.0.0.1:8080` (paths start with `/v1`); scripts read it from `GALERA_URL`. */
   baseUrl: string;
-  /** API token (`gcp_…`), or a function answering the current one. */
-  token?: string | (() => string | Promise<string>);
-  /** The fetch to use (default: the global fetch). */
-  fetch?: (request: Request) => Promise<Response>;
-  retry?: Partial<RetryOptions>;
-  userAgent?: string;
+  /** API token (`gcp_…`), or a function answering the current one; scripts read it from `GALERA_TOKEN`. */
+  token?: string | (() => string | Promise<string>) | undefined;
+  /** The fetch to use (default: the global fetch); `init.signal`, when given, is the attempt's signal (timeout included). */
+  fetch?: FetchFunction | undefined;
+  /** Retries of 429, 503 and connection failures (see {@link RetryOptions}). */
+  retry?: Partial<RetryOptions> | undefined;
+  /**
+   * Bound of one attempt until the answer's headers arrive (default 30 000 ms; 0 turns it off).
+   * An attempt that takes longer fails with a {@link ConnectionError} of reason `timeout` (and is
+   * retried like a connection failure when the request is repeatable). Event streams are bounded
+   * only until they open.
+   */
+  timeoutMs?: number | undefined;
+  /** The User-Agent header (default `galera-cp-sdk`). */
+  userAgent?: string | undefined;
 }
 
+/** The retry policy unless {@link GaleraClientOptions.retry} changes it. */
 export const DEFAULT_RETRY: RetryOptions = { retries: 3, minDelayMs: 200, maxDelayMs: 5000 };
+
+/** The bound of one attempt unless {@link GaleraClientOptions.timeoutMs} changes it. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * A client for the Galera control plane API. Every request carries the bearer token; every POST
  * carries an `Idempotency-Key` (a random UUID unless the caller sets one), which makes it safe to
- * retry. GET, HEAD and keyed POSTs are retried on 429, 503, network errors and, for a POST,
+ * retry. GET, HEAD and keyed POSTs are retried on 429, 503, connection failures and, for a POST,
  * 409 IDEMPOTENCY_KEY_IN_FLIGHT (the first attempt is still running), honouring `Retry-After`.
+ * A connection that fails or times out rejects with a {@link ConnectionError}.
  */
 export function createGaleraClient(options: GaleraClientOptions): GaleraClient {
-  const baseFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
-  const client = createClient<paths>({ baseUrl: options.baseUrl, fetch: retrying(baseFetch, { ...DEFAULT_RETRY, ...options.retry }) });
+  const baseFetch: FetchFunction = options.fetch ?? ((request, init) => globalThis.fetch(request, init));
+  const attempt = bounded(baseFetch, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const client = createClient<paths>({ baseUrl: options.baseUrl, fetch: retrying(attempt, { ...DEFAULT_RETRY, ...options.retry }) });
   const userAgent = options.userAgent ?? 'galera-cp-sdk';
   client.use({
     async onRequest({ request }) {
@@ -91,6 +111,39 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * One attempt: a failed connection (fetch's `TypeError: fetch failed`) becomes a
+ * {@link ConnectionError}, and an answer whose headers take longer than `timeoutMs` is abandoned.
+ * The attempt's signal goes in fetch's init rather than into a new Request: undici holds a
+ * Request's own signal only weakly, so after a garbage collection its abort might never arrive.
+ */
+function bounded(fetch: FetchFunction, timeoutMs: number): FetchFunction {
+  return async (request, init) => {
+    const timer = new AbortController();
+    const timeout = timeoutMs > 0 ? setTimeout(() => timer.abort(), timeoutMs) : undefined;
+    const callerSignal = init?.signal ?? request.signal;
+    const signal = timeout ? AbortSignal.any([callerSignal, timer.signal]) : callerSignal;
+    try {
+      return await fetch(request, { signal });
+    } catch (error) {
+      if (callerSignal.aborted) throw error;
+      if (timer.signal.aborted) throw new ConnectionError('timeout', request.method, request.url, `no answer within ${timeoutMs} ms`, { cause: error });
+      // Only fetch's own failure (a plain TypeError); a custom fetch's errors pass as they are.
+      if (error instanceof TypeError && error.name === 'TypeError') throw new ConnectionError('unreachable', request.method, request.url, describeCause(error), { cause: error });
+      throw error;
+    } finally {
+      clearTimeout(timeout);
+    }
+  };
+}
+
+/** What made fetch fail, in a few words (`ECONNREFUSED 127.0.0.1:8080`, ...). */
+function describeCause(error: TypeError): string {
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  if (cause && typeof cause.message === 'string') return typeof cause.code === 'string' && !cause.message.includes(cause.code) ? `${cause.code}: ${cause.message}` : cause.message;
+  return error.message;
+}
+
 /** Wraps fetch with the retry policy. Each attempt sends a clone, so the body can be sent again. */
 function retrying(fetch: (request: Request) => Promise<Response>, policy: RetryOptions): (request: Request) => Promise<Response> {
   return async (request) => {
@@ -101,8 +154,9 @@ function retrying(fetch: (request: Request) => Promise<Response>, policy: RetryO
       try {
         response = await fetch(last ? request : request.clone());
       } catch (error) {
-        // fetch rejects with a TypeError when the connection fails; an abort is the caller's wish.
-        if (last || request.signal.aborted || !(error instanceof TypeError)) throw error;
+        // A failed or timed-out connection (a custom fetch's TypeError too) is worth another
+        // attempt; an abort is the caller's wish.
+        if (last || request.signal.aborted || !(error instanceof ConnectionError || error instanceof TypeError)) throw error;
         await sleep(backoffMs(policy, attempt), request.signal);
         continue;
       }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { createGaleraClient, isPlan, Operation, OperationFailedError, OperationState, OperationWaitError, paginate, Plan, ProblemError, unwrap, waitForOperation } from './index';
+import { createGaleraClient, getCluster, isPlan, Operation, OperationFailedError, OperationState, OperationWaitError, paginate, Plan, ProblemError, UnexpectedAnswerError, unwrap, unwrapOperation, unwrapPlan, waitForOperation } from './index';
 import { sendJson, sendProblem, SpecServer, startSpecServer } from './spec-support';
 
 function operation(state: OperationState, progress: number, extra: Partial<Operation> = {}): Operation {
@@ -134,8 +134,37 @@ describe('SDK helpers', () => {
   });
 
   test('isPlan tells a dry-run plan from an operation', () => {
-    const plan: Plan = { dryRun: true, operationType: 'cluster.scale', summary: 's', steps: [], details: {}, requiresApproval: false };
+    const plan: Plan = { dryRun: true, operationType: 'cluster.scale', summary: 's', steps: [], details: { warnings: [] }, requiresApproval: false };
     assert.equal(isPlan(plan), true);
     assert.equal(isPlan(operation('PENDING', 0)), false);
+  });
+
+  test('unwrapOperation and unwrapPlan answer distinct types, and refuse the other kind of answer', async () => {
+    const plan: Plan = { dryRun: true, operationType: 'cluster.scale', summary: 'From 3 to 5 members', steps: [{ key: 'join:a-3', action: 'ssh.join-node', title: 'Join a-3', node: 'a-3' }], details: { warnings: [], quorum: { before: 3, after: 5, quorumBefore: 2, quorumAfter: 3 } }, requiresApproval: false };
+    server = await startSpecServer((req, res) => (req.url.includes('dryRun=true') ? sendJson(res, 200, plan) : sendJson(res, 202, operation('PENDING', 0, { type: 'cluster.scale' }))));
+    const client = createGaleraClient({ baseUrl: server.url });
+    const scale = (dryRun: boolean) => client.POST('/v1/clusters/{id}/scale', { params: { path: { id: 'cl_1' }, query: { dryRun } }, body: { replicas: 5 } });
+    const planned = await unwrapPlan(scale(true));
+    assert.equal(planned.steps[0].key, 'join:a-3');
+    assert.equal(planned.details.quorum?.after, 5);
+    const started = await unwrapOperation(scale(false));
+    assert.equal(started.id, 'op_1');
+    await assert.rejects(unwrapOperation(scale(true)), (error: unknown) => error instanceof UnexpectedAnswerError && error.expected === 'operation' && error.response.status === 200);
+    await assert.rejects(unwrapPlan(scale(false)), (error: unknown) => error instanceof UnexpectedAnswerError && error.expected === 'plan' && error.response.status === 202);
+  });
+
+  test('getCluster takes an id or a name, and an unknown name is CLUSTER_NOT_FOUND', async () => {
+    const cluster = { id: 'cl_01jd2x0000000000000000000a', name: 'orders' };
+    server = await startSpecServer((req, res) => {
+      if (req.url === `/v1/clusters/${cluster.id}`) return sendJson(res, 200, cluster);
+      if (req.url === '/v1/clusters?name=orders&pageSize=1') return sendJson(res, 200, { items: [cluster], nextPageToken: null });
+      if (req.url.startsWith('/v1/clusters?name=')) return sendJson(res, 200, { items: [], nextPageToken: null }, { 'x-request-id': 'req_7' });
+      sendProblem(res, 404, 'ROUTE_NOT_FOUND');
+    });
+    const client = createGaleraClient({ baseUrl: server.url });
+    assert.deepEqual(await getCluster(client, cluster.id), cluster);
+    assert.deepEqual(await getCluster(client, 'orders'), cluster);
+    await assert.rejects(getCluster(client, 'billing'), (error: unknown) => error instanceof ProblemError && error.status === 404 && error.code === 'CLUSTER_NOT_FOUND' && error.requestId === 'req_7' && /billing/.test(error.detail));
+    assert.deepEqual(server.requests.map((r) => r.url), [`/v1/clusters/${cluster.id}`, '/v1/clusters?name=orders&pageSize=1', '/v1/clusters?name=billing&pageSize=1']);
   });
 });

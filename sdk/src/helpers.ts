@@ -1,6 +1,6 @@
 import type { GaleraClient } from './client';
-import { OperationFailedError, OperationWaitError, unwrap } from './errors';
-import type { Operation, OperationState, Page, Plan } from './types';
+import { OperationFailedError, OperationWaitError, ProblemError, unwrap } from './errors';
+import type { Cluster, Operation, OperationState, Page, Plan } from './types';
 
 const TERMINAL: readonly OperationState[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
@@ -14,17 +14,18 @@ export function isPlan<T extends Operation | Plan>(answer: T): answer is Extract
   return 'dryRun' in answer && answer.dryRun === true;
 }
 
+/** Options of {@link waitForOperation}. */
 export interface WaitForOperationOptions {
   /** Give up after this long (default 10 minutes): rejects with an OperationWaitError, reason 'timeout'. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Pause between two polls (default 1000 ms). */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
   /** Aborting rejects with an OperationWaitError, reason 'aborted'. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called with the operation after every poll. */
-  onProgress?: (operation: Operation) => void;
+  onProgress?: ((operation: Operation) => void) | undefined;
   /** Reject with an OperationFailedError when it ends FAILED or CANCELLED (default false: resolve with it). */
-  throwOnFailure?: boolean;
+  throwOnFailure?: boolean | undefined;
 }
 
 /**
@@ -78,4 +79,22 @@ export async function* paginate<T>(fetchPage: (pageToken: string | undefined) =>
     yield* page.items;
     pageToken = page.nextPageToken ?? undefined;
   } while (pageToken);
+}
+
+/** A cluster id as the API issues them (`cl_` + 26 characters). */
+const CLUSTER_ID = /^cl_[0-9a-z]{26}$/;
+
+/**
+ * A cluster by its id (`cl_…`) or its name: `const cluster = await getCluster(client, 'orders')`.
+ * A name that no cluster has rejects with a {@link ProblemError} of code `CLUSTER_NOT_FOUND`
+ * (404), as an unknown id does.
+ */
+export async function getCluster(client: GaleraClient, idOrName: string, options: { signal?: AbortSignal | undefined } = {}): Promise<Cluster> {
+  const signal = options.signal;
+  if (CLUSTER_ID.test(idOrName)) return unwrap(client.GET('/v1/clusters/{id}', { params: { path: { id: idOrName } }, ...(signal ? { signal } : {}) }));
+  const answer = await client.GET('/v1/clusters', { params: { query: { name: idOrName, pageSize: 1 } }, ...(signal ? { signal } : {}) });
+  const [cluster] = (await unwrap(answer)).items;
+  if (cluster) return cluster;
+  const problem = { type: 'urn:galera-cp:problem:cluster-not-found', title: 'Not Found', status: 404, detail: `No cluster is named ${idOrName}`, instance: '/v1/clusters', code: 'CLUSTER_NOT_FOUND', requestId: answer.response.headers.get('x-request-id') ?? '' };
+  throw new ProblemError(new Response(JSON.stringify(problem), { status: 404, headers: { 'content-type': 'application/problem+json' } }), problem);
 }

@@ -345,7 +345,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events of every event passing the filters (id = event id, type = event type), then live ones; resume with Last-Event-ID or after=<id>; a heartbeat comment keeps an idle stream open */
+        /** Server-sent events of every event passing the filters (id = event id, type = event type), then live ones; resume with Last-Event-ID or after=<id>, or start from=now; a heartbeat comment keeps an idle stream open */
         get: operations["streamEvents"];
         put?: never;
         post?: never;
@@ -587,9 +587,9 @@ export interface components {
     schemas: {
         AddNodeRequest: {
             /** @description SSH: the host to add (added to the inventory); Kubernetes: leave out */
-            host?: components["schemas"]["SshHost"];
+            host?: components["schemas"]["SshHost"] | undefined;
             /** @default false */
-            force?: boolean;
+            force?: boolean | undefined;
         };
         AuditRecord: {
             id: number;
@@ -613,6 +613,10 @@ export interface components {
         AuditRecordPage: {
             items: components["schemas"]["AuditRecord"][];
             nextPageToken: string | null;
+        };
+        BootstrapDecision: {
+            code: string;
+            message: string;
         };
         Cluster: {
             /** @example cl_01jd2x… */
@@ -654,6 +658,17 @@ export interface components {
             bootstrapNode: string | null;
             members: components["schemas"]["ResultMember"][];
         };
+        ClusterDegradedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "cluster.degraded";
+            data: components["schemas"]["ClusterStateEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cluster.degraded";
+        };
         ClusterDeleteResult: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -662,6 +677,31 @@ export interface components {
             type: "cluster.delete";
             /** @description Data directories / volumes were removed too */
             purged: boolean;
+        };
+        ClusterDeletedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "cluster.deleted";
+            data: components["schemas"]["ClusterDeletedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cluster.deleted";
+        };
+        ClusterDeletedEventData: {
+            purged: boolean;
+        };
+        ClusterDownEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "cluster.down";
+            data: components["schemas"]["ClusterStateEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cluster.down";
         };
         ClusterPage: {
             items: components["schemas"]["Cluster"][];
@@ -677,17 +717,28 @@ export interface components {
              * @description Run full-crash recovery without waiting for an approval
              * @default false
              */
-            autoRecovery?: boolean;
+            autoRecovery?: boolean | undefined;
             /**
              * @description Refuse deletion until turned off
              * @default false
              */
-            deletionProtection?: boolean;
+            deletionProtection?: boolean | undefined;
             /**
              * @description Count a Donor/Desynced node as serving traffic
              * @default false
              */
-            donorServesTraffic?: boolean;
+            donorServesTraffic?: boolean | undefined;
+        };
+        ClusterReadyEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "cluster.ready";
+            data: components["schemas"]["ClusterStateEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cluster.ready";
         };
         ClusterReconfigureResult: {
             /**
@@ -748,8 +799,8 @@ export interface components {
             engine: components["schemas"]["Engine"];
             galera: components["schemas"]["GaleraSpec"];
             policy: components["schemas"]["ClusterPolicy"];
-            ssh?: components["schemas"]["SshSpec"];
-            kubernetes?: components["schemas"]["KubernetesSpec"];
+            ssh?: components["schemas"]["SshSpec"] | undefined;
+            kubernetes?: components["schemas"]["KubernetesSpec"] | undefined;
         };
         ClusterStartResult: {
             /**
@@ -760,6 +811,13 @@ export interface components {
             startedNodes: string[];
             bootstrapNode: string | null;
             members: components["schemas"]["ResultMember"][];
+        };
+        ClusterStateEventData: {
+            from: string;
+            to: string;
+            reason: string | null;
+            healthy: number;
+            desired: number;
         };
         ClusterStatus: {
             /** @enum {string} */
@@ -783,6 +841,32 @@ export interface components {
             /** @description The member stopped last, safe to bootstrap from */
             safeBootstrapNode: string | null;
         };
+        ClusterUnknownEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "cluster.unknown";
+            data: components["schemas"]["ClusterStateEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cluster.unknown";
+        };
+        ClusterUpdatedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "cluster.updated";
+            data: components["schemas"]["ClusterUpdatedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cluster.updated";
+        };
+        ClusterUpdatedEventData: {
+            generation: number;
+            fields: string[];
+        };
         CreateClusterRequest: {
             /**
              * @description Unique name: a DNS label of at most 40 characters (also the wsrep cluster name)
@@ -792,19 +876,19 @@ export interface components {
             /** @enum {string} */
             backend: "ssh" | "kubernetes";
             /** @description Members; default: every SSH host, or 3 on Kubernetes. Odd and >= 3 unless force */
-            replicas?: number;
+            replicas?: number | undefined;
             /**
              * @description Accept an unsafe size (1, 2, even); the plan says why it is risky
              * @default false
              */
-            force?: boolean;
-            engine?: components["schemas"]["EngineInput"];
-            galera?: components["schemas"]["GaleraSpecInput"];
-            policy?: components["schemas"]["ClusterPolicyInput"];
+            force?: boolean | undefined;
+            engine?: components["schemas"]["EngineInput"] | undefined;
+            galera?: components["schemas"]["GaleraSpecInput"] | undefined;
+            policy?: components["schemas"]["ClusterPolicyInput"] | undefined;
             /** @description Required when backend is ssh */
-            ssh?: components["schemas"]["SshSpecInput"];
+            ssh?: components["schemas"]["SshSpecInput"] | undefined;
             /** @description Required when backend is kubernetes */
-            kubernetes?: components["schemas"]["KubernetesSpecInput"];
+            kubernetes?: components["schemas"]["KubernetesSpecInput"] | undefined;
             /**
              * @example {
              *       "team": "payments"
@@ -812,7 +896,7 @@ export interface components {
              */
             labels?: {
                 [key: string]: string;
-            };
+            } | undefined;
         };
         CreateCredentialRequest: {
             /**
@@ -823,13 +907,13 @@ export interface components {
             /** @enum {string} */
             kind: "ssh-private-key" | "ssh-password" | "kubeconfig";
             /** @description ssh-private-key: the private key (OpenSSH or PEM) */
-            privateKey?: string;
+            privateKey?: string | undefined;
             /** @description ssh-private-key: its passphrase, if any */
-            passphrase?: string;
+            passphrase?: string | undefined;
             /** @description ssh-password: the login password (also used for sudo) */
-            password?: string;
+            password?: string | undefined;
             /** @description kubeconfig: the kubeconfig YAML */
-            kubeconfig?: string;
+            kubeconfig?: string | undefined;
         };
         CreateTokenRequest: {
             /** @example portal */
@@ -840,7 +924,7 @@ export interface components {
              * Format: date-time
              * @description When it stops working
              */
-            expiresAt?: string;
+            expiresAt?: string | undefined;
         };
         CreateWebhookRequest: {
             /** @example https://portal.example.com/hooks/galera */
@@ -855,11 +939,11 @@ export interface components {
              */
             events: string[];
             /** @description Only this cluster's events */
-            clusterId?: string | null;
-            secret?: string;
-            description?: string | null;
+            clusterId?: (string | null) | undefined;
+            secret?: string | undefined;
+            description?: (string | null) | undefined;
             /** @default true */
-            enabled?: boolean;
+            enabled?: boolean | undefined;
         };
         CreatedWebhook: {
             /** @example wh_01jd… */
@@ -906,20 +990,17 @@ export interface components {
              * @default 10.11
              * @example 10.11
              */
-            version?: string;
+            version?: string | undefined;
         };
-        Event: {
+        /** @description Something that happened to a cluster or an operation; `data` is typed by `type` */
+        Event: components["schemas"]["OperationCreatedEvent"] | components["schemas"]["OperationStartedEvent"] | components["schemas"]["OperationPlannedEvent"] | components["schemas"]["OperationStepStartedEvent"] | components["schemas"]["OperationStepSucceededEvent"] | components["schemas"]["OperationSucceededEvent"] | components["schemas"]["OperationFailedEvent"] | components["schemas"]["OperationCancelledEvent"] | components["schemas"]["OperationCancelRequestedEvent"] | components["schemas"]["OperationApprovedEvent"] | components["schemas"]["OperationResumedEvent"] | components["schemas"]["OperationAwaitingApprovalEvent"] | components["schemas"]["ClusterReadyEvent"] | components["schemas"]["ClusterDegradedEvent"] | components["schemas"]["ClusterDownEvent"] | components["schemas"]["ClusterUnknownEvent"] | components["schemas"]["ClusterUpdatedEvent"] | components["schemas"]["ClusterDeletedEvent"] | components["schemas"]["NodeUpEvent"] | components["schemas"]["NodeDownEvent"];
+        EventBase: {
             /** @example 1042 */
             id: number;
             /** Format: date-time */
             at: string;
-            /** @example operation.succeeded */
-            type: string;
             clusterId: string | null;
             operationId: string | null;
-            data: {
-                [key: string]: unknown;
-            };
         };
         EventPage: {
             items: components["schemas"]["Event"][];
@@ -940,14 +1021,14 @@ export interface components {
              * @default mariabackup
              * @enum {string}
              */
-            sstMethod?: "mariabackup" | "rsync";
+            sstMethod?: ("mariabackup" | "rsync") | undefined;
             /**
              * @description Galera cache: size it to cover the longest planned outage (write rate x outage)
              * @default 512M
              */
-            gcacheSize?: string;
+            gcacheSize?: string | undefined;
             /** @default 256M */
-            bufferPoolSize?: string;
+            bufferPoolSize?: string | undefined;
             /**
              * @description Server parameters from the allow-list
              * @example {
@@ -984,35 +1065,35 @@ export interface components {
         };
         KubernetesResources: {
             /** @example 500m */
-            cpu?: string;
+            cpu?: string | undefined;
             /** @example 1Gi */
-            memory?: string;
+            memory?: string | undefined;
         };
         KubernetesSpec: {
-            credentialId?: string;
+            credentialId?: string | undefined;
             namespace: string;
             image: string;
             storageSize: string;
-            storageClassName?: string;
-            resources?: components["schemas"]["KubernetesResources"];
+            storageClassName?: string | undefined;
+            resources?: components["schemas"]["KubernetesResources"] | undefined;
         };
         KubernetesSpecInput: {
             /** @description Kubeconfig credential; absent means the in-cluster configuration */
-            credentialId?: string;
+            credentialId?: string | undefined;
             /** @default default */
-            namespace?: string;
+            namespace?: string | undefined;
             /**
              * @description MariaDB image with its version
              * @default mariadb:10.11
              */
-            image?: string;
+            image?: string | undefined;
             /**
              * @description Size of each member's volume
              * @default 10Gi
              */
-            storageSize?: string;
-            storageClassName?: string;
-            resources?: components["schemas"]["KubernetesResources"];
+            storageSize?: string | undefined;
+            storageClassName?: string | undefined;
+            resources?: components["schemas"]["KubernetesResources"] | undefined;
         };
         Node: {
             /** @example nd_01jd2x… */
@@ -1057,6 +1138,22 @@ export interface components {
             node: string | null;
             members: components["schemas"]["ResultMember"][];
         };
+        NodeDownEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "node.down";
+            data: components["schemas"]["NodeHealthEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "node.down";
+        };
+        NodeHealthEventData: {
+            node: string;
+            wsrepState: string;
+            reason: string | null;
+        };
         NodeList: {
             items: components["schemas"]["Node"][];
         };
@@ -1068,6 +1165,17 @@ export interface components {
             type: "node.remove";
             node: string;
             members: components["schemas"]["ResultMember"][];
+        };
+        NodeUpEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "node.up";
+            data: components["schemas"]["NodeHealthEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "node.up";
         };
         Operation: {
             /** @example op_01jd2x… */
@@ -1103,6 +1211,9 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        OperationActedEventData: {
+            by: string;
+        };
         OperationApproval: {
             /** @enum {string} */
             state: "NOT_REQUIRED" | "PENDING" | "APPROVED";
@@ -1110,14 +1221,94 @@ export interface components {
             /** Format: date-time */
             approvedAt: string | null;
         };
+        OperationApprovedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.approved";
+            data: components["schemas"]["OperationActedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.approved";
+        };
+        OperationAwaitingApprovalEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.awaiting_approval";
+            data: components["schemas"]["OperationAwaitingApprovalEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.awaiting_approval";
+        };
+        OperationAwaitingApprovalEventData: {
+            plan: components["schemas"]["PlanSummary"];
+        };
+        OperationCancelRequestedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.cancel_requested";
+            data: components["schemas"]["OperationActedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.cancel_requested";
+        };
+        OperationCancelledEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.cancelled";
+            data: components["schemas"]["OperationEndedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.cancelled";
+        };
+        OperationCreatedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.created";
+            data: components["schemas"]["OperationCreatedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.created";
+        };
+        OperationCreatedEventData: {
+            /** @enum {string} */
+            type: "cluster.create" | "cluster.scale" | "node.add" | "node.remove" | "cluster.restart" | "cluster.stop" | "cluster.start" | "cluster.recover" | "cluster.reconfigure" | "cluster.delete";
+            requestedBy: string;
+        };
+        OperationEndedEventData: {
+            /** @enum {string} */
+            type?: ("cluster.create" | "cluster.scale" | "node.add" | "node.remove" | "cluster.restart" | "cluster.stop" | "cluster.start" | "cluster.recover" | "cluster.reconfigure" | "cluster.delete") | undefined;
+            error?: components["schemas"]["OperationError"] | undefined;
+            by?: string | undefined;
+        };
         OperationError: {
             /** @example HOST_KEY_MISMATCH */
             code: string;
             detail: string;
             /** @description Key of the step that failed */
-            step?: string;
+            step?: string | undefined;
             /** @description Member the failure is about */
-            node?: string;
+            node?: string | undefined;
+        };
+        OperationFailedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.failed";
+            data: components["schemas"]["OperationEndedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.failed";
         };
         OperationLog: {
             id: number;
@@ -1135,6 +1326,50 @@ export interface components {
         OperationPage: {
             items: components["schemas"]["Operation"][];
             nextPageToken: string | null;
+        };
+        OperationPlannedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.planned";
+            data: components["schemas"]["OperationPlannedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.planned";
+        };
+        OperationPlannedEventData: {
+            summary: string;
+            steps: number;
+        };
+        OperationResumedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.resumed";
+            data: components["schemas"]["OperationResumedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.resumed";
+        };
+        OperationResumedEventData: {
+            run: number;
+        };
+        OperationStartedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.started";
+            data: components["schemas"]["OperationStartedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.started";
+        };
+        OperationStartedEventData: {
+            /** @enum {string} */
+            type: "cluster.create" | "cluster.scale" | "node.add" | "node.remove" | "cluster.restart" | "cluster.stop" | "cluster.start" | "cluster.recover" | "cluster.reconfigure" | "cluster.delete";
         };
         OperationStep: {
             index: number;
@@ -1155,35 +1390,106 @@ export interface components {
             finishedAt: string | null;
             error: components["schemas"]["OperationError"] | null;
         };
+        OperationStepStartedEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.step_started";
+            data: components["schemas"]["OperationStepStartedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.step_started";
+        };
+        OperationStepStartedEventData: {
+            step: string;
+            title: string;
+            attempt: number;
+        };
+        OperationStepSucceededEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.step_succeeded";
+            data: components["schemas"]["OperationStepSucceededEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.step_succeeded";
+        };
+        OperationStepSucceededEventData: {
+            step: string;
+        };
+        OperationSucceededEvent: components["schemas"]["EventBase"] & {
+            /** @enum {string} */
+            type: "operation.succeeded";
+            data: components["schemas"]["OperationEndedEventData"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "operation.succeeded";
+        };
         Plan: {
             /** @enum {boolean} */
             dryRun: true;
             /** @enum {string} */
             operationType: "cluster.create" | "cluster.scale" | "node.add" | "node.remove" | "cluster.restart" | "cluster.stop" | "cluster.start" | "cluster.recover" | "cluster.reconfigure" | "cluster.delete";
             summary: string;
-            /**
-             * @description Ordered steps (key, action, title, node)
-             * @example [
-             *       {
-             *         "action": "ssh.bootstrap-node",
-             *         "key": "bootstrap:orders-0",
-             *         "node": "orders-0",
-             *         "title": "Bootstrap orders-0"
-             *       }
-             *     ]
-             */
-            steps: Record<string, never>[];
-            details: {
-                [key: string]: unknown;
-            };
+            steps: components["schemas"]["PlanStep"][];
+            details: components["schemas"]["PlanDetails"];
             requiresApproval: boolean;
+        };
+        PlanDetails: {
+            warnings: string[];
+            quorum?: components["schemas"]["QuorumChange"] | undefined;
+            bootstrapNode?: string | undefined;
+            /**
+             * @example {
+             *       "orders-3": "orders-0"
+             *     }
+             */
+            donors?: {
+                [key: string]: string;
+            } | undefined;
+            evidence?: components["schemas"]["RecoveryEvidence"][] | undefined;
+            decision?: components["schemas"]["BootstrapDecision"] | undefined;
+            membersAfter?: string[] | undefined;
+            membersBefore?: string[] | undefined;
+            order?: string[] | undefined;
+            hosts?: components["schemas"]["PlanHost"][] | undefined;
+            objects?: components["schemas"]["PlanObject"][] | undefined;
+            changes?: {
+                [key: string]: unknown;
+            }[] | undefined;
+            restartRequired?: boolean | undefined;
+        };
+        PlanHost: {
+            node: string;
+            address: string;
+            ordinal: number;
+        };
+        PlanObject: {
+            /** @example StatefulSet */
+            kind: string;
+            namespace?: string | undefined;
+            name: string;
+            /** @example apply */
+            action: string;
+        };
+        PlanStep: {
+            /** @example join:orders-3 */
+            key: string;
+            /** @example ssh.join-node */
+            action: string;
+            /** @example Join orders-3 and wait until Synced */
+            title: string;
+            node: string | null;
         };
         PlanSummary: {
             summary: string;
-            /** @description Bootstrap node, donors, quorum before/after, recovery evidence, objects written, warnings */
-            details: {
-                [key: string]: unknown;
-            };
+            details: components["schemas"]["PlanDetails"];
         };
         Problem: {
             /** @example urn:galera-cp:problem:operation-in-progress */
@@ -1197,18 +1503,26 @@ export interface components {
             /** @example /v1/clusters/cl_01jd…/restart */
             instance: string;
             /** @example OPERATION_IN_PROGRESS */
-            code: string;
+            code: components["schemas"]["ProblemCode"];
             /** @example req_01jd… */
             requestId: string;
-            errors?: components["schemas"]["ProblemFieldError"][];
+            errors?: components["schemas"]["ProblemFieldError"][] | undefined;
             /** @example op_01jd… */
-            activeOperationId?: string;
+            activeOperationId?: string | undefined;
         };
+        /** @enum {string} */
+        ProblemCode: "VALIDATION_FAILED" | "BAD_REQUEST" | "MALFORMED_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVALID_PAGE_TOKEN" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "PRECONDITION_FAILED" | "RATE_LIMITED" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "FORBIDDEN" | "INTERNAL" | "DATABASE_UNAVAILABLE" | "CLUSTER_NOT_FOUND" | "NODE_NOT_FOUND" | "OPERATION_NOT_FOUND" | "CREDENTIAL_NOT_FOUND" | "TOKEN_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "CLUSTER_NAME_TAKEN" | "CREDENTIAL_NAME_TAKEN" | "CREDENTIAL_IN_USE" | "INVALID_CREDENTIAL" | "CREDENTIAL_UNREADABLE" | "CREDENTIAL_KIND_MISMATCH" | "CANNOT_REVOKE_OWN_TOKEN" | "WEBHOOK_TARGET_REFUSED" | "OPERATION_IN_PROGRESS" | "OPERATION_FINISHED" | "OPERATION_NOT_RETRYABLE" | "OPERATION_SUPERSEDED" | "APPROVAL_NOT_REQUIRED" | "CLUSTER_STATE_CONFLICT" | "DELETION_PROTECTED" | "NO_CHANGE" | "NOT_SUPPORTED" | "BACKEND_UNAVAILABLE" | "NOT_ENOUGH_HOSTS" | "HOST_ALREADY_MEMBER" | "SSH_SPEC_INVALID" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "MEMBER_NOT_FOUND" | "NOTHING_TO_REMOVE" | "NO_DATA_NODE_WOULD_REMAIN" | "QUORUM_WOULD_BE_LOST" | "WRITER_NOT_A_MEMBER" | "DUPLICATE_MEMBER" | "NOT_A_FULL_CRASH" | "RECOVERY_WAITING_FOR_NODES" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "BOOTSTRAP_REFUSED" | "GALERA_CONFIG_INVALID" | "CONFIG_VALUE_UNSAFE" | "PROBE_VALUE_UNSAFE" | "GCACHE_INPUT_INVALID" | "CHAT_NOT_CONFIGURED" | "CHAT_FORM_REQUIRED" | "CHAT_FORM_INVALID" | "CHAT_SIGNATURE_INVALID" | "CHAT_REQUEST_EXPIRED" | "CHAT_REQUEST_REPLAYED" | "HOST_KEY_MISMATCH" | "SSH_AUTH_FAILED" | "SSH_UNREACHABLE" | "SSH_HANDSHAKE_FAILED" | "SSH_DISCONNECTED" | "SSH_CHANNEL_OPEN_FAILED" | "SSH_TIMEOUT" | "SSH_ABORTED" | "SSH_COMMAND_FAILED" | "SSH_CONFIG_INVALID" | "SHELL_ARGUMENT_INVALID" | "SUDO_AUTH_FAILED" | "SUDO_FAILED" | "CLOCK_SKEW_TOO_LARGE" | "PORT_IN_USE" | "DISK_SPACE_LOW" | "MEMORY_TOO_LOW" | "SERVICE_MANAGER_UNSUPPORTED" | "CLUSTER_CONFLICT" | "HOST_HAS_DATA" | "MEMBER_UNREACHABLE" | "PACKAGES_MISSING" | "NODE_START_FAILED" | "NODE_NOT_SYNCED" | "NODE_STOP_FAILED" | "CLUSTER_SIZE_MISMATCH" | "GRASTATE_UNREADABLE" | "REMOTE_COMMAND_FAILED" | "STEP_INVALID" | "KUBERNETES_CONFLICT" | "KUBERNETES_UNAVAILABLE" | "KUBERNETES_UNAUTHORIZED" | "KUBERNETES_FORBIDDEN" | "KUBERNETES_NOT_FOUND" | "KUBERNETES_INVALID_OBJECT" | "KUBERNETES_REQUEST_FAILED" | "KUBECONFIG_INVALID" | "POD_NOT_READY" | "POD_NOT_DELETED" | "CLUSTER_NOT_READY" | "STATEFULSET_NOT_FOUND";
         ProblemFieldError: {
             /** @example /replicas */
             pointer: string;
             /** @example replicas must not be less than 1 */
             detail: string;
+        };
+        QuorumChange: {
+            before: number;
+            after: number;
+            quorumBefore: number;
+            quorumAfter: number;
         };
         ReconfigureClusterRequest: {
             /**
@@ -1222,12 +1536,12 @@ export interface components {
         };
         RecoverClusterRequest: {
             /** @description Members an operator accepts to recover without (unreachable ones); recovery waits for every other member */
-            acceptMissing?: string[];
+            acceptMissing?: string[] | undefined;
             /**
              * @description Approve the plan now instead of through POST /v1/operations/{id}/approve
              * @default false
              */
-            approve?: boolean;
+            approve?: boolean | undefined;
         };
         RecoveryEvidence: {
             node: string;
@@ -1252,17 +1566,17 @@ export interface components {
              * @description Accept an unsafe size (never a loss of quorum)
              * @default false
              */
-            force?: boolean;
+            force?: boolean | undefined;
         };
         SlackBlock: {
             /** @enum {string} */
             type: "section" | "context";
             text?: {
                 [key: string]: unknown;
-            };
+            } | undefined;
             elements?: {
                 [key: string]: unknown;
-            }[];
+            }[] | undefined;
         };
         SlackCommandForm: {
             /** @example T0001 */
@@ -1270,22 +1584,22 @@ export interface components {
             /** @example U0001 */
             user_id: string;
             /** @example alice */
-            user_name?: string;
+            user_name?: string | undefined;
             /** @example /galera */
             command: string;
             /** @example scale orders 5 */
             text: string;
             /** @example https://hooks.slack.com/commands/T0001/1/abc */
-            response_url?: string;
+            response_url?: string | undefined;
             /** @example C0001 */
-            channel_id?: string;
+            channel_id?: string | undefined;
         };
         SlackMessage: {
             /** @enum {string} */
             response_type: "ephemeral" | "in_channel";
             text: string;
-            blocks?: components["schemas"]["SlackBlock"][];
-            replace_original?: boolean;
+            blocks?: components["schemas"]["SlackBlock"][] | undefined;
+            replace_original?: boolean | undefined;
         };
         SshHost: {
             /**
@@ -1297,7 +1611,7 @@ export interface components {
              * @description Pinned SHA-256 fingerprint of the host key, as `ssh-keygen -lf` prints it; required unless trustOnFirstUse
              * @example SHA256:2nX1q3W5VBE4P8dC4bH0V0x9yqJ3r8o0Z0cS3QeJ6yQ
              */
-            hostKeyFingerprint?: string;
+            hostKeyFingerprint?: string | undefined;
         };
         SshSpec: {
             credentialId: string;
@@ -1316,19 +1630,19 @@ export interface components {
              * @description Login user; a non-root user needs passwordless sudo
              * @default root
              */
-            user?: string;
+            user?: string | undefined;
             /**
              * @description SSH port
              * @default 22
              */
-            port?: number;
+            port?: number | undefined;
             /** @description The inventory: members are taken in order; scaling out uses the next unused host */
             hosts: components["schemas"]["SshHost"][];
             /**
              * @description Accept and pin the key a host presents on first contact when no fingerprint is given
              * @default false
              */
-            trustOnFirstUse?: boolean;
+            trustOnFirstUse?: boolean | undefined;
         };
         TestWebhookRequest: Record<string, never>;
         Token: {
@@ -1356,18 +1670,18 @@ export interface components {
             /** @description Replaces the labels */
             labels?: {
                 [key: string]: string;
-            };
+            } | undefined;
             /** @description Merged into the policy */
-            policy?: components["schemas"]["ClusterPolicyInput"];
+            policy?: components["schemas"]["ClusterPolicyInput"] | undefined;
         };
         UpdateWebhookRequest: {
-            url?: string;
+            url?: string | undefined;
             /** @description Event types to deliver: exact (`cluster.ready`), a prefix ending in a dot (`operation.`), or `*` for every event */
-            events?: string[];
-            clusterId?: string | null;
-            secret?: string;
-            description?: string | null;
-            enabled?: boolean;
+            events?: string[] | undefined;
+            clusterId?: (string | null) | undefined;
+            secret?: string | undefined;
+            description?: (string | null) | undefined;
+            enabled?: boolean | undefined;
         };
         Webhook: {
             /** @example wh_01jd… */
@@ -1465,7 +1779,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1473,12 +1790,12 @@ export interface operations {
     listAuditRecords: {
         parameters: {
             query?: {
-                pageSize?: number;
-                pageToken?: string;
-                actor?: string;
-                action?: string;
-                targetId?: string;
-                outcome?: "succeeded" | "failed" | "denied";
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
+                actor?: string | undefined;
+                action?: string | undefined;
+                targetId?: string | undefined;
+                outcome?: ("succeeded" | "failed" | "denied") | undefined;
             };
             header?: never;
             path?: never;
@@ -1500,7 +1817,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -1509,7 +1829,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -1518,7 +1841,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
         };
@@ -1555,7 +1881,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "CHAT_FORM_INVALID" | "CHAT_FORM_REQUIRED" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Not from Slack: signature missing or wrong (CHAT_SIGNATURE_INVALID), timestamp more than five minutes away (CHAT_REQUEST_EXPIRED), or a request already handled (CHAT_REQUEST_REPLAYED) */
@@ -1564,7 +1893,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CHAT_REQUEST_EXPIRED" | "CHAT_REQUEST_REPLAYED" | "CHAT_SIGNATURE_INVALID" | "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -1573,7 +1905,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CHAT_NOT_CONFIGURED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
         };
@@ -1581,12 +1928,12 @@ export interface operations {
     listClusters: {
         parameters: {
             query?: {
-                pageSize?: number;
-                pageToken?: string;
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
                 /** @description Only the live cluster with this name (names are unique among live clusters) */
-                name?: string;
-                state?: "CREATING" | "READY" | "DEGRADED" | "DOWN" | "STOPPED" | "FAILED" | "DELETING" | "DELETED" | "UNKNOWN";
-                backend?: "ssh" | "kubernetes";
+                name?: string | undefined;
+                state?: ("CREATING" | "READY" | "DEGRADED" | "DOWN" | "STOPPED" | "FAILED" | "DELETING" | "DELETED" | "UNKNOWN") | undefined;
+                backend?: ("ssh" | "kubernetes") | undefined;
             };
             header?: never;
             path?: never;
@@ -1608,7 +1955,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -1617,7 +1967,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
         };
@@ -1626,11 +1979,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
             };
             path?: never;
             cookie?: never;
@@ -1654,7 +2007,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1667,7 +2020,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "CREDENTIAL_KIND_MISMATCH" | "CREDENTIAL_NOT_FOUND" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "SSH_SPEC_INVALID" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -1676,7 +2032,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -1685,7 +2044,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -1694,7 +2056,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_NAME_TAKEN" | "DUPLICATE_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "NOT_A_FULL_CRASH" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -1703,7 +2092,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -1722,7 +2114,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The cluster's generation, for If-Match */
-                    ETag?: string;
+                    ETag?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1735,7 +2127,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -1744,7 +2139,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -1753,13 +2151,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Also remove data directories / volumes */
-                purge?: boolean;
+                purge?: boolean | undefined;
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -1781,7 +2179,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1794,7 +2192,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -1803,7 +2204,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -1812,7 +2216,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -1821,7 +2228,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -1830,7 +2240,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DELETION_PROTECTED" | "DUPLICATE_MEMBER" | "NOT_A_FULL_CRASH" | "OPERATION_IN_PROGRESS" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -1839,7 +2252,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
                 };
             };
         };
@@ -1848,11 +2264,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -1868,7 +2284,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The cluster's generation, for If-Match */
-                    ETag?: string;
+                    ETag?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1881,7 +2297,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -1890,7 +2309,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -1899,7 +2321,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -1908,7 +2333,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -1917,7 +2345,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
         };
@@ -1926,13 +2381,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this operation's events */
-                operationId?: string;
+                operationId?: string | undefined;
                 /** @description Event types: exact (`cluster.ready`) or a prefix ending in a dot (`operation.`), comma-separated */
-                type?: string;
+                type?: string | undefined;
                 /** @description Only events after this event id */
-                after?: number;
-                pageSize?: number;
-                pageToken?: string;
+                after?: number | undefined;
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
             };
             header?: never;
             path: {
@@ -1956,7 +2411,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -1965,7 +2423,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -1974,7 +2435,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -2004,7 +2468,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2013,7 +2480,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -2022,13 +2492,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -2054,7 +2524,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2067,7 +2537,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_ENOUGH_HOSTS" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2076,7 +2549,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -2085,7 +2561,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2094,7 +2573,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -2103,7 +2585,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DUPLICATE_MEMBER" | "HOST_ALREADY_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "MEMBER_NOT_FOUND" | "NOTHING_TO_REMOVE" | "NOT_A_FULL_CRASH" | "NO_CHANGE" | "NO_DATA_NODE_WOULD_REMAIN" | "OPERATION_IN_PROGRESS" | "QUORUM_WOULD_BE_LOST" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -2112,7 +2597,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -2121,7 +2633,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -2152,7 +2667,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2161,7 +2679,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND" | "NODE_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -2170,13 +2691,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Accept an unsafe resulting size (never a loss of quorum) */
-                force?: boolean;
+                force?: boolean | undefined;
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -2199,7 +2720,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2212,7 +2733,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2221,7 +2745,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -2230,7 +2757,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2239,7 +2769,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND" | "NODE_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -2248,7 +2781,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DUPLICATE_MEMBER" | "MEMBER_NOT_FOUND" | "NOTHING_TO_REMOVE" | "NOT_A_FULL_CRASH" | "NO_CHANGE" | "NO_DATA_NODE_WOULD_REMAIN" | "OPERATION_IN_PROGRESS" | "QUORUM_WOULD_BE_LOST" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -2257,7 +2793,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
                 };
             };
         };
@@ -2265,8 +2804,8 @@ export interface operations {
     listClusterOperations: {
         parameters: {
             query?: {
-                pageSize?: number;
-                pageToken?: string;
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
             };
             header?: never;
             path: {
@@ -2290,7 +2829,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2299,7 +2841,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2308,7 +2853,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -2317,13 +2865,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -2349,7 +2897,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2362,7 +2910,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CONFIG_VALUE_UNSAFE" | "GALERA_CONFIG_INVALID" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2371,7 +2922,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -2380,7 +2934,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2389,7 +2946,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -2398,7 +2958,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DUPLICATE_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "NOT_A_FULL_CRASH" | "NO_CHANGE" | "OPERATION_IN_PROGRESS" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -2407,7 +2970,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -2416,7 +3006,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -2425,13 +3018,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -2457,7 +3050,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2470,7 +3063,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2479,7 +3075,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -2488,7 +3087,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2497,7 +3099,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -2506,7 +3111,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DUPLICATE_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "NOT_A_FULL_CRASH" | "OPERATION_IN_PROGRESS" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -2515,7 +3123,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -2524,7 +3159,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -2533,13 +3171,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -2565,7 +3203,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2578,7 +3216,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2587,7 +3228,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -2596,7 +3240,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2605,7 +3252,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -2614,7 +3264,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DUPLICATE_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "NOT_A_FULL_CRASH" | "OPERATION_IN_PROGRESS" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -2623,7 +3276,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -2632,7 +3312,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -2641,13 +3324,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -2673,7 +3356,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2686,7 +3369,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2695,7 +3381,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -2704,7 +3393,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2713,7 +3405,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -2722,7 +3417,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DUPLICATE_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "MEMBER_NOT_FOUND" | "NOTHING_TO_REMOVE" | "NOT_A_FULL_CRASH" | "NO_CHANGE" | "NO_DATA_NODE_WOULD_REMAIN" | "OPERATION_IN_PROGRESS" | "QUORUM_WOULD_BE_LOST" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -2731,7 +3429,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -2740,7 +3465,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -2749,13 +3477,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -2781,7 +3509,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2794,7 +3522,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2803,7 +3534,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -2812,7 +3546,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2821,7 +3558,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -2830,7 +3570,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DUPLICATE_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "NOT_A_FULL_CRASH" | "OPERATION_IN_PROGRESS" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -2839,7 +3582,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -2848,7 +3618,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -2857,13 +3630,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
                 /** @description The ETag (generation) the change is based on; 412 when it moved */
-                "If-Match"?: string;
+                "If-Match"?: string | undefined;
             };
             path: {
                 id: string;
@@ -2889,7 +3662,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2902,7 +3675,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2911,7 +3687,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -2920,7 +3699,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -2929,7 +3711,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -2938,7 +3723,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DUPLICATE_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "NOT_A_FULL_CRASH" | "OPERATION_IN_PROGRESS" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
                 };
             };
             /** @description If-Match did not match the current ETag */
@@ -2947,7 +3735,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -2956,7 +3771,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -2964,8 +3782,8 @@ export interface operations {
     listCredentials: {
         parameters: {
             query?: {
-                pageSize?: number;
-                pageToken?: string;
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
             };
             header?: never;
             path?: never;
@@ -2987,7 +3805,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2996,7 +3817,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
         };
@@ -3005,11 +3829,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
             };
             path?: never;
             cookie?: never;
@@ -3043,7 +3867,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_CREDENTIAL" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3052,7 +3879,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3061,7 +3891,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -3070,7 +3903,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CREDENTIAL_NAME_TAKEN" | "IDEMPOTENCY_KEY_IN_FLIGHT";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -3079,7 +3939,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -3109,7 +3972,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3118,7 +3984,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CREDENTIAL_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -3127,7 +3996,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: never;
             path: {
@@ -3144,13 +4013,28 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3159,7 +4043,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3168,7 +4055,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CREDENTIAL_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -3177,7 +4067,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CREDENTIAL_IN_USE";
+                    };
                 };
             };
         };
@@ -3186,15 +4079,15 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this operation's events */
-                operationId?: string;
+                operationId?: string | undefined;
                 /** @description Event types: exact (`cluster.ready`) or a prefix ending in a dot (`operation.`), comma-separated */
-                type?: string;
+                type?: string | undefined;
                 /** @description Only events after this event id */
-                after?: number;
-                pageSize?: number;
-                pageToken?: string;
+                after?: number | undefined;
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
                 /** @description Only this cluster's events */
-                clusterId?: string;
+                clusterId?: string | undefined;
             };
             header?: never;
             path?: never;
@@ -3216,7 +4109,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3225,7 +4121,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
         };
@@ -3234,17 +4133,19 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this operation's events */
-                operationId?: string;
+                operationId?: string | undefined;
                 /** @description Event types: exact (`cluster.ready`) or a prefix ending in a dot (`operation.`), comma-separated */
-                type?: string;
+                type?: string | undefined;
                 /** @description Only events after this event id */
-                after?: number;
+                after?: number | undefined;
                 /** @description Only this cluster's events */
-                clusterId?: string;
+                clusterId?: string | undefined;
+                /** @description `now`: skip the stored log and send only events newer than the newest stored one; the stream then opens with a `position` message (`id:` = that event id) so a reconnect with Last-Event-ID misses nothing. Without it, after=<id> or Last-Event-ID (which win over it), the stream replays the whole stored log */
+                from?: "now" | undefined;
             };
             header?: {
                 /** @description Resume after this event id (as sent in each event); wins over after */
-                "Last-Event-ID"?: string;
+                "Last-Event-ID"?: string | undefined;
             };
             path?: never;
             cookie?: never;
@@ -3266,7 +4167,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3275,7 +4179,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
         };
@@ -3283,12 +4190,12 @@ export interface operations {
     listOperations: {
         parameters: {
             query?: {
-                pageSize?: number;
-                pageToken?: string;
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
                 /** @description Only this cluster's operations */
-                clusterId?: string;
-                type?: "cluster.create" | "cluster.scale" | "node.add" | "node.remove" | "cluster.restart" | "cluster.stop" | "cluster.start" | "cluster.recover" | "cluster.reconfigure" | "cluster.delete";
-                state?: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLING" | "CANCELLED";
+                clusterId?: string | undefined;
+                type?: ("cluster.create" | "cluster.scale" | "node.add" | "node.remove" | "cluster.restart" | "cluster.stop" | "cluster.start" | "cluster.recover" | "cluster.reconfigure" | "cluster.delete") | undefined;
+                state?: ("PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLING" | "CANCELLED") | undefined;
             };
             header?: never;
             path?: never;
@@ -3310,7 +4217,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3319,7 +4229,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
         };
@@ -3349,7 +4262,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3358,7 +4274,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "OPERATION_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -3367,11 +4286,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
             };
             path: {
                 id: string;
@@ -3395,7 +4314,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3404,7 +4326,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3413,7 +4338,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3422,7 +4350,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "OPERATION_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -3431,7 +4362,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "APPROVAL_NOT_REQUIRED" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "OPERATION_FINISHED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -3440,7 +4398,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -3449,11 +4410,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
             };
             path: {
                 id: string;
@@ -3477,7 +4438,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3486,7 +4450,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3495,7 +4462,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3504,7 +4474,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "OPERATION_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -3513,7 +4486,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_IN_FLIGHT" | "OPERATION_FINISHED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -3522,7 +4522,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -3532,7 +4535,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Resume after this id (as sent in each event) */
-                "Last-Event-ID"?: string;
+                "Last-Event-ID"?: string | undefined;
             };
             path: {
                 id: string;
@@ -3550,13 +4553,28 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3565,7 +4583,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "OPERATION_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -3573,8 +4594,8 @@ export interface operations {
     listOperationLogs: {
         parameters: {
             query?: {
-                pageSize?: number;
-                pageToken?: string;
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
             };
             header?: never;
             path: {
@@ -3598,7 +4619,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3607,7 +4631,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3616,7 +4643,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "OPERATION_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -3625,11 +4655,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
             };
             path: {
                 id: string;
@@ -3651,7 +4681,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The new operation: /v1/operations/{id} */
-                    Location?: string;
+                    Location?: string | undefined;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3664,7 +4694,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_ENOUGH_HOSTS" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3673,7 +4706,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3682,7 +4718,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3691,7 +4730,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CLUSTER_NOT_FOUND" | "NODE_NOT_FOUND" | "OPERATION_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -3700,7 +4742,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "CLUSTER_STATE_CONFLICT" | "DELETION_PROTECTED" | "DUPLICATE_MEMBER" | "HOST_ALREADY_MEMBER" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "MEMBER_NOT_FOUND" | "NOTHING_TO_REMOVE" | "NOT_A_FULL_CRASH" | "NO_CHANGE" | "NO_DATA_NODE_WOULD_REMAIN" | "OPERATION_IN_PROGRESS" | "OPERATION_NOT_RETRYABLE" | "OPERATION_SUPERSEDED" | "QUORUM_WOULD_BE_LOST" | "RECOVERY_WAITING_FOR_NODES" | "STEP_INVALID" | "WRITER_NOT_A_MEMBER";
+                    };
+                };
+            };
+            /** @description If-Match did not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -3709,7 +4790,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -3731,13 +4815,28 @@ export interface operations {
                     "application/json": components["schemas"]["TokenList"];
                 };
             };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3746,7 +4845,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
         };
@@ -3755,11 +4857,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
             };
             path?: never;
             cookie?: never;
@@ -3793,7 +4895,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3802,7 +4907,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3811,7 +4919,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -3820,7 +4931,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_IN_FLIGHT";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -3829,7 +4967,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -3859,7 +5000,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3868,7 +5012,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3877,7 +5024,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOKEN_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -3886,7 +5036,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: never;
             path: {
@@ -3904,13 +5054,28 @@ export interface operations {
                     "application/json": components["schemas"]["Token"];
                 };
             };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3919,7 +5084,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -3928,7 +5096,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOKEN_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -3937,7 +5108,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CANNOT_REVOKE_OWN_TOKEN";
+                    };
                 };
             };
         };
@@ -3945,8 +5119,8 @@ export interface operations {
     listWebhooks: {
         parameters: {
             query?: {
-                pageSize?: number;
-                pageToken?: string;
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
             };
             header?: never;
             path?: never;
@@ -3968,7 +5142,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -3977,7 +5154,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -3986,7 +5166,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
         };
@@ -3995,11 +5178,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
             };
             path?: never;
             cookie?: never;
@@ -4033,7 +5216,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "WEBHOOK_TARGET_REFUSED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -4042,7 +5228,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -4051,7 +5240,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -4060,7 +5252,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_IN_FLIGHT";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -4069,7 +5288,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };
@@ -4099,7 +5321,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -4108,7 +5333,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -4117,7 +5345,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "WEBHOOK_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -4126,7 +5357,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: never;
             path: {
@@ -4143,13 +5374,28 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -4158,7 +5404,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -4167,7 +5416,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "WEBHOOK_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -4176,7 +5428,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: never;
             path: {
@@ -4204,7 +5456,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "WEBHOOK_TARGET_REFUSED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -4213,7 +5468,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -4222,7 +5480,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -4231,7 +5492,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "WEBHOOK_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
         };
@@ -4239,9 +5527,9 @@ export interface operations {
     listWebhookDeliveries: {
         parameters: {
             query?: {
-                pageSize?: number;
-                pageToken?: string;
-                state?: "PENDING" | "SENDING" | "SUCCEEDED" | "FAILED";
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
+                state?: ("PENDING" | "SENDING" | "SUCCEEDED" | "FAILED") | undefined;
             };
             header?: never;
             path: {
@@ -4265,7 +5553,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -4274,7 +5565,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -4283,7 +5577,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -4292,7 +5589,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "WEBHOOK_NOT_FOUND";
+                    };
                 };
             };
         };
@@ -4301,11 +5601,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Answer the plan (200) without changing anything */
-                dryRun?: boolean;
+                dryRun?: boolean | undefined;
             };
             header?: {
                 /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: string | undefined;
             };
             path: {
                 id: string;
@@ -4333,7 +5633,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -4342,7 +5645,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
                 };
             };
             /** @description The token lacks the role this needs */
@@ -4351,7 +5657,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description No such resource */
@@ -4360,7 +5669,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "WEBHOOK_NOT_FOUND";
+                    };
                 };
             };
             /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
@@ -4369,7 +5681,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_IN_FLIGHT";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description Idempotency-Key reused with another request */
@@ -4378,7 +5717,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
         };

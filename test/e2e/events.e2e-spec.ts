@@ -186,6 +186,34 @@ describe('events: list, filter, paginate, stream with resume', () => {
     assert.match(text, /^: heartbeat$/m);
     assert.doesNotMatch(text, /^data:/m);
   });
+
+  test('from=now skips the stored log: a position message names the newest event, then only newer events come; Last-Event-ID wins over it', async () => {
+    const stored = await allEvents();
+    const newest = stored.at(-1)!.id;
+    assert.ok(stored.length > 10, 'there is a log to skip');
+    let patched: Promise<unknown> | undefined;
+    const stream = await readSse(`${app.url}/v1/events/stream?from=now`, {
+      token: await app.token('viewer'),
+      until: (e) => {
+        // Change something only once the stream has told where it starts.
+        if (e.event === 'position') patched = app.call('PATCH', `/v1/clusters/${alpha.id}`, { body: { labels: { fromNow: 'yes' } } });
+        return e.event === 'cluster.updated';
+      },
+    });
+    await patched;
+    assert.deepEqual(stream.events.map((e) => e.event), ['position', 'cluster.updated']);
+    assert.equal(stream.events[0].id, String(newest));
+    assert.deepEqual(JSON.parse(stream.events[0].data), { after: newest });
+    assert.ok(Number(stream.events[1].id) > newest);
+    assert.equal(JSON.parse(stream.events[1].data).data.fields[0], 'labels');
+
+    // A reconnecting EventSource keeps its URL (from=now) and sends Last-Event-ID: that wins.
+    const resumed = await readSse(`${app.url}/v1/events/stream?from=now`, { token: app.adminToken, lastEventId: String(stored[0].id), until: () => true });
+    assert.deepEqual(resumed.events.map((e) => Number(e.id)), [stored[1].id]);
+    const bad = await app.call('GET', '/v1/events/stream?from=yesterday');
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.errors[0].pointer, '/from');
+  });
 });
 
 /** A readSse `until` that stops after `count` events. */

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createApiApp } from '../../apps/api/src/http-app';
 import { createTestDatabase, TestDatabase } from './database';
 import { DeterministicBackend, DeterministicInfrastructure } from './deterministic-backend';
+import { ProblemConformance } from './problem-conformance';
 
 /** A running API (the product's own HTTP app) on a database of its own. */
 export interface TestApp {
@@ -77,6 +78,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const tokens = app.get(ApiTokenService);
   const adminToken = (await tokens.issue('test-admin', 'admin', 'test')).secret;
   if (options.worker ?? true) await startWorkerRole(app);
+  // Every problem the app answers must be one its route documents (closing fails otherwise).
+  const conformance = new ProblemConformance();
+  conformance.attach(app.getHttpServer());
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 
@@ -110,6 +114,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await app.close();
       if (!options.database) await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
+      conformance.assertConformant();
     },
   };
 }

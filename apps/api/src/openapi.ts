@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { EVENT_SCHEMAS } from './events/event.dto';
 
 /** Sorts object keys recursively where order carries no meaning (paths, schemas, responses). */
 function sortKeys<T>(value: T, depth = 0): T {
@@ -33,6 +34,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller, method) => method,
   });
+  // Unions Nest cannot derive from a class (the event types, each with its payload).
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...(EVENT_SCHEMAS as NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>) } };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item)) {
       if (operation && typeof operation === 'object' && 'responses' in operation && !(operation as { operationId?: string }).operationId?.match(/^[a-z][A-Za-z]+$/)) {

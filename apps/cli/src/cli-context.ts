@@ -129,7 +129,8 @@ export class CommandSession {
       const { url, token } = this.settings;
       const timeoutMs = this.options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS;
       const base: FetchLike = this.io.fetch ?? ((request, init) => globalThis.fetch(request, init));
-      this.sdkClient = createGaleraClient({ baseUrl: url, token, fetch: fetchWithTimeout(base, timeoutMs), userAgent: USER_AGENT });
+      // galeractl bounds requests itself (--request-timeout): the SDK's own bound stays off.
+      this.sdkClient = createGaleraClient({ baseUrl: url, token, fetch: fetchWithTimeout(base, timeoutMs), timeoutMs: 0, userAgent: USER_AGENT });
     }
     return this.sdkClient;
   }

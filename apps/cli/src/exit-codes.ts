@@ -1,4 +1,4 @@
-import { OperationWaitError, ProblemError } from '@galera-cp/sdk';
+import { ConnectionError, OperationWaitError, ProblemError } from '@galera-cp/sdk';
 import { InterruptedError, NotFoundError, StreamLostError, UsageError } from './cli-errors';
 
 /**
@@ -41,6 +41,7 @@ export function exitCodeOfStatus(status: number): ExitCode {
 /** Whether an error is fetch failing to reach the server (connection refused, DNS, reset, headers timeout). */
 export function isNetworkError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  if (error instanceof ConnectionError) return true;
   // undici rejects with TypeError('fetch failed') and the socket error as its cause.
   if (error instanceof TypeError && /fetch failed|terminated|network/i.test(error.message)) return true;
   return error.name === 'TimeoutError' || error.name === 'RequestTimeoutError';

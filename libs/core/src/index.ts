@@ -1,3 +1,4 @@
 export * from './domain-error';
 export * from './principal';
 export * from './coalescing-runner';
+export * from './problem-codes';

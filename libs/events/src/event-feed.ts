@@ -45,6 +45,16 @@ export class EventFeed {
   }
 
   /**
+   * The id of the newest stored event (0 when there is none): a stream that starts "from now"
+   * resumes after it. Ids become visible in id order, so no event that commits later has a
+   * smaller id.
+   */
+  async latestId(): Promise<number> {
+    const row = await this.dataSource.getRepository(EventEntity).createQueryBuilder('e').select('max(e.id)', 'id').getRawOne<{ id: string | null }>();
+    return Number(row?.id ?? 0);
+  }
+
+  /**
    * Every event passing the filter after `afterId` (0: from the start): what is stored, then
    * what arrives, woken by NOTIFY from any process. Never completes; unsubscribing ends it.
    */

@@ -1,4 +1,4 @@
-import { DomainError, ErrorKind, FieldError } from '@galera-cp/core';
+import { DomainError, ErrorKind, FieldError, PROBLEM_CODE_LIST } from '@galera-cp/core';
 import { HttpException } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
@@ -69,8 +69,8 @@ export class ProblemDto {
   @ApiProperty({ example: '/v1/clusters/cl_01jd…/restart' })
   instance!: string;
 
-  /** Stable, machine-readable UPPER_SNAKE code. */
-  @ApiProperty({ example: 'OPERATION_IN_PROGRESS' })
+  /** Stable, machine-readable UPPER_SNAKE code (each endpoint documents the ones it answers). */
+  @ApiProperty({ enum: PROBLEM_CODE_LIST, enumName: 'ProblemCode', example: 'OPERATION_IN_PROGRESS' })
   code!: string;
 
   /** Id of the request, as in the X-Request-Id header and the logs. */

@@ -58,7 +58,7 @@ export class AuditController {
   @Get()
   @ApiOperation({ operationId: 'listAuditRecords', summary: 'List audit records, newest first' })
   @ApiOkResponse({ type: AuditRecordPageDto })
-  @ApiProblems(400, 401, 403)
+  @ApiProblems(401, 403, { 400: ['INVALID_PAGE_TOKEN'] })
   async list(@Query() query: ListAuditQueryDto): Promise<AuditRecordPageDto> {
     const q = this.audit.query();
     if (query.actor) q.andWhere('a.actor = :actor', { actor: query.actor });

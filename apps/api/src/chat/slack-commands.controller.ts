@@ -30,7 +30,7 @@ export class SlackCommandsController {
   @ApiHeader({ name: 'X-Slack-Request-Timestamp', required: true, description: 'Unix seconds; refused when more than five minutes away' })
   @ApiHeader({ name: 'X-Slack-Signature', required: true, description: 'v0=<hex HMAC-SHA256 of "v0:<timestamp>:<raw body>" with the signing secret>' })
   @ApiOkResponse({ type: SlackMessageDto })
-  @ApiProblems(400, 404)
+  @ApiProblems(413, { 400: ['CHAT_FORM_REQUIRED', 'CHAT_FORM_INVALID'], 401: ['CHAT_SIGNATURE_INVALID', 'CHAT_REQUEST_EXPIRED', 'CHAT_REQUEST_REPLAYED'], 404: ['CHAT_NOT_CONFIGURED'] })
   @ApiResponse({
     status: 401,
     description: 'Not from Slack: signature missing or wrong (CHAT_SIGNATURE_INVALID), timestamp more than five minutes away (CHAT_REQUEST_EXPIRED), or a request already handled (CHAT_REQUEST_REPLAYED)',

@@ -38,6 +38,7 @@ export class CredentialsController {
   @ApiCreatedResponse({ type: CredentialDto })
   @ApiOkResponse({ type: CredentialDto, description: 'dryRun=true: the credential is valid and could be stored; nothing was stored (the id is not kept)' })
   @ApiDryRun() @ApiIdempotentPost()
+  @ApiProblems({ 400: ['INVALID_CREDENTIAL'], 409: ['CREDENTIAL_NAME_TAKEN'] })
   async create(@Body() body: CreateCredentialRequestDto, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext): Promise<HttpAnswer<CredentialDto>> {
     const dry = parseDryRun(dryRun);
     const entity = await this.credentials.create(body.name, secretOf(body), principal, { dryRun: dry });
@@ -49,7 +50,7 @@ export class CredentialsController {
   @Get()
   @ApiOperation({ operationId: 'listCredentials', summary: 'List credentials (metadata only)' })
   @ApiOkResponse({ type: CredentialPageDto })
-  @ApiProblems(400, 401)
+  @ApiProblems(401, { 400: ['INVALID_PAGE_TOKEN'] })
   async list(@Query() query: PageQueryDto): Promise<CredentialPageDto> {
     const page = await paginate(this.credentials.query(), { keyColumn: 'c.id', keyOf: (c) => c.id, direction: 'ASC', page: query, scope: 'credentials' });
     return mapPage(page, toCredentialDto);
@@ -58,7 +59,7 @@ export class CredentialsController {
   @Get(':id')
   @ApiOperation({ operationId: 'getCredential', summary: 'Get a credential\'s metadata' })
   @ApiOkResponse({ type: CredentialDto })
-  @ApiProblems(401, 404)
+  @ApiProblems(401, { 404: ['CREDENTIAL_NOT_FOUND'] })
   async get(@Param('id') id: string): Promise<CredentialDto> {
     return toCredentialDto(await this.credentials.get(id));
   }
@@ -69,7 +70,7 @@ export class CredentialsController {
   @ApiOperation({ operationId: 'deleteCredential', summary: 'Delete a credential (409 while a cluster uses it)' })
   @ApiNoContentResponse({ description: 'Deleted (dryRun=true: it could be deleted; nothing changed)' })
   @ApiDryRun()
-  @ApiProblems(401, 403, 404, 409)
+  @ApiProblems(401, 403, { 400: [], 404: ['CREDENTIAL_NOT_FOUND'], 409: ['CREDENTIAL_IN_USE'] })
   async delete(@Param('id') id: string, @Query('dryRun') dryRun: unknown): Promise<void> {
     await this.credentials.delete(id, { dryRun: parseDryRun(dryRun) });
   }

@@ -4,10 +4,10 @@ import { DomainError } from '@galera-cp/core';
 import { describeEventFilter, EventFeed, EventFilter } from '@galera-cp/events';
 import { mapPage, paginate } from '@galera-cp/http';
 import { Controller, Get, Headers, Inject, MessageEvent, Param, Query, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { interval, map, merge, Observable } from 'rxjs';
+import { ApiBearerAuth, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { concat, EMPTY, interval, map, merge, Observable, of } from 'rxjs';
 import { ApiProblems } from '../common/api-problems.decorator';
-import { EventPageDto, ListClusterEventsQueryDto, ListEventsQueryDto, StreamEventsQueryDto } from './event.dto';
+import { EVENT_MODELS, EventPageDto, ListClusterEventsQueryDto, ListEventsQueryDto, StreamEventsQueryDto } from './event.dto';
 import { toEventDto, toEventFilter } from './event.mapper';
 
 /** Where a stream resumes: Last-Event-ID (an EventSource reconnecting) wins over `after`. */
@@ -22,6 +22,7 @@ function resumeAfter(lastEventId: string | undefined, after: number | undefined)
 /** The event log: lists (oldest first, keyset-paged) and a live stream with resume. */
 @ApiTags('events')
 @ApiBearerAuth()
+@ApiExtraModels(...EVENT_MODELS)
 @Controller('v1/events')
 export class EventsController {
   constructor(
@@ -36,7 +37,7 @@ export class EventsController {
     description: 'Events are kept for RETENTION_DAYS (default 30); operations, their logs and the audit log are kept for good.',
   })
   @ApiOkResponse({ type: EventPageDto })
-  @ApiProblems(400, 401)
+  @ApiProblems(401, { 400: ['INVALID_PAGE_TOKEN'] })
   async list(@Query() query: ListEventsQueryDto): Promise<EventPageDto> {
     return listEvents(this.feed, toEventFilter(query), query);
   }
@@ -44,16 +45,21 @@ export class EventsController {
   @Sse('stream')
   @ApiOperation({
     operationId: 'streamEvents',
-    summary: 'Server-sent events of every event passing the filters (id = event id, type = event type), then live ones; resume with Last-Event-ID or after=<id>; a heartbeat comment keeps an idle stream open',
+    summary: 'Server-sent events of every event passing the filters (id = event id, type = event type), then live ones; resume with Last-Event-ID or after=<id>, or start from=now; a heartbeat comment keeps an idle stream open',
   })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id (as sent in each event); wins over after' })
   @ApiOkResponse({ description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   @ApiProblems(400, 401)
-  stream(@Query() query: StreamEventsQueryDto, @Headers('last-event-id') lastEventId: string | undefined): Observable<MessageEvent> {
-    const events = this.feed.stream(toEventFilter(query), resumeAfter(lastEventId, query.after)).pipe(map((event): MessageEvent => ({ id: String(event.id), type: event.type, data: toEventDto(event) })));
+  async stream(@Query() query: StreamEventsQueryDto, @Headers('last-event-id') lastEventId: string | undefined): Promise<Observable<MessageEvent>> {
+    const resumed = lastEventId !== undefined && lastEventId.trim() !== '';
+    const fromNow = query.from === 'now' && !resumed && query.after === undefined;
+    const after = fromNow ? await this.feed.latestId() : resumeAfter(lastEventId, query.after);
+    // A `position` message carries where a from=now stream starts, so a reconnect resumes there.
+    const position = fromNow ? of<MessageEvent>({ id: String(after), type: 'position', data: { after } }) : EMPTY;
+    const events = this.feed.stream(toEventFilter(query), after).pipe(map((event): MessageEvent => ({ id: String(event.id), type: event.type, data: toEventDto(event) })));
     const heartbeat = interval(this.config.sseHeartbeatSeconds * 1000).pipe(map((): MessageEvent => ({ comment: 'heartbeat' })));
-    return merge(events, heartbeat);
+    return concat(position, merge(events, heartbeat));
   }
 }
 
@@ -70,7 +76,7 @@ export class ClusterEventsController {
   @Get()
   @ApiOperation({ operationId: 'listClusterEvents', summary: 'List a cluster\'s events, oldest first' })
   @ApiOkResponse({ type: EventPageDto })
-  @ApiProblems(400, 401, 404)
+  @ApiProblems(401, { 400: ['INVALID_PAGE_TOKEN'], 404: ['CLUSTER_NOT_FOUND'] })
   async list(@Param('id') clusterId: string, @Query() query: ListClusterEventsQueryDto): Promise<EventPageDto> {
     await this.clusters.get(clusterId);
     return listEvents(this.feed, { ...toEventFilter(query), clusterId }, query);

@@ -3,7 +3,7 @@ import { OPERATION_STATES, STEP_STATES } from '@galera-cp/operations';
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { OPERATION_RESULT_SCHEMA } from './operation-result.dto';
+import { OPERATION_RESULT_SCHEMA, RecoveryEvidenceDto } from './operation-result.dto';
 
 export const OPERATION_TYPES = ['cluster.create', 'cluster.scale', 'node.add', 'node.remove', 'cluster.restart', 'cluster.stop', 'cluster.start', 'cluster.recover', 'cluster.reconfigure', 'cluster.delete'] as const;
 
@@ -32,11 +32,110 @@ export class OperationStepDto {
   @ApiProperty({ type: OperationErrorDto, nullable: true }) error!: OperationErrorDto | null;
 }
 
+/** Voters and the quorum (a majority of them) before and after a change (Galera: quorum = floor(n/2) + 1). */
+@ApiSchema({ name: 'QuorumChange' })
+export class QuorumChangeDto {
+  /** Voting members before the change. */
+  @ApiProperty({ type: 'integer', minimum: 0 }) before!: number;
+  /** Voting members after the change. */
+  @ApiProperty({ type: 'integer', minimum: 0 }) after!: number;
+  /** Members needed for a Primary component before the change (0 when there were none). */
+  @ApiProperty({ type: 'integer', minimum: 0 }) quorumBefore!: number;
+  /** Members needed for a Primary component after the change (0 when none remain). */
+  @ApiProperty({ type: 'integer', minimum: 0 }) quorumAfter!: number;
+}
+
+/** An object a Kubernetes plan writes. */
+@ApiSchema({ name: 'PlanObject' })
+export class PlanObjectDto {
+  /** Kubernetes kind (`StatefulSet`, `ConfigMap`, ...). */
+  @ApiProperty({ example: 'StatefulSet' }) kind!: string;
+  /** Namespace of the object, when namespaced. */
+  @ApiPropertyOptional() namespace?: string;
+  /** Object name. */
+  @ApiProperty() name!: string;
+  /** What the plan does with it (`apply`, `delete`, ...). */
+  @ApiProperty({ example: 'apply' }) action!: string;
+}
+
+/** An SSH host a plan uses. */
+@ApiSchema({ name: 'PlanHost' })
+export class PlanHostDto {
+  /** Member name (`<cluster>-<ordinal>`). */
+  @ApiProperty() node!: string;
+  /** Host address from the inventory. */
+  @ApiProperty() address!: string;
+  /** Member ordinal. */
+  @ApiProperty({ type: 'integer' }) ordinal!: number;
+}
+
+/** Why a recovery plan bootstraps where it does. */
+@ApiSchema({ name: 'BootstrapDecision' })
+export class BootstrapDecisionDto {
+  /** Stable code of the decision (`BOOTSTRAP_SAFE_TO_BOOTSTRAP`, `BOOTSTRAP_MOST_ADVANCED`, ...). */
+  @ApiProperty() code!: string;
+  /** The decision in words. */
+  @ApiProperty() message!: string;
+}
+
+/**
+ * What a plan tells a person before anything runs. Which fields are present depends on the
+ * operation type and the backend: `quorum` on every change of size or membership (create, scale,
+ * node.add, node.remove, stop, start, recover, delete, and restart/reconfigure with equal sizes);
+ * `bootstrapNode` on create, start (and stop: the member to start from), recover; `donors` when
+ * members join; `evidence` and `decision` on recover; `objects` on Kubernetes; `changes` on
+ * reconfigure. Backends may add more (additional properties).
+ */
+@ApiSchema({ name: 'PlanDetails' })
+export class PlanDetailsDto {
+  /** Why the plan is risky, when it is (forced sizes, data kept or purged, ...). Always present. */
+  @ApiProperty({ type: [String] }) warnings!: string[];
+  /** Voters and quorum before and after the change. */
+  @ApiPropertyOptional({ type: QuorumChangeDto }) quorum?: QuorumChangeDto;
+  /** The member that bootstraps the cluster (create, start, recover), or (stop) the one stopped last and safe to start from. */
+  @ApiPropertyOptional() bootstrapNode?: string;
+  /** The donor chosen per joining member (state transfer source). */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { 'orders-3': 'orders-0' } }) donors?: Record<string, string>;
+  /** Full-crash recovery evidence, one row per member. */
+  @ApiPropertyOptional({ type: [RecoveryEvidenceDto] }) evidence?: RecoveryEvidenceDto[];
+  /** Recovery: why this member bootstraps. */
+  @ApiPropertyOptional({ type: BootstrapDecisionDto }) decision?: BootstrapDecisionDto;
+  /** Members the cluster has when the plan has run. */
+  @ApiPropertyOptional({ type: [String] }) membersAfter?: string[];
+  /** Members the cluster had when the operation was planned (operations only). */
+  @ApiPropertyOptional({ type: [String] }) membersBefore?: string[];
+  /** The order members are restarted or stopped in. */
+  @ApiPropertyOptional({ type: [String] }) order?: string[];
+  /** SSH hosts the plan adds or uses. */
+  @ApiPropertyOptional({ type: [PlanHostDto] }) hosts?: PlanHostDto[];
+  /** Objects a Kubernetes plan writes. */
+  @ApiPropertyOptional({ type: [PlanObjectDto] }) objects?: PlanObjectDto[];
+  /** Reconfigure: each parameter change and how it is applied. */
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } }) changes?: Record<string, unknown>[];
+  /** Reconfigure: whether the change needs a rolling restart. */
+  @ApiPropertyOptional() restartRequired?: boolean;
+}
+
 /** The plan an operation follows (also a dry run's answer). */
 @ApiSchema({ name: 'PlanSummary' })
 export class PlanSummaryDto {
+  /** The plan in one sentence. */
   @ApiProperty() summary!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Bootstrap node, donors, quorum before/after, recovery evidence, objects written, warnings' }) details!: Record<string, unknown>;
+  /** Bootstrap node, donors, quorum before/after, recovery evidence, objects written, warnings. */
+  @ApiProperty({ type: PlanDetailsDto }) details!: PlanDetailsDto;
+}
+
+/** One step of a dry run's plan. */
+@ApiSchema({ name: 'PlanStep' })
+export class PlanStepDto {
+  /** Unique within the plan, e.g. `join:orders-3`. */
+  @ApiProperty({ example: 'join:orders-3' }) key!: string;
+  /** The backend verb that executes it. */
+  @ApiProperty({ example: 'ssh.join-node' }) action!: string;
+  /** What a person reads. */
+  @ApiProperty({ example: 'Join orders-3 and wait until Synced' }) title!: string;
+  /** The member it acts on, if any. */
+  @ApiProperty({ type: String, nullable: true }) node!: string | null;
 }
 
 @ApiSchema({ name: 'OperationApproval' })
@@ -79,12 +178,17 @@ export class OperationPageDto {
 /** A dry run's answer: the plan, nothing changed. */
 @ApiSchema({ name: 'Plan' })
 export class PlanDto {
+  /** Always true: this is a plan, nothing changed. */
   @ApiProperty({ enum: [true] }) dryRun!: true;
+  /** The operation the change would start. */
   @ApiProperty({ enum: OPERATION_TYPES }) operationType!: string;
+  /** The plan in one sentence. */
   @ApiProperty() summary!: string;
-  @ApiProperty({ type: [Object], description: 'Ordered steps (key, action, title, node)', example: [{ key: 'bootstrap:orders-0', action: 'ssh.bootstrap-node', title: 'Bootstrap orders-0', node: 'orders-0' }] })
-  steps!: { key: string; action: string; title: string; node: string | null }[];
-  @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
+  /** Ordered steps. */
+  @ApiProperty({ type: [PlanStepDto] }) steps!: PlanStepDto[];
+  /** Bootstrap node, donors, quorum before/after, recovery evidence, objects written, warnings. */
+  @ApiProperty({ type: PlanDetailsDto }) details!: PlanDetailsDto;
+  /** The operation would wait for POST /v1/operations/{id}/approve before it runs (recovery). */
   @ApiProperty() requiresApproval!: boolean;
 }
 

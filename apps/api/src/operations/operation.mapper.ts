@@ -1,8 +1,13 @@
 import type { PlanView } from '@galera-cp/clusters';
 import type { OperationEntity, OperationLogEntity, OperationStepEntity } from '@galera-cp/database';
-import type { OperationDto, OperationErrorDto, OperationLogDto, PlanDto } from './operation.dto';
+import type { OperationDto, OperationErrorDto, OperationLogDto, PlanDetailsDto, PlanDto } from './operation.dto';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+/** A plan's details as stored (backends write them; `warnings` is always there). */
+function toPlanDetailsDto(details: Record<string, unknown>): PlanDetailsDto {
+  return { ...details, warnings: Array.isArray(details.warnings) ? (details.warnings as string[]) : [] };
+}
 
 export function toOperationDto(entity: OperationEntity, steps: OperationStepEntity[]): OperationDto {
   return {
@@ -25,7 +30,7 @@ export function toOperationDto(entity: OperationEntity, steps: OperationStepEnti
       finishedAt: iso(s.finishedAt),
       error: (s.error as OperationErrorDto | null) ?? null,
     })),
-    plan: entity.plan ? { summary: String(entity.plan.summary ?? ''), details: (entity.plan.details ?? {}) as Record<string, unknown> } : null,
+    plan: entity.plan ? { summary: String(entity.plan.summary ?? ''), details: toPlanDetailsDto((entity.plan.details ?? {}) as Record<string, unknown>) } : null,
     approval: {
       state: !entity.approvalRequired ? 'NOT_REQUIRED' : entity.approvedAt ? 'APPROVED' : 'PENDING',
       approvedBy: entity.approvedBy,
@@ -45,7 +50,7 @@ export function toOperationDto(entity: OperationEntity, steps: OperationStepEnti
 }
 
 export function toPlanDto(plan: PlanView): PlanDto {
-  return { dryRun: true, ...plan };
+  return { dryRun: true, ...plan, details: toPlanDetailsDto(plan.details) };
 }
 
 export function toOperationLogDto(entity: OperationLogEntity): OperationLogDto {

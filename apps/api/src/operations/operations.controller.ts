@@ -27,7 +27,7 @@ export class OperationsController {
   @Get()
   @ApiOperation({ operationId: 'listOperations', summary: 'List operations, newest first; filter by cluster, type, state' })
   @ApiOkResponse({ type: OperationPageDto })
-  @ApiProblems(400, 401)
+  @ApiProblems(401, { 400: ['INVALID_PAGE_TOKEN'] })
   async list(@Query() query: ListOperationsQueryDto): Promise<OperationPageDto> {
     const q = this.operations.query();
     if (query.clusterId) q.andWhere('o.cluster_id = :clusterId', { clusterId: query.clusterId });
@@ -41,7 +41,7 @@ export class OperationsController {
   @Get(':id')
   @ApiOperation({ operationId: 'getOperation', summary: 'Get an operation with its steps, plan, progress and result' })
   @ApiOkResponse({ type: OperationDto })
-  @ApiProblems(401, 404)
+  @ApiProblems(401, { 404: ['OPERATION_NOT_FOUND'] })
   async get(@Param('id') id: string): Promise<OperationDto> {
     const operation = await this.operations.get(id);
     return toOperationDto(operation, await this.operations.steps(id));
@@ -53,7 +53,7 @@ export class OperationsController {
   @ApiOperation({ operationId: 'cancelOperation', summary: 'Cancel: stops between steps and aborts the running step' })
   @ApiOkResponse({ type: OperationDto, description: 'The operation after the request (dryRun=true: as it would be; nothing changed)' })
   @ApiDryRun() @ApiIdempotentPost()
-  @ApiProblems(404)
+  @ApiProblems({ 404: ['OPERATION_NOT_FOUND'], 409: ['OPERATION_FINISHED'] })
   async cancel(@Param('id') id: string, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal): Promise<OperationDto> {
     const operation = await this.operations.cancel(id, principal, { dryRun: parseDryRun(dryRun) });
     return toOperationDto(operation, await this.operations.steps(id));
@@ -65,7 +65,7 @@ export class OperationsController {
   @ApiOperation({ operationId: 'approveOperation', summary: 'Approve the plan of an operation that waits for approval (recovery)' })
   @ApiOkResponse({ type: OperationDto, description: 'The operation after the request (dryRun=true: as it would be; nothing changed)' })
   @ApiDryRun() @ApiIdempotentPost()
-  @ApiProblems(404)
+  @ApiProblems({ 404: ['OPERATION_NOT_FOUND'], 409: ['OPERATION_FINISHED', 'APPROVAL_NOT_REQUIRED'] })
   async approve(@Param('id') id: string, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal): Promise<OperationDto> {
     const operation = await this.operations.approve(id, principal, { dryRun: parseDryRun(dryRun) });
     return toOperationDto(operation, await this.operations.steps(id));
@@ -78,7 +78,11 @@ export class OperationsController {
   @ApiAcceptedResponse({ type: OperationDto, description: 'The new operation', headers: { Location: { description: 'The new operation: /v1/operations/{id}', schema: { type: 'string' } } } })
   @ApiOkResponse({ type: PlanDto, description: 'dryRun=true: the plan; nothing changed' })
   @ApiDryRun() @ApiIdempotentPost()
-  @ApiProblems(404)
+  @ApiProblems(412, {
+    400: ['NOT_SUPPORTED', 'BACKEND_UNAVAILABLE', 'CLUSTER_SIZE_INVALID', 'CLUSTER_SIZE_UNSAFE', 'NOT_ENOUGH_HOSTS'],
+    404: ['OPERATION_NOT_FOUND', 'CLUSTER_NOT_FOUND', 'NODE_NOT_FOUND'],
+    409: ['OPERATION_NOT_RETRYABLE', 'OPERATION_SUPERSEDED', 'OPERATION_IN_PROGRESS', 'CLUSTER_STATE_CONFLICT', 'NO_CHANGE', 'HOST_ALREADY_MEMBER', 'DELETION_PROTECTED', 'MEMBER_NOT_FOUND', 'NOTHING_TO_REMOVE', 'NO_DATA_NODE_WOULD_REMAIN', 'QUORUM_WOULD_BE_LOST', 'NOT_A_FULL_CRASH', 'RECOVERY_WAITING_FOR_NODES', 'BOOTSTRAP_NO_ELIGIBLE_NODE', 'BOOTSTRAP_DIVERGED_HISTORIES', 'BOOTSTRAP_EVIDENCE_CONFLICT', 'BOOTSTRAP_OPERATOR_CHOICE_INVALID', 'WRITER_NOT_A_MEMBER', 'DUPLICATE_MEMBER', 'STEP_INVALID'],
+  })
   retry(@Param('id') id: string, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
     return this.changeCluster
       .retry(id, { principal, requestId: request.requestId, dryRun: parseDryRun(dryRun) })
@@ -88,7 +92,7 @@ export class OperationsController {
   @Get(':id/logs')
   @ApiOperation({ operationId: 'listOperationLogs', summary: 'Log lines of an operation, oldest first (paged)' })
   @ApiOkResponse({ type: OperationLogPageDto })
-  @ApiProblems(400, 401, 404)
+  @ApiProblems(401, { 400: ['INVALID_PAGE_TOKEN'], 404: ['OPERATION_NOT_FOUND'] })
   async logs(@Param('id') id: string, @Query() query: ListLogsQueryDto): Promise<OperationLogPageDto> {
     await this.operations.get(id);
     const page = await paginate(this.operations.logsQuery(id), { keyColumn: 'l.id', keyOf: (l) => String(l.id), direction: 'ASC', page: query, scope: `logs|${id}`, defaultPageSize: 200 });
@@ -103,7 +107,7 @@ export class OperationsController {
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this id (as sent in each event)' })
   @ApiOkResponse({ description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
-  @ApiProblems(401, 404)
+  @ApiProblems(401, { 400: [], 404: ['OPERATION_NOT_FOUND'] })
   async events(@Param('id') id: string, @Headers('last-event-id') lastEventId: string | undefined): Promise<Observable<MessageEvent>> {
     await this.operations.get(id);
     return this.stream.stream(id, parseCursor(lastEventId)).pipe(
@@ -129,7 +133,7 @@ export class ClusterOperationsController {
   @Get()
   @ApiOperation({ operationId: 'listClusterOperations', summary: 'List a cluster\'s operations, newest first' })
   @ApiOkResponse({ type: OperationPageDto })
-  @ApiProblems(400, 401, 404)
+  @ApiProblems(401, { 400: ['INVALID_PAGE_TOKEN'], 404: ['CLUSTER_NOT_FOUND'] })
   async list(@Param('id') clusterId: string, @Query() query: ListLogsQueryDto): Promise<OperationPageDto> {
     await this.clusters.get(clusterId);
     const q = this.operations.query().where('o.cluster_id = :clusterId', { clusterId });

@@ -80,7 +80,7 @@ export class TokensController {
   @Get()
   @ApiOperation({ operationId: 'listTokens', summary: 'List API tokens' })
   @ApiOkResponse({ type: TokenListDto })
-  @ApiProblems(401, 403)
+  @ApiProblems(401, 403, { 400: ['INVALID_PAGE_TOKEN'] })
   async list(): Promise<TokenListDto> {
     return { items: (await this.tokens.list()).map(toTokenDto) };
   }
@@ -88,7 +88,7 @@ export class TokensController {
   @Get(':id')
   @ApiOperation({ operationId: 'getToken', summary: 'Get an API token\'s metadata' })
   @ApiOkResponse({ type: TokenDto })
-  @ApiProblems(401, 403, 404)
+  @ApiProblems(401, 403, { 404: ['TOKEN_NOT_FOUND'] })
   async get(@Param('id') id: string): Promise<TokenDto> {
     return toTokenDto(await this.tokens.get(id));
   }
@@ -99,7 +99,7 @@ export class TokensController {
   @ApiOperation({ operationId: 'revokeToken', summary: 'Revoke an API token (kept for the audit trail)' })
   @ApiOkResponse({ type: TokenDto })
   @ApiDryRun()
-  @ApiProblems(401, 403, 404, 409)
+  @ApiProblems(401, 403, { 400: [], 404: ['TOKEN_NOT_FOUND'], 409: ['CANNOT_REVOKE_OWN_TOKEN'] })
   async revoke(@Param('id') id: string, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal): Promise<TokenDto> {
     return toTokenDto(await this.tokens.revoke(id, principal, { dryRun: parseDryRun(dryRun) }));
   }

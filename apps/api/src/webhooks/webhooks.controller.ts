@@ -38,6 +38,7 @@ export class WebhooksController {
   @ApiCreatedResponse({ type: CreatedWebhookDto })
   @ApiOkResponse({ type: WebhookDto, description: 'dryRun=true: the subscription could be created; nothing was stored and no secret is given' })
   @ApiDryRun() @ApiIdempotentPost()
+  @ApiProblems({ 400: ['WEBHOOK_TARGET_REFUSED'] })
   async create(@Body() body: CreateWebhookRequestDto, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext): Promise<HttpAnswer<CreatedWebhookDto | WebhookDto>> {
     const { webhook, secret } = await this.webhooks.create(body, principal, { dryRun: parseDryRun(dryRun) });
     request.auditTarget = { type: 'webhook', id: webhook.id };
@@ -48,7 +49,7 @@ export class WebhooksController {
   @Get()
   @ApiOperation({ operationId: 'listWebhooks', summary: 'List webhook subscriptions (never their secrets)' })
   @ApiOkResponse({ type: WebhookPageDto })
-  @ApiProblems(400, 401, 403)
+  @ApiProblems(401, 403, { 400: ['INVALID_PAGE_TOKEN'] })
   async list(@Query() query: ListWebhooksQueryDto): Promise<WebhookPageDto> {
     const page = await paginate(this.webhooks.query(), { keyColumn: 'w.id', keyOf: (w) => w.id, direction: 'ASC', page: query, scope: 'webhooks' });
     return mapPage(page, toWebhookDto);
@@ -57,7 +58,7 @@ export class WebhooksController {
   @Get(':id')
   @ApiOperation({ operationId: 'getWebhook', summary: 'Get a webhook subscription' })
   @ApiOkResponse({ type: WebhookDto })
-  @ApiProblems(401, 403, 404)
+  @ApiProblems(401, 403, { 404: ['WEBHOOK_NOT_FOUND'] })
   async get(@Param('id') id: string): Promise<WebhookDto> {
     return toWebhookDto(await this.webhooks.get(id));
   }
@@ -67,7 +68,7 @@ export class WebhooksController {
   @ApiOperation({ operationId: 'updateWebhook', summary: 'Change a subscription: URL, events, cluster, secret, description, enabled' })
   @ApiOkResponse({ type: WebhookDto })
   @ApiDryRun()
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 413, 415, { 400: ['WEBHOOK_TARGET_REFUSED'], 404: ['WEBHOOK_NOT_FOUND'] })
   async update(@Param('id') id: string, @Body() body: UpdateWebhookRequestDto, @Query('dryRun') dryRun: unknown, @Req() request: RequestWithContext): Promise<WebhookDto> {
     const webhook = await this.webhooks.update(id, body, { dryRun: parseDryRun(dryRun) });
     request.auditDetail = { fields: Object.keys(body).filter((k) => k !== 'secret').concat(body.secret !== undefined ? ['secret (rotated)'] : []) };
@@ -80,7 +81,7 @@ export class WebhooksController {
   @ApiOperation({ operationId: 'deleteWebhook', summary: 'Delete a subscription and its delivery log' })
   @ApiNoContentResponse({ description: 'Deleted (dryRun=true: it could be deleted; nothing changed)' })
   @ApiDryRun()
-  @ApiProblems(401, 403, 404)
+  @ApiProblems(401, 403, { 400: [], 404: ['WEBHOOK_NOT_FOUND'] })
   async delete(@Param('id') id: string, @Query('dryRun') dryRun: unknown): Promise<void> {
     await this.webhooks.delete(id, { dryRun: parseDryRun(dryRun) });
   }
@@ -88,7 +89,7 @@ export class WebhooksController {
   @Get(':id/deliveries')
   @ApiOperation({ operationId: 'listWebhookDeliveries', summary: 'The delivery log of a subscription, newest first: attempts, last status and error, next attempt, delivered at, duration' })
   @ApiOkResponse({ type: WebhookDeliveryPageDto })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(401, 403, { 400: ['INVALID_PAGE_TOKEN'], 404: ['WEBHOOK_NOT_FOUND'] })
   async deliveries(@Param('id') id: string, @Query() query: ListWebhookDeliveriesQueryDto): Promise<WebhookDeliveryPageDto> {
     const q = await this.webhooks.deliveriesQuery(id, query.state);
     const page = await paginate(q, { keyColumn: 'd.id', keyOf: (d) => d.id, direction: 'DESC', page: query, scope: `webhook-deliveries|${id}|${query.state ?? ''}` });
@@ -101,7 +102,7 @@ export class WebhooksController {
   @ApiOperation({ operationId: 'testWebhook', summary: 'Send a signed ping (event type webhook.ping) now, once; answers its delivery record' })
   @ApiOkResponse({ type: WebhookDeliveryDto, description: 'The ping\'s delivery record (dryRun=true: the target is checked, nothing is sent or stored)' })
   @ApiDryRun() @ApiIdempotentPost()
-  @ApiProblems(404)
+  @ApiProblems({ 404: ['WEBHOOK_NOT_FOUND'] })
   async test(@Param('id') id: string, @Body() _body: TestWebhookRequestDto, @Query('dryRun') dryRun: unknown): Promise<WebhookDeliveryDto> {
     return toWebhookDeliveryDto(await this.webhooks.ping(id, { dryRun: parseDryRun(dryRun) }));
   }

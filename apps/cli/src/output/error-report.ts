@@ -1,4 +1,4 @@
-import { OperationWaitError, ProblemError, ProblemFieldError } from '@galera-cp/sdk';
+import { ConnectionError, OperationWaitError, ProblemError, ProblemFieldError } from '@galera-cp/sdk';
 import { InterruptedError, NotFoundError, RequestTimeoutError, StreamLostError, UsageError } from '../cli-errors';
 import { exitCodeOf, isNetworkError } from '../exit-codes';
 
@@ -50,6 +50,7 @@ function detailRepeatsFields(report: ErrorReport): boolean {
 
 /** The socket error behind fetch's `TypeError: fetch failed` (`connect ECONNREFUSED 127.0.0.1:8080`). */
 function networkCause(error: Error): string {
+  if (error instanceof ConnectionError) return error.detail;
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof Error) return cause.message || (cause as NodeJS.ErrnoException).code || error.message;
   return error.message;
