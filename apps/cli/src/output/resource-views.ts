@@ -303,7 +303,8 @@ export function logLine(line: OperationLog, paint: Paint): string {
 
 /** The gist of an event's data for a table: its message or summary, else its fields as k=v. */
 function eventSummary(event: Event): string {
-  const data = event.data ?? {};
+  // Every event type has its own payload; the table shows any of them the same way.
+  const data: Record<string, unknown> = { ...(event.data ?? {}) };
   for (const key of ['message', 'summary', 'detail']) if (typeof data[key] === 'string') return data[key] as string;
   return Object.entries(data)
     .filter(([, value]) => value !== null && typeof value !== 'object')
