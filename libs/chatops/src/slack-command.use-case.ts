@@ -170,11 +170,12 @@ export class SlackCommandUseCase {
   private async scale(context: CommandContext, ref: string, change: ClusterChangeRequest): Promise<SlackMessage> {
     const action = `${change.type}.dry-run`;
     const cluster = await this.findCluster(context, action, ref);
-    const planning = this.changeCluster.execute(cluster.id, change, { principal: context.principal, requestId: context.requestId, dryRun: true });
+    // The planning promise is created and awaited in one place: started before another await,
+    // its rejection (e.g. a FAILED cluster) would have no handler meanwhile and end the process.
     const answerPlan = async (): Promise<SlackMessage> => {
       let plan: PlanView;
       try {
-        const outcome = await planning;
+        const outcome = await this.changeCluster.execute(cluster.id, change, { principal: context.principal, requestId: context.requestId, dryRun: true });
         if (outcome.kind !== 'planned') throw new Error('a dry run started an operation');
         plan = outcome.plan;
       } catch (error) {

@@ -2,3 +2,4 @@ export * from './http-metrics.middleware';
 export * from './json-logger';
 export * from './metrics.service';
 export * from './observability.module';
+export * from './process-safety-net';
