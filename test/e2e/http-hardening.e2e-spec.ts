@@ -53,6 +53,8 @@ describe('HTTP hardening: bad input answers 4xx problems, refusals are audited, 
       ['POST', '/v1/credentials'],
     ]) {
       assertProblem(await app.call(method, path, { raw: deep, headers: { 'content-type': 'application/json' } }), 400, 'BODY_TOO_DEEP');
+      // with an Idempotency-Key too: the key's request hash must not recurse through it
+      assertProblem(await app.call(method, path, { raw: nested(4_000), headers: { 'content-type': 'application/json', 'idempotency-key': `deep-${method}-${path}` } }), 400, 'BODY_TOO_DEEP');
     }
     // an ordinary body still passes the depth check (and meets the validation it deserves)
     assertProblem(await app.call('POST', '/v1/webhooks', { body: { url: 'https://hooks.example.com/x', events: ['cluster.'], extra: { a: { b: 1 } } } }), 400, 'VALIDATION_FAILED');
