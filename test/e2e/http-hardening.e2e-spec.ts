@@ -130,6 +130,13 @@ describe('HTTP hardening: bad input answers 4xx problems, refusals are audited, 
     }
   });
 
+  test('a Content-Encoding header is refused even without a body (the parser would inflate an empty one)', async () => {
+    const operation = (await app.call('GET', `/v1/clusters/${clusterId}/operations`)).body.items[0].id;
+    for (const encoding of ['deflate', 'gzip']) {
+      assertProblem(await app.call('POST', `/v1/operations/${operation}/approve?dryRun=true`, { raw: '', headers: { 'content-type': 'application/json', 'content-encoding': encoding } }), 415, 'UNSUPPORTED_CONTENT_ENCODING');
+    }
+  });
+
   test('reconfigure: error pointers name the request field; wsrep_sst_donor is bounded', async () => {
     const unknown = await app.call('POST', `/v1/clusters/${clusterId}/reconfigure`, { body: { parameters: { no_such_parameter: 1 } } });
     assertProblem(unknown, 400, 'VALIDATION_FAILED');
