@@ -318,6 +318,14 @@ describe('chatops: Slack slash commands', () => {
     assert.equal((await audit(`targetId=${id}&action=cluster.scale.dry-run&outcome=failed`)).length, 8);
   });
 
+  test('a NUL character in a signed command is refused with 400, not a 500', async () => {
+    for (const text of ['status a\u0000b', 'scale broken\u0000 3']) {
+      const answer = await slack(text);
+      assert.equal(answer.status, 400, JSON.stringify(answer.body));
+      assert.equal(answer.body.code, 'CHAT_FORM_INVALID');
+    }
+  });
+
   test('a plan slower than Slack waits is answered at once and posted to the response URL; errors and help are answered too', async () => {
     const id = await readyCluster('slowpoke');
     app.infrastructure.script('slowpoke', { planDelayMs: 4_000 });

@@ -97,6 +97,10 @@ export class SlackCommandUseCase {
     await this.rememberSignature(request.signature ?? '');
 
     const form = new URLSearchParams(request.rawBody.toString('utf8'));
+    // PostgreSQL cannot store a NUL, and every field reaches the audit trail.
+    if ([...form].some(([name, value]) => name.includes('\0') || value.includes('\0'))) {
+      throw new DomainError('invalid', 'CHAT_FORM_INVALID', 'Form fields must not contain a NUL character');
+    }
     if (form.get('ssl_check')) return privateNote('ok');
     const teamId = form.get('team_id');
     const userId = form.get('user_id');
