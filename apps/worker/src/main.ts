@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@galera-cp/config';
 import { runMigrations, startEmbeddedDatabase } from '@galera-cp/database';
-import { JsonLogger } from '@galera-cp/observability';
+import { installProcessSafetyNet, JsonLogger } from '@galera-cp/observability';
 import { PlatformModule, productBackends, startWorkerRole } from '@galera-cp/platform';
 import { NestFactory } from '@nestjs/core';
 
@@ -20,17 +20,18 @@ async function main(): Promise<void> {
   logger.log({ msg: 'worker ready', concurrency: config.workerConcurrency });
 
   let stopping = false;
-  const stop = async () => {
+  const stop = async (exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    const force = setTimeout(() => process.exit(1), 30_000);
+    const force = setTimeout(() => process.exit(exitCode || 1), 30_000);
     force.unref();
     await app.close().catch(() => undefined);
     // The last process out stops the embedded PostgreSQL, whichever started it.
     if (embedded) await embedded.stop().catch(() => undefined);
     logger.flush();
-    process.exit(0);
+    process.exit(exitCode);
   };
+  installProcessSafetyNet(logger, (_reason, exitCode) => void stop(exitCode));
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 }

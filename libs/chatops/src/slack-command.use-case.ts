@@ -97,6 +97,10 @@ export class SlackCommandUseCase {
     await this.rememberSignature(request.signature ?? '');
 
     const form = new URLSearchParams(request.rawBody.toString('utf8'));
+    // PostgreSQL cannot store a NUL, and every field reaches the audit trail.
+    if ([...form].some(([name, value]) => name.includes('\0') || value.includes('\0'))) {
+      throw new DomainError('invalid', 'CHAT_FORM_INVALID', 'Form fields must not contain a NUL character');
+    }
     if (form.get('ssl_check')) return privateNote('ok');
     const teamId = form.get('team_id');
     const userId = form.get('user_id');
@@ -170,11 +174,12 @@ export class SlackCommandUseCase {
   private async scale(context: CommandContext, ref: string, change: ClusterChangeRequest): Promise<SlackMessage> {
     const action = `${change.type}.dry-run`;
     const cluster = await this.findCluster(context, action, ref);
-    const planning = this.changeCluster.execute(cluster.id, change, { principal: context.principal, requestId: context.requestId, dryRun: true });
+    // The planning promise is created and awaited in one place: started before another await,
+    // its rejection (e.g. a FAILED cluster) would have no handler meanwhile and end the process.
     const answerPlan = async (): Promise<SlackMessage> => {
       let plan: PlanView;
       try {
-        const outcome = await planning;
+        const outcome = await this.changeCluster.execute(cluster.id, change, { principal: context.principal, requestId: context.requestId, dryRun: true });
         if (outcome.kind !== 'planned') throw new Error('a dry run started an operation');
         plan = outcome.plan;
       } catch (error) {

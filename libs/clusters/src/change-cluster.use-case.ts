@@ -1,7 +1,7 @@
 import { ClusterChange, ClusterSpec, MemberRecord, SshHostSpec } from '@galera-cp/backends';
 import { DomainError, Principal } from '@galera-cp/core';
 import { ClusterEntity, NodeEntity, OperationEntity, JsonDocument } from '@galera-cp/database';
-import { canRemoveMembers, checkClusterSize } from '@galera-cp/galera';
+import { canRemoveMembers, checkClusterSize, validateParameters } from '@galera-cp/galera';
 import { assertIfMatch } from '@galera-cp/http';
 import { OperationsService } from '@galera-cp/operations';
 import { Injectable } from '@nestjs/common';
@@ -212,6 +212,9 @@ export class ChangeClusterUseCase {
         };
       }
       case 'cluster.reconfigure': {
+        // The request's own parameters first, so that pointers name the request's fields (/parameters/<name>).
+        const given = validateParameters(request.parameters, { pointerPrefix: '/parameters' });
+        if (given.errors.length > 0) refuse('VALIDATION_FAILED', given.errors.map((e) => ({ pointer: e.pointer, detail: e.detail })));
         spec.galera.parameters = { ...spec.galera.parameters, ...request.parameters };
         const warnings = checkSpec(spec, true);
         return { change: { type: 'cluster.reconfigure', parameters: request.parameters }, spec, specChanged: true, warnings, approvalRequired: false };

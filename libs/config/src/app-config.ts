@@ -116,6 +116,18 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 512kb or 1mb' })
   BODY_LIMIT = '1mb';
 
+  /** Bearer token `/metrics` requires (at least 16 printable characters); empty leaves `/metrics` open, as on a private network. */
+  @IsOptional() @IsString() @Matches(/^(|[\x21-\x7e]{16,})$/, { message: 'METRICS_TOKEN must be at least 16 printable characters' })
+  METRICS_TOKEN = '';
+
+  /** Failed authentications (401) one client address may make per AUTH_FAILURE_WINDOW_SECONDS before its API requests get 429 (0 turns the limit off). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1000000)
+  AUTH_FAILURE_LIMIT = 20;
+
+  /** Window of AUTH_FAILURE_LIMIT, and how long a client address that exceeded it is refused. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  AUTH_FAILURE_WINDOW_SECONDS = 60;
+
   /** Comma-separated origins allowed by CORS, or * for any; empty turns CORS off. */
   @IsOptional() @IsString()
   CORS_ORIGINS = '';
@@ -206,6 +218,11 @@ export interface AppConfig {
   stepMaxAttempts: number;
   monitorIntervalSeconds: number;
   bodyLimit: string;
+  /** Unset: `/metrics` needs no token. */
+  metricsToken?: string;
+  /** 0: no limit on failed authentications. */
+  authFailureLimit: number;
+  authFailureWindowSeconds: number;
   corsOrigins: string[] | '*' | undefined;
   idempotencyTtlHours: number;
   logLevel: string;
@@ -268,6 +285,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stepMaxAttempts: vars.STEP_MAX_ATTEMPTS,
     monitorIntervalSeconds: vars.MONITOR_INTERVAL_SECONDS,
     bodyLimit: vars.BODY_LIMIT.toLowerCase(),
+    metricsToken: vars.METRICS_TOKEN === '' ? undefined : vars.METRICS_TOKEN,
+    authFailureLimit: vars.AUTH_FAILURE_LIMIT,
+    authFailureWindowSeconds: vars.AUTH_FAILURE_WINDOW_SECONDS,
     corsOrigins: cors === '' ? undefined : cors === '*' ? '*' : cors.split(',').map((o) => o.trim()).filter(Boolean),
     idempotencyTtlHours: vars.IDEMPOTENCY_TTL_HOURS,
     logLevel: vars.LOG_LEVEL,

@@ -8,6 +8,10 @@ import { pointerToken, type FieldError } from './problems';
 /** A parameter value as it arrives in a JSON request. */
 export type ParameterValue = string | number | boolean;
 
+/** Bounds of a list parameter unless it sets its own (a list is one server option line). */
+const LIST_MAX_ITEMS = 32;
+const LIST_MAX_ITEM_LENGTH = 64;
+
 /** How a parameter's value is checked. */
 export type ParameterType =
   | { kind: 'integer'; min: number; max: number }
@@ -15,7 +19,7 @@ export type ParameterType =
   | { kind: 'decimal'; min: number; max: number }
   | { kind: 'boolean' }
   | { kind: 'enum'; values: readonly string[] }
-  | { kind: 'list'; item: RegExp; itemDescription: string; upperCase?: boolean }
+  | { kind: 'list'; item: RegExp; itemDescription: string; upperCase?: boolean; maxItems?: number; maxItemLength?: number }
   | { kind: 'identifier'; pattern: RegExp; description: string };
 
 /** One allow-listed parameter. */
@@ -71,7 +75,7 @@ export const PARAMETER_SPECS: readonly ParameterSpec[] = [
   { name: 'wsrep_max_ws_size', type: int(1024, 2_147_483_647), apply: 'dynamic', description: 'Largest write-set (bytes) a transaction may replicate.' },
   { name: 'wsrep_retry_autocommit', type: int(0, 10_000), apply: 'dynamic', description: 'Retries of an autocommit statement that failed certification.' },
   { name: 'wsrep_slave_threads', type: int(1, 512), apply: 'dynamic', description: 'Parallel applier threads.' },
-  { name: 'wsrep_sst_donor', type: { kind: 'list', item: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, itemDescription: 'node names' }, apply: 'dynamic', description: 'Preferred SST donors, by wsrep_node_name, in order.' },
+  { name: 'wsrep_sst_donor', type: { kind: 'list', item: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, itemDescription: 'node names', maxItems: 16, maxItemLength: 64 }, apply: 'dynamic', description: 'Preferred SST donors, by wsrep_node_name, in order.' },
   { name: 'wsrep_sync_wait', type: int(0, 15), apply: 'dynamic', description: 'Causality checks before reads (bitmask; 1 = reads see all committed writes).' },
 ];
 
@@ -219,6 +223,11 @@ function checkValue(spec: ParameterSpec, raw: unknown): { value: string } | { er
     case 'list': {
       if (typeof raw !== 'string') return { error: `must be a comma-separated string of ${t.itemDescription}` };
       const items = text === '' ? [] : text.split(',').map((i) => (t.upperCase ? i.trim().toUpperCase() : i.trim()));
+      const maxItems = t.maxItems ?? LIST_MAX_ITEMS;
+      const maxItemLength = t.maxItemLength ?? LIST_MAX_ITEM_LENGTH;
+      if (items.length > maxItems) return { error: `must list at most ${maxItems} ${t.itemDescription}` };
+      const long = items.find((i) => i.length > maxItemLength);
+      if (long !== undefined) return { error: `must list ${t.itemDescription} of at most ${maxItemLength} characters each` };
       const bad = items.find((i) => !t.item.test(i));
       return bad === undefined ? { value: items.join(',') } : { error: `must list ${t.itemDescription}; ${JSON.stringify(bad)} is not one` };
     }

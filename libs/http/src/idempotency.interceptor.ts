@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { bodyOf, HttpAnswer, statusOf } from './http-answer';
 import { renderProblem } from './problem';
 import type { RequestWithContext } from './request-context';
+import { bodyInputProblem } from './request-input';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -57,6 +58,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<RequestWithContext>();
     const key = request.header('idempotency-key');
     if (request.method !== 'POST' || key === undefined) return next.handle();
+    // A body the input check refuses (too deep to hash safely, a NUL) is refused, audited and
+    // not remembered.
+    if (!Buffer.isBuffer(request.body) && bodyInputProblem(request.body)) return next.handle();
     return from(this.handle(request, context.switchToHttp().getResponse<Response>(), key, next));
   }
 

@@ -7,3 +7,6 @@ export * from './problem.filter';
 export * from './request-context';
 export * from './request-id.middleware';
 export * from './validation';
+export * from './failed-auth-limiter';
+export * from './request-input';
+export * from './client-error';

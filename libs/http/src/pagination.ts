@@ -34,8 +34,21 @@ export function encodePageToken(lastKey: string, scope: string): string {
   return Buffer.from(JSON.stringify({ v: 1, s: fingerprint(scope), k: lastKey })).toString('base64url');
 }
 
-/** The key a token resumes after; 400 INVALID_PAGE_TOKEN when it is not one of ours or was made for another list. */
-export function decodePageToken(token: string, scope: string): string {
+/**
+ * What a list's key looks like: `id` for prefixed ids (`cl_01jd…`), `integer` for bigint
+ * sequence ids (audit records, log lines, events). Page tokens are not signed, so a key read
+ * from one is checked against its shape before it reaches a query.
+ */
+export type PageKeyType = 'id' | 'integer';
+
+const KEY_SHAPE: Record<PageKeyType, RegExp> = {
+  id: /^[a-z]{2,4}_[0-9a-z]{26}$/,
+  // at most 18 digits: always inside PostgreSQL's bigint
+  integer: /^[0-9]{1,18}$/,
+};
+
+/** The key a token resumes after; 400 INVALID_PAGE_TOKEN when it is not one of ours, was made for another list, or was tampered with. */
+export function decodePageToken(token: string, scope: string, keyType: PageKeyType = 'id'): string {
   const invalid = () => new DomainError('invalid', 'INVALID_PAGE_TOKEN', 'pageToken is not a token this list gave out (or the filters changed)', {
     errors: [{ pointer: '/pageToken', detail: 'not a valid page token for this list' }],
   });
@@ -47,7 +60,7 @@ export function decodePageToken(token: string, scope: string): string {
   }
   if (typeof parsed !== 'object' || parsed === null) throw invalid();
   const { v, s, k } = parsed as Record<string, unknown>;
-  if (v !== 1 || s !== fingerprint(scope) || typeof k !== 'string' || k.length === 0 || k.length > 200) throw invalid();
+  if (v !== 1 || s !== fingerprint(scope) || typeof k !== 'string' || !KEY_SHAPE[keyType].test(k)) throw invalid();
   return k;
 }
 
@@ -57,11 +70,11 @@ export function decodePageToken(token: string, scope: string): string {
  */
 export async function paginate<E extends ObjectLiteral>(
   query: SelectQueryBuilder<E>,
-  options: { keyColumn: string; keyOf: (row: E) => string; direction: 'ASC' | 'DESC'; page: PageQueryDto; scope: string; defaultPageSize?: number },
+  options: { keyColumn: string; keyOf: (row: E) => string; keyType?: PageKeyType; direction: 'ASC' | 'DESC'; page: PageQueryDto; scope: string; defaultPageSize?: number },
 ): Promise<Page<E>> {
   const size = options.page.pageSize ?? options.defaultPageSize ?? 50;
   if (options.page.pageToken) {
-    const after = decodePageToken(options.page.pageToken, options.scope);
+    const after = decodePageToken(options.page.pageToken, options.scope, options.keyType);
     query.andWhere(`${options.keyColumn} ${options.direction === 'ASC' ? '>' : '<'} :__after`, { __after: after });
   }
   const rows = await query.orderBy(options.keyColumn, options.direction).limit(size + 1).getMany();

@@ -29,6 +29,7 @@ const TITLE_OF_STATUS: Record<number, string> = {
   412: 'Precondition Failed',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  431: 'Request Header Fields Too Large',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -108,7 +109,18 @@ const NEST_CODE_OF_STATUS: Record<number, string> = {
   429: 'RATE_LIMITED',
 };
 
-/** Anything thrown, as a problem body. A 5xx never leaks internal detail. */
+/** Longest `detail` of a problem, and of each field error; longest pointer; most field errors. */
+const BOUNDS = { detail: 2_000, fieldDetail: 500, pointer: 256, errors: 50 };
+
+function bounded(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * Anything thrown, as a problem body. A 5xx never leaks internal detail. Bodies are bounded
+ * (detail, field errors, pointers): a message that echoes a huge submitted value must not make a
+ * huge answer, nor a huge remembered Idempotency-Key answer.
+ */
 export function renderProblem(error: unknown, instance: string, requestId: string): RenderedProblem {
   let status = 500;
   let code = 'INTERNAL';
@@ -141,21 +153,25 @@ export function renderProblem(error: unknown, instance: string, requestId: strin
     } else if (error.type === 'entity.parse.failed') {
       code = 'MALFORMED_JSON';
       detail = 'The request body is not valid JSON';
+    } else if (error.type === 'encoding.unsupported') {
+      code = 'UNSUPPORTED_CONTENT_ENCODING';
+      detail = error.message;
     } else {
       code = status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
       detail = error.message;
     }
   }
 
+  const errors = fieldErrors?.slice(0, BOUNDS.errors).map((e) => ({ pointer: bounded(e.pointer, BOUNDS.pointer), detail: bounded(e.detail, BOUNDS.fieldDetail) }));
   const body: RenderedProblem['body'] = {
     type: `urn:galera-cp:problem:${kebab(code)}`,
     title: TITLE_OF_STATUS[status] ?? (status >= 500 ? 'Server Error' : 'Client Error'),
     status,
-    detail,
-    instance,
+    detail: bounded(detail, BOUNDS.detail),
+    instance: bounded(instance, BOUNDS.pointer),
     code,
     requestId,
-    ...(fieldErrors && fieldErrors.length > 0 ? { errors: fieldErrors } : {}),
+    ...(errors && errors.length > 0 ? { errors } : {}),
     ...extensions,
   };
   return { status, body, headers };

@@ -12,7 +12,9 @@ export function httpObservabilityMiddleware(metrics: MetricsService, logger: Jso
     const start = process.hrtime.bigint();
     response.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      const route = request.route?.path ? `${request.baseUrl ?? ''}${String(request.route.path)}` : response.statusCode === 404 ? 'unmatched' : request.path;
+      // Only route templates become labels: a request no route matched (unknown, undecodable or
+      // refused before routing) is one series, whatever its path.
+      const route = request.route?.path ? `${request.baseUrl ?? ''}${String(request.route.path)}` : 'unmatched';
       metrics.httpDuration.observe({ method: request.method, route, status: String(response.statusCode) }, seconds);
       if (options.accessLog) {
         logger.request({ requestId: request.requestId, method: request.method, route, status: response.statusCode, ms: Math.round(seconds * 10_000) / 10, principal: request.principal?.id });

@@ -31,15 +31,24 @@ export function parseIp(text: string): IpAddress | null {
 }
 
 /**
- * The IPv4 address an IPv6 address stands for, when it embeds one (IPv4-mapped `::ffff:a.b.c.d`
- * or the NAT64 well-known prefix `64:ff9b::/96`): the checks apply to what is really reached.
+ * The IPv4 address an IPv6 address stands for, when it embeds one, so that the checks apply to
+ * what is really reached whatever the spelling: IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible
+ * `::a.b.c.d` (deprecated, still routed by some stacks), SIIT IPv4-translated
+ * `::ffff:0:a.b.c.d`, NAT64 `64:ff9b::/96`, 6to4 `2002:AABB:CCDD::/48` and Teredo
+ * `2001:0::/32` (client address inverted in the last 32 bits). `::` and `::1` stay IPv6.
  */
 export function unwrapIpv4(address: IpAddress): IpAddress {
   if (address.family !== 6) return address;
   const b = address.bytes;
-  const mapped = b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff;
-  const nat64 = b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && b.slice(4, 12).every((x) => x === 0);
-  return mapped || nat64 ? { family: 4, bytes: b.slice(12) } : address;
+  const zero = (from: number, to: number) => b.slice(from, to).every((x) => x === 0);
+  const mapped = zero(0, 10) && b[10] === 0xff && b[11] === 0xff;
+  const compatible = zero(0, 12) && !(zero(12, 15) && b[15] <= 1);
+  const translated = zero(0, 8) && b[8] === 0xff && b[9] === 0xff && b[10] === 0 && b[11] === 0;
+  const nat64 = b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zero(4, 12);
+  if (mapped || compatible || translated || nat64) return { family: 4, bytes: b.slice(12) };
+  if (b[0] === 0x20 && b[1] === 0x02) return { family: 4, bytes: b.slice(2, 6) };
+  if (b[0] === 0x20 && b[1] === 0x01 && b[2] === 0 && b[3] === 0) return { family: 4, bytes: b.slice(12).map((x) => x ^ 0xff) };
+  return address;
 }
 
 /** A range of addresses: `10.0.0.0/8`, `fe80::/10`, or one address. */

@@ -47,12 +47,28 @@ describe('TargetPolicy', () => {
       'http://0.0.0.0/',
       'http://100.100.100.200/',
       'http://224.0.0.1/',
+      // IPv4-compatible and SIIT (IPv4-translated) spellings of loopback and metadata
+      'http://[::127.0.0.1]/',
+      'http://[::7f00:1]/',
+      'http://[::ffff:0:127.0.0.1]/',
+      'http://[::ffff:0:7f00:1]/',
+      'http://[::169.254.169.254]/',
+      'http://[::ffff:0:169.254.169.254]/',
+      // 6to4 and Teredo embeddings
+      'http://[2002:7f00:1::]/',
+      'http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/', // Teredo client 127.0.0.1
     ]) {
       assert.notEqual(await refusal(strict, url), 'allowed', url);
     }
     assert.match(await refusal(strict, 'http://169.254.169.254/'), /metadata/);
     assert.match(await refusal(strict, 'http://[fe80::1]/'), /link-local/);
     assert.match(await refusal(strict, 'http://127.0.0.1/'), /loopback.*OUTBOUND_ALLOWED_CIDRS/);
+    assert.match(await refusal(strict, 'http://[::127.0.0.1]/'), /loopback/);
+    assert.match(await refusal(strict, 'http://[::ffff:0:127.0.0.1]/'), /loopback/);
+    assert.match(await refusal(strict, 'http://[::ffff:0:169.254.169.254]/'), /metadata/);
+    assert.equal(await refusal(strict, 'http://[2001:4860:4860::8888]/'), 'allowed');
+    assert.match(await refusal(strict, 'http://[::]/'), /unspecified/);
+    assert.match(await refusal(strict, 'http://[::1]/'), /loopback/);
   });
 
   test('allows public and private addresses by default; only http and https; no credentials', async () => {

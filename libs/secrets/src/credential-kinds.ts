@@ -1,7 +1,7 @@
 import { FieldError } from '@galera-cp/core';
 import { createHash } from 'node:crypto';
 import { utils as sshUtils } from 'ssh2';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 
 /** Kinds of credentials the control plane keeps. */
 export const CREDENTIAL_KINDS = ['ssh-private-key', 'ssh-password', 'kubeconfig'] as const;
@@ -39,33 +39,70 @@ export function inspectSecret(secret: CredentialSecret): { metadata: Record<stri
     case 'ssh-private-key': {
       const parsed = sshUtils.parseKey(secret.privateKey, secret.passphrase);
       const key = Array.isArray(parsed) ? parsed[0] : parsed;
-      if (key instanceof Error || !key) {
-        return { metadata: {}, errors: [{ pointer: '/privateKey', detail: `not a usable SSH private key: ${key instanceof Error ? key.message : 'unreadable'}` }] };
-      }
+      if (key instanceof Error || !key) return { metadata: {}, errors: [{ pointer: '/privateKey', detail: unusableKeyDetail(key) }] };
       if (!key.isPrivateKey()) return { metadata: {}, errors: [{ pointer: '/privateKey', detail: 'this is a public key; a private key is needed' }] };
       return { metadata: { keyType: key.type, publicKeyFingerprint: sshFingerprint(key.getPublicSSH()), encrypted: Boolean(secret.passphrase) }, errors: [] };
     }
     case 'ssh-password':
       return { metadata: {}, errors: secret.password.length === 0 ? [{ pointer: '/password', detail: 'must not be empty' }] : [] };
-    case 'kubeconfig': {
-      let doc: unknown;
-      try {
-        doc = parseYaml(secret.kubeconfig);
-      } catch (error) {
-        return { metadata: {}, errors: [{ pointer: '/kubeconfig', detail: `not YAML: ${(error as Error).message.split('\n')[0]}` }] };
-      }
-      const config = doc as { clusters?: { name?: string; cluster?: { server?: string } }[]; contexts?: { name?: string }[]; users?: unknown[]; 'current-context'?: string } | null;
-      if (!config || !Array.isArray(config.clusters) || config.clusters.length === 0 || !Array.isArray(config.contexts) || config.contexts.length === 0) {
-        return { metadata: {}, errors: [{ pointer: '/kubeconfig', detail: 'a kubeconfig needs at least one cluster and one context' }] };
-      }
-      return {
-        metadata: {
-          currentContext: config['current-context'] ?? config.contexts[0]?.name ?? null,
-          contexts: config.contexts.map((c) => c.name).filter(Boolean),
-          servers: config.clusters.map((c) => c.cluster?.server).filter(Boolean),
-        },
-        errors: [],
-      };
-    }
+    case 'kubeconfig':
+      return inspectKubeconfig(secret.kubeconfig);
   }
+}
+
+/**
+ * Why a private key is unusable, in words that never quote it: the SSH library's messages can
+ * echo bytes decoded from the key (a key type, a cipher name), so only known causes are named.
+ */
+function unusableKeyDetail(error: Error | undefined | null): string {
+  const message = error instanceof Error ? error.message : '';
+  if (/passphrase/i.test(message) || /bad decrypt|integrity check/i.test(message)) return 'not a usable SSH private key: it is encrypted and the passphrase is missing or wrong';
+  if (/unsupported/i.test(message)) return 'not a usable SSH private key: unsupported key type or format (use OpenSSH, PEM RSA/ECDSA or Ed25519)';
+  return 'not a usable SSH private key: unreadable';
+}
+
+const KUBECONFIG_PROBLEM = (detail: string) => ({ metadata: {}, errors: [{ pointer: '/kubeconfig', detail }] });
+
+/**
+ * A kubeconfig, parsed strictly: YAML errors and warnings (an unknown tag, a duplicate key) are
+ * captured, never logged, and refuse the document; details give the problem's code and line,
+ * never the text (it holds tokens). Server URLs must not carry credentials (`user:pw@host`):
+ * the metadata kept beside the sealed secret is shown to viewers.
+ */
+function inspectKubeconfig(text: string): { metadata: Record<string, unknown>; errors: FieldError[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'silent', lineCounter: lines });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) return KUBECONFIG_PROBLEM(`not clean YAML: ${problem.code} at line ${lines.linePos(problem.pos[0]).line}`);
+  let config: { clusters?: { name?: string; cluster?: { server?: unknown } }[]; contexts?: { name?: string }[]; 'current-context'?: string } | null;
+  try {
+    config = doc.toJS({ maxAliasCount: 20 }) as typeof config;
+  } catch {
+    return KUBECONFIG_PROBLEM('not clean YAML: an alias is unresolved or expands too much');
+  }
+  if (!config || typeof config !== 'object' || !Array.isArray(config.clusters) || config.clusters.length === 0 || !Array.isArray(config.contexts) || config.contexts.length === 0) {
+    return KUBECONFIG_PROBLEM('a kubeconfig needs at least one cluster and one context');
+  }
+  const servers: string[] = [];
+  for (const [index, entry] of config.clusters.entries()) {
+    const server = entry?.cluster?.server;
+    if (server === undefined) continue;
+    let url: URL | undefined;
+    try {
+      url = typeof server === 'string' ? new URL(server) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (!url) return KUBECONFIG_PROBLEM(`clusters[${index}].cluster.server is not a URL`);
+    if (url.username || url.password) return KUBECONFIG_PROBLEM(`clusters[${index}].cluster.server carries credentials (user:password@); put them in users[] instead`);
+    servers.push(`${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`);
+  }
+  return {
+    metadata: {
+      currentContext: typeof config['current-context'] === 'string' ? config['current-context'] : config.contexts[0]?.name ?? null,
+      contexts: config.contexts.map((c) => c?.name).filter((n) => typeof n === 'string'),
+      servers,
+    },
+    errors: [],
+  };
 }

@@ -65,7 +65,7 @@ export class AuditController {
     if (query.action) q.andWhere('a.action = :action', { action: query.action });
     if (query.targetId) q.andWhere('a.target_id = :targetId', { targetId: query.targetId });
     if (query.outcome) q.andWhere('a.outcome = :outcome', { outcome: query.outcome });
-    const page = await paginate(q, { keyColumn: 'a.id', keyOf: (a) => String(a.id), direction: 'DESC', page: query, scope: `audit|${query.actor ?? ''}|${query.action ?? ''}|${query.targetId ?? ''}|${query.outcome ?? ''}` });
+    const page = await paginate(q, { keyColumn: 'a.id', keyOf: (a) => String(a.id), keyType: 'integer', direction: 'DESC', page: query, scope: `audit|${query.actor ?? ''}|${query.action ?? ''}|${query.targetId ?? ''}|${query.outcome ?? ''}` });
     return mapPage(page, toAuditRecordDto);
   }
 }

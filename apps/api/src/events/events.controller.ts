@@ -87,6 +87,7 @@ async function listEvents(feed: EventFeed, filter: EventFilter, query: ListClust
   const page = await paginate(feed.query(filter, query.after), {
     keyColumn: 'e.id',
     keyOf: (e) => String(e.id),
+    keyType: 'integer',
     direction: 'ASC',
     page: query,
     scope: `events|${describeEventFilter(filter)}|${query.after ?? ''}`,

@@ -1,7 +1,8 @@
 import { Public } from '@galera-cp/auth';
+import { APP_CONFIG, AppConfig } from '@galera-cp/config';
 import { DomainError } from '@galera-cp/core';
-import { MetricsService } from '@galera-cp/observability';
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { assertMetricsAccess, MetricsService } from '@galera-cp/observability';
+import { Controller, Get, Header, Headers, Inject, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -13,7 +14,7 @@ export class HealthDto {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';
 }
 
-/** Liveness, readiness and metrics (no token needed). */
+/** Liveness, readiness and metrics (no API token needed; /metrics wants METRICS_TOKEN when set). */
 @ApiTags('health')
 @Public()
 @Controller()
@@ -21,6 +22,7 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('healthz')
@@ -46,7 +48,8 @@ export class HealthController {
   @Get('metrics')
   @ApiExcludeEndpoint()
   @Header('Cache-Control', 'no-store')
-  async prometheus(@Res() response: Response): Promise<void> {
+  async prometheus(@Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
+    assertMetricsAccess(this.config.metricsToken, authorization);
     const { contentType, body } = await this.metrics.render();
     response.type(contentType).send(body);
   }

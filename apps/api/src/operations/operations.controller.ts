@@ -4,7 +4,7 @@ import { ChangeClusterUseCase, ClustersService } from '@galera-cp/clusters';
 import type { Principal } from '@galera-cp/core';
 import { mapPage, paginate, RequestWithContext } from '@galera-cp/http';
 import { OperationStream, OperationsService, parseCursor } from '@galera-cp/operations';
-import { Controller, Get, Headers, HttpCode, MessageEvent, Param, Post, Query, Req, Sse } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, MessageEvent, Param, Post, Query, Req, Sse, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Observable, map } from 'rxjs';
 import { ApiDryRun, ApiIdempotentPost, ApiProblems } from '../common/api-problems.decorator';
@@ -12,6 +12,7 @@ import { parseDryRun } from '../common/dry-run';
 import { operationAnswer } from '../common/operation-answer';
 import { ListLogsQueryDto, ListOperationsQueryDto, OperationDto, OperationLogPageDto, OperationPageDto, PlanDto } from './operation.dto';
 import { toOperationDto, toOperationLogDto } from './operation.mapper';
+import { OperationFoundGuard } from './operation-found.guard';
 
 /** Operations: read, cancel, approve, logs, and a live stream. */
 @ApiTags('operations')
@@ -95,11 +96,12 @@ export class OperationsController {
   @ApiProblems(401, { 400: ['INVALID_PAGE_TOKEN'], 404: ['OPERATION_NOT_FOUND'] })
   async logs(@Param('id') id: string, @Query() query: ListLogsQueryDto): Promise<OperationLogPageDto> {
     await this.operations.get(id);
-    const page = await paginate(this.operations.logsQuery(id), { keyColumn: 'l.id', keyOf: (l) => String(l.id), direction: 'ASC', page: query, scope: `logs|${id}`, defaultPageSize: 200 });
+    const page = await paginate(this.operations.logsQuery(id), { keyColumn: 'l.id', keyOf: (l) => String(l.id), keyType: 'integer', direction: 'ASC', page: query, scope: `logs|${id}`, defaultPageSize: 200 });
     return mapPage(page, toOperationLogDto);
   }
 
   @Sse(':id/events')
+  @UseGuards(OperationFoundGuard)
   @ApiOperation({
     operationId: 'streamOperationEvents',
     summary: 'Server-sent events of an operation: its events (type = event type) and log lines (type = log); ends after the terminal event. Resume with Last-Event-ID.',
@@ -108,8 +110,7 @@ export class OperationsController {
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this id (as sent in each event)' })
   @ApiOkResponse({ description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   @ApiProblems(401, { 400: [], 404: ['OPERATION_NOT_FOUND'] })
-  async events(@Param('id') id: string, @Headers('last-event-id') lastEventId: string | undefined): Promise<Observable<MessageEvent>> {
-    await this.operations.get(id);
+  events(@Param('id') id: string, @Headers('last-event-id') lastEventId: string | undefined): Observable<MessageEvent> {
     return this.stream.stream(id, parseCursor(lastEventId)).pipe(
       map((item) =>
         item.kind === 'event'
