@@ -1511,7 +1511,7 @@ export interface components {
             activeOperationId?: string | undefined;
         };
         /** @enum {string} */
-        ProblemCode: "VALIDATION_FAILED" | "BAD_REQUEST" | "MALFORMED_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVALID_PAGE_TOKEN" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "PRECONDITION_FAILED" | "RATE_LIMITED" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "FORBIDDEN" | "INTERNAL" | "DATABASE_UNAVAILABLE" | "CLUSTER_NOT_FOUND" | "NODE_NOT_FOUND" | "OPERATION_NOT_FOUND" | "CREDENTIAL_NOT_FOUND" | "TOKEN_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "CLUSTER_NAME_TAKEN" | "CREDENTIAL_NAME_TAKEN" | "CREDENTIAL_IN_USE" | "INVALID_CREDENTIAL" | "CREDENTIAL_UNREADABLE" | "CREDENTIAL_KIND_MISMATCH" | "CANNOT_REVOKE_OWN_TOKEN" | "WEBHOOK_TARGET_REFUSED" | "OPERATION_IN_PROGRESS" | "OPERATION_FINISHED" | "OPERATION_NOT_RETRYABLE" | "OPERATION_SUPERSEDED" | "APPROVAL_NOT_REQUIRED" | "CLUSTER_STATE_CONFLICT" | "DELETION_PROTECTED" | "NO_CHANGE" | "NOT_SUPPORTED" | "BACKEND_UNAVAILABLE" | "NOT_ENOUGH_HOSTS" | "HOST_ALREADY_MEMBER" | "SSH_SPEC_INVALID" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "MEMBER_NOT_FOUND" | "NOTHING_TO_REMOVE" | "NO_DATA_NODE_WOULD_REMAIN" | "QUORUM_WOULD_BE_LOST" | "WRITER_NOT_A_MEMBER" | "DUPLICATE_MEMBER" | "NOT_A_FULL_CRASH" | "RECOVERY_WAITING_FOR_NODES" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "BOOTSTRAP_REFUSED" | "GALERA_CONFIG_INVALID" | "CONFIG_VALUE_UNSAFE" | "PROBE_VALUE_UNSAFE" | "GCACHE_INPUT_INVALID" | "CHAT_NOT_CONFIGURED" | "CHAT_FORM_REQUIRED" | "CHAT_FORM_INVALID" | "CHAT_SIGNATURE_INVALID" | "CHAT_REQUEST_EXPIRED" | "CHAT_REQUEST_REPLAYED" | "HOST_KEY_MISMATCH" | "SSH_AUTH_FAILED" | "SSH_UNREACHABLE" | "SSH_HANDSHAKE_FAILED" | "SSH_DISCONNECTED" | "SSH_CHANNEL_OPEN_FAILED" | "SSH_TIMEOUT" | "SSH_ABORTED" | "SSH_COMMAND_FAILED" | "SSH_CONFIG_INVALID" | "SHELL_ARGUMENT_INVALID" | "SUDO_AUTH_FAILED" | "SUDO_FAILED" | "CLOCK_SKEW_TOO_LARGE" | "PORT_IN_USE" | "DISK_SPACE_LOW" | "MEMORY_TOO_LOW" | "SERVICE_MANAGER_UNSUPPORTED" | "CLUSTER_CONFLICT" | "HOST_HAS_DATA" | "MEMBER_UNREACHABLE" | "PACKAGES_MISSING" | "NODE_START_FAILED" | "NODE_NOT_SYNCED" | "NODE_STOP_FAILED" | "CLUSTER_SIZE_MISMATCH" | "GRASTATE_UNREADABLE" | "REMOTE_COMMAND_FAILED" | "STEP_INVALID" | "KUBERNETES_CONFLICT" | "KUBERNETES_UNAVAILABLE" | "KUBERNETES_UNAUTHORIZED" | "KUBERNETES_FORBIDDEN" | "KUBERNETES_NOT_FOUND" | "KUBERNETES_INVALID_OBJECT" | "KUBERNETES_REQUEST_FAILED" | "KUBECONFIG_INVALID" | "POD_NOT_READY" | "POD_NOT_DELETED" | "CLUSTER_NOT_READY" | "STATEFULSET_NOT_FOUND";
+        ProblemCode: "VALIDATION_FAILED" | "BAD_REQUEST" | "MALFORMED_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVALID_PAGE_TOKEN" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "PRECONDITION_FAILED" | "RATE_LIMITED" | "BODY_TOO_DEEP" | "UNSUPPORTED_CONTENT_ENCODING" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "MALFORMED_REQUEST" | "TOO_MANY_FAILED_AUTHENTICATIONS" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "FORBIDDEN" | "INTERNAL" | "DATABASE_UNAVAILABLE" | "CLUSTER_NOT_FOUND" | "NODE_NOT_FOUND" | "OPERATION_NOT_FOUND" | "CREDENTIAL_NOT_FOUND" | "TOKEN_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "CLUSTER_NAME_TAKEN" | "CREDENTIAL_NAME_TAKEN" | "CREDENTIAL_IN_USE" | "INVALID_CREDENTIAL" | "CREDENTIAL_UNREADABLE" | "CREDENTIAL_KIND_MISMATCH" | "CANNOT_REVOKE_OWN_TOKEN" | "WEBHOOK_TARGET_REFUSED" | "OPERATION_IN_PROGRESS" | "OPERATION_FINISHED" | "OPERATION_NOT_RETRYABLE" | "OPERATION_SUPERSEDED" | "APPROVAL_NOT_REQUIRED" | "CLUSTER_STATE_CONFLICT" | "DELETION_PROTECTED" | "NO_CHANGE" | "NOT_SUPPORTED" | "BACKEND_UNAVAILABLE" | "NOT_ENOUGH_HOSTS" | "HOST_ALREADY_MEMBER" | "SSH_SPEC_INVALID" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "MEMBER_NOT_FOUND" | "NOTHING_TO_REMOVE" | "NO_DATA_NODE_WOULD_REMAIN" | "QUORUM_WOULD_BE_LOST" | "WRITER_NOT_A_MEMBER" | "DUPLICATE_MEMBER" | "NOT_A_FULL_CRASH" | "RECOVERY_WAITING_FOR_NODES" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "BOOTSTRAP_REFUSED" | "GALERA_CONFIG_INVALID" | "CONFIG_VALUE_UNSAFE" | "PROBE_VALUE_UNSAFE" | "GCACHE_INPUT_INVALID" | "CHAT_NOT_CONFIGURED" | "CHAT_FORM_REQUIRED" | "CHAT_FORM_INVALID" | "CHAT_SIGNATURE_INVALID" | "CHAT_REQUEST_EXPIRED" | "CHAT_REQUEST_REPLAYED" | "HOST_KEY_MISMATCH" | "SSH_AUTH_FAILED" | "SSH_UNREACHABLE" | "SSH_HANDSHAKE_FAILED" | "SSH_DISCONNECTED" | "SSH_CHANNEL_OPEN_FAILED" | "SSH_TIMEOUT" | "SSH_ABORTED" | "SSH_COMMAND_FAILED" | "SSH_CONFIG_INVALID" | "SHELL_ARGUMENT_INVALID" | "SUDO_AUTH_FAILED" | "SUDO_FAILED" | "CLOCK_SKEW_TOO_LARGE" | "PORT_IN_USE" | "DISK_SPACE_LOW" | "MEMORY_TOO_LOW" | "SERVICE_MANAGER_UNSUPPORTED" | "CLUSTER_CONFLICT" | "HOST_HAS_DATA" | "MEMBER_UNREACHABLE" | "PACKAGES_MISSING" | "NODE_START_FAILED" | "NODE_NOT_SYNCED" | "NODE_STOP_FAILED" | "CLUSTER_SIZE_MISMATCH" | "GRASTATE_UNREADABLE" | "REMOTE_COMMAND_FAILED" | "STEP_INVALID" | "KUBERNETES_CONFLICT" | "KUBERNETES_UNAVAILABLE" | "KUBERNETES_UNAUTHORIZED" | "KUBERNETES_FORBIDDEN" | "KUBERNETES_NOT_FOUND" | "KUBERNETES_INVALID_OBJECT" | "KUBERNETES_REQUEST_FAILED" | "KUBECONFIG_INVALID" | "POD_NOT_READY" | "POD_NOT_DELETED" | "CLUSTER_NOT_READY" | "STATEFULSET_NOT_FOUND";
         ProblemFieldError: {
             /** @example /replicas */
             pointer: string;
@@ -1754,6 +1754,30 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
         };
     };
     getReadiness: {
@@ -1771,6 +1795,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
                 };
             };
             /** @description A dependency (the database) does not answer; retry later */
@@ -1819,7 +1867,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -1844,6 +1892,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -1883,7 +1955,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "CHAT_FORM_INVALID" | "CHAT_FORM_REQUIRED" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "CHAT_FORM_INVALID" | "CHAT_FORM_REQUIRED" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -1923,6 +1995,30 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
+                    };
+                };
+            };
         };
     };
     listClusters: {
@@ -1957,7 +2053,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -1970,6 +2066,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -2022,7 +2142,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "CREDENTIAL_KIND_MISMATCH" | "CREDENTIAL_NOT_FOUND" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "SSH_SPEC_INVALID" | "VALIDATION_FAILED";
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "BODY_TOO_DEEP" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "CREDENTIAL_KIND_MISMATCH" | "CREDENTIAL_NOT_FOUND" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "SSH_SPEC_INVALID" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -2074,7 +2194,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2082,7 +2202,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -2095,6 +2215,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -2121,6 +2253,18 @@ export interface operations {
                     "application/json": components["schemas"]["Cluster"];
                 };
             };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
@@ -2142,6 +2286,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "CLUSTER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -2194,7 +2362,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "BODY_TOO_DEEP" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -2258,6 +2426,30 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
+                    };
+                };
+            };
         };
     };
     updateCluster: {
@@ -2299,7 +2491,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -2363,7 +2555,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2371,7 +2563,19 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -2413,7 +2617,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -2438,6 +2642,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "CLUSTER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -2462,6 +2690,18 @@ export interface operations {
                     "application/json": components["schemas"]["NodeList"];
                 };
             };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
@@ -2483,6 +2723,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "CLUSTER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -2539,7 +2803,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_ENOUGH_HOSTS" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "BODY_TOO_DEEP" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_ENOUGH_HOSTS" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -2615,7 +2879,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2623,7 +2887,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -2636,6 +2900,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -2661,6 +2937,18 @@ export interface operations {
                     "application/json": components["schemas"]["Node"];
                 };
             };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
@@ -2682,6 +2970,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "CLUSTER_NOT_FOUND" | "NODE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -2735,7 +3047,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "BODY_TOO_DEEP" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -2799,6 +3111,30 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
+                    };
+                };
+            };
         };
     };
     listClusterOperations: {
@@ -2831,7 +3167,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -2856,6 +3192,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "CLUSTER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -2912,7 +3272,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CONFIG_VALUE_UNSAFE" | "GALERA_CONFIG_INVALID" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "BODY_TOO_DEEP" | "CONFIG_VALUE_UNSAFE" | "GALERA_CONFIG_INVALID" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -2988,7 +3348,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2996,7 +3356,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -3009,6 +3369,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -3065,7 +3437,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -3141,7 +3513,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3149,7 +3521,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -3162,6 +3534,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -3218,7 +3602,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -3294,7 +3678,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3302,7 +3686,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -3315,6 +3699,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -3371,7 +3767,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "BODY_TOO_DEEP" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -3447,7 +3843,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3455,7 +3851,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -3468,6 +3864,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -3524,7 +3932,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -3600,7 +4008,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3608,7 +4016,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -3621,6 +4029,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -3677,7 +4097,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -3753,7 +4173,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3761,7 +4181,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -3774,6 +4194,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -3807,7 +4239,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -3820,6 +4252,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -3869,7 +4325,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_CREDENTIAL" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_CREDENTIAL" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -3921,7 +4377,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3929,7 +4385,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -3942,6 +4398,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -3966,6 +4434,18 @@ export interface operations {
                     "application/json": components["schemas"]["Credential"];
                 };
             };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
@@ -3987,6 +4467,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "CREDENTIAL_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -4021,7 +4525,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -4073,6 +4577,30 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
+                    };
+                };
+            };
         };
     };
     listEvents: {
@@ -4111,7 +4639,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -4124,6 +4652,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -4169,7 +4721,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -4182,6 +4734,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -4219,7 +4795,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -4232,6 +4808,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -4256,6 +4856,18 @@ export interface operations {
                     "application/json": components["schemas"]["Operation"];
                 };
             };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
@@ -4277,6 +4889,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "OPERATION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -4316,7 +4952,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -4380,7 +5016,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4388,7 +5024,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -4401,6 +5037,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -4440,7 +5088,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -4504,7 +5152,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4512,7 +5160,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -4525,6 +5173,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -4561,7 +5221,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -4586,6 +5246,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "OPERATION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -4621,7 +5305,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -4646,6 +5330,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "OPERATION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -4696,7 +5404,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_ENOUGH_HOSTS" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
+                        code: "BACKEND_UNAVAILABLE" | "BAD_REQUEST" | "BODY_TOO_DEEP" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "NOT_ENOUGH_HOSTS" | "NOT_SUPPORTED" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -4772,7 +5480,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4780,7 +5488,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -4793,6 +5501,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -4823,7 +5543,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -4848,6 +5568,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -4897,7 +5641,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -4949,7 +5693,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4957,7 +5701,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -4970,6 +5714,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -4992,6 +5748,18 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Token"];
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -5030,6 +5798,30 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
+                    };
+                };
+            };
         };
     };
     revokeToken: {
@@ -5062,7 +5854,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -5114,6 +5906,30 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
+                    };
+                };
+            };
         };
     };
     listWebhooks: {
@@ -5144,7 +5960,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -5169,6 +5985,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -5218,7 +6058,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "WEBHOOK_TARGET_REFUSED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "WEBHOOK_TARGET_REFUSED";
                     };
                 };
             };
@@ -5270,7 +6110,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5278,7 +6118,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -5291,6 +6131,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -5313,6 +6165,18 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -5348,6 +6212,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "WEBHOOK_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -5382,7 +6270,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -5419,6 +6307,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "WEBHOOK_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -5458,7 +6370,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "WEBHOOK_TARGET_REFUSED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "WEBHOOK_TARGET_REFUSED";
                     };
                 };
             };
@@ -5510,7 +6422,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5518,7 +6430,19 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -5555,7 +6479,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -5592,6 +6516,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "WEBHOOK_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };
@@ -5635,7 +6583,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "BAD_REQUEST" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -5699,7 +6647,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Request body is not JSON */
+            /** @description Request body is not JSON, or is compressed */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5707,7 +6655,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -5720,6 +6668,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
                     };
                 };
             };

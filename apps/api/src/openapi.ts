@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { documentGlobalProblems } from './common/api-problems.decorator';
 import { EVENT_SCHEMAS } from './events/event.dto';
 
 /** Sorts object keys recursively where order carries no meaning (paths, schemas, responses). */
@@ -43,5 +44,6 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       }
     }
   }
+  documentGlobalProblems(document.paths);
   return sortKeys(document);
 }

@@ -20,6 +20,12 @@ export const PROBLEM_CODES = {
   IDEMPOTENCY_KEY_IN_FLIGHT: 'A request with this Idempotency-Key is still running; retry after Retry-After',
   PRECONDITION_FAILED: 'If-Match does not match the current ETag',
   RATE_LIMITED: 'Too many requests; retry after Retry-After',
+  BODY_TOO_DEEP: 'The request body nests deeper than the server takes',
+  UNSUPPORTED_CONTENT_ENCODING: 'The request body is compressed (any Content-Encoding but identity is refused)',
+  HEADERS_TOO_LARGE: 'The request headers exceed the server limit',
+  REQUEST_TIMEOUT: 'The request was not received in time',
+  MALFORMED_REQUEST: 'The request is not valid HTTP',
+  TOO_MANY_FAILED_AUTHENTICATIONS: 'Too many failed authentications from this address; retry after Retry-After',
   // Who asks
   UNAUTHENTICATED: 'No bearer token',
   INVALID_TOKEN: 'The bearer token is unknown, revoked or expired',

@@ -1,7 +1,7 @@
 import type { ProblemCode } from '@galera-cp/core';
 import { ProblemDto } from '@galera-cp/http';
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiHeader, ApiQuery, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiHeader, ApiQuery, getSchemaPath, type OpenAPIObject } from '@nestjs/swagger';
 
 /** Where @nestjs/swagger keeps a route's responses (`DECORATORS.API_RESPONSE`). */
 const API_RESPONSE = 'swagger/apiResponse';
@@ -14,19 +14,20 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'Conflicts with the current state (e.g. OPERATION_IN_PROGRESS)',
   412: 'If-Match did not match the current ETag',
   413: 'Request body too large',
-  415: 'Request body is not JSON',
+  415: 'Request body is not JSON, or is compressed',
   422: 'Idempotency-Key reused with another request',
+  429: 'Too many failed authentications from this address; retry after Retry-After',
   503: 'A dependency (the database) does not answer; retry later',
 };
 
 /** Codes any route answering a status can give, whatever it does (validation, auth, preconditions). */
 const CODES_OF_STATUS: Partial<Record<number, readonly ProblemCode[]>> = {
-  400: ['VALIDATION_FAILED', 'BAD_REQUEST', 'MALFORMED_JSON'],
+  400: ['VALIDATION_FAILED', 'BAD_REQUEST', 'MALFORMED_JSON', 'BODY_TOO_DEEP'],
   401: ['UNAUTHENTICATED', 'INVALID_TOKEN'],
   403: ['FORBIDDEN'],
   412: ['PRECONDITION_FAILED'],
   413: ['PAYLOAD_TOO_LARGE'],
-  415: ['UNSUPPORTED_MEDIA_TYPE'],
+  415: ['UNSUPPORTED_MEDIA_TYPE', 'UNSUPPORTED_CONTENT_ENCODING'],
   422: ['IDEMPOTENCY_KEY_REUSED'],
   503: ['DATABASE_UNAVAILABLE'],
 };
@@ -67,6 +68,9 @@ export function ApiProblems(...items: (number | ProblemCodesByStatus)[]): Method
       wanted.set(status, set);
     }
   }
+  // Every route that authenticates can be refused while its client is locked out for failed
+  // authentications (libs/http's failed-auth limiter).
+  if (wanted.has(401)) wanted.set(429, new Set([...(wanted.get(429) ?? []), 'TOO_MANY_FAILED_AUTHENTICATIONS']));
   const document = (holder: object) => {
     const responses: Record<string, ResponseEntry> = { ...(Reflect.getMetadata(API_RESPONSE, holder) as Record<string, ResponseEntry> | undefined) };
     for (const [status, codes] of wanted) {
@@ -79,6 +83,30 @@ export function ApiProblems(...items: (number | ProblemCodesByStatus)[]): Method
     document(descriptor ? (descriptor.value as object) : target);
     return descriptor ?? target;
   }) as MethodDecorator & ClassDecorator;
+}
+
+/**
+ * What every route can answer whatever it does, because the global request checks run before it
+ * (libs/http: a NUL or an over-long value in the path or query, a compressed body), and what every
+ * route that takes a body can answer (the body's size, syntax, nesting and media type).
+ */
+const EVERY_ROUTE: ProblemCodesByStatus = { 400: ['VALIDATION_FAILED', 'BAD_REQUEST'], 415: ['UNSUPPORTED_CONTENT_ENCODING'] };
+const EVERY_BODY: ProblemCodesByStatus = { 400: ['MALFORMED_JSON', 'BODY_TOO_DEEP'], 413: ['PAYLOAD_TOO_LARGE'], 415: ['UNSUPPORTED_MEDIA_TYPE'] };
+
+/** Adds the answers of the global request checks to every operation of a generated document. */
+export function documentGlobalProblems(paths: OpenAPIObject['paths']): void {
+  for (const item of Object.values(paths)) {
+    for (const operation of Object.values(item) as unknown[]) {
+      if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
+      const op = operation as { responses: Record<string, ResponseEntry>; requestBody?: unknown };
+      for (const extra of op.requestBody ? [EVERY_ROUTE, EVERY_BODY] : [EVERY_ROUTE]) {
+        for (const [status, codes] of Object.entries(extra)) {
+          const merged = new Set([...listedCodes(op.responses[status]), ...(codes ?? [])]);
+          op.responses[status] = problemResponse(Number(status), [...merged].sort(), op.responses[status]?.description);
+        }
+      }
+    }
+  }
 }
 
 /** The common answers of a mutating POST with an optional Idempotency-Key. */
