@@ -76,6 +76,15 @@ export interface KubernetesBackendOptions {
 }
 
 
+/** Ordinals of the member pods that exist and are not being deleted. */
+function presentOrdinals(clusterName: string, pods: V1Pod[]): number[] {
+  return pods
+    .filter((p) => !p.metadata?.deletionTimestamp)
+    .map((p) => ordinalOf(clusterName, p.metadata?.name))
+    .filter((o): o is number => o !== undefined)
+    .sort((a, b) => a - b);
+}
+
 /** Seconds a write step may take, its retries included. */
 const WRITE_STEP_SECONDS = 120;
 
@@ -217,6 +226,11 @@ export class KubernetesBackend implements ClusterBackend {
     await attempt('the StatefulSet', async () => {
       facts.statefulSet = await readObject<V1StatefulSet>(client, this.ref(target, 'StatefulSet'), context);
     });
+    if (facts.statefulSet) {
+      await attempt('the pods', async () => {
+        facts.podOrdinals = presentOrdinals(target.name, await this.listPods(client, target, context));
+      });
+    }
     if (['cluster.create', 'cluster.scale', 'node.add', 'cluster.delete'].includes(change.type)) {
       await attempt('the PersistentVolumeClaims', async () => {
         const claims = await listObjects<V1PersistentVolumeClaim>(client, 'v1', 'PersistentVolumeClaim', this.namespace(target), labelSelector(target.name), context);
