@@ -1625,7 +1625,7 @@ export interface operations {
     createCluster: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -1754,7 +1754,7 @@ export interface operations {
             query?: {
                 /** @description Also remove data directories / volumes */
                 purge?: boolean;
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -1847,7 +1847,7 @@ export interface operations {
     updateCluster: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -2021,7 +2021,7 @@ export interface operations {
     addNode: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -2171,7 +2171,7 @@ export interface operations {
             query?: {
                 /** @description Accept an unsafe resulting size (never a loss of quorum) */
                 force?: boolean;
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -2316,7 +2316,7 @@ export interface operations {
     reconfigureCluster: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -2424,7 +2424,7 @@ export interface operations {
     recoverCluster: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -2532,7 +2532,7 @@ export interface operations {
     restartCluster: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -2640,7 +2640,7 @@ export interface operations {
     scaleCluster: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -2748,7 +2748,7 @@ export interface operations {
     startCluster: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -2856,7 +2856,7 @@ export interface operations {
     stopCluster: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -3004,7 +3004,7 @@ export interface operations {
     createCredential: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -3126,7 +3126,7 @@ export interface operations {
     deleteCredential: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: never;
@@ -3366,7 +3366,7 @@ export interface operations {
     approveOperation: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -3448,7 +3448,7 @@ export interface operations {
     cancelOperation: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -3624,7 +3624,7 @@ export interface operations {
     retryOperation: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -3754,7 +3754,7 @@ export interface operations {
     createToken: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -3885,7 +3885,7 @@ export interface operations {
     revokeToken: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: never;
@@ -3994,7 +3994,7 @@ export interface operations {
     createWebhook: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {
@@ -4125,7 +4125,7 @@ export interface operations {
     deleteWebhook: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: never;
@@ -4175,7 +4175,7 @@ export interface operations {
     updateWebhook: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: never;
@@ -4300,7 +4300,7 @@ export interface operations {
     testWebhook: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean;
             };
             header?: {

@@ -1,4 +1,5 @@
 import { AuditInterceptor, AuditService } from '@galera-cp/audit';
+import { PreviewInterceptor } from '@galera-cp/auth';
 import type { AppConfig } from '@galera-cp/config';
 import {
   ControlPlaneExpressAdapter,
@@ -89,7 +90,8 @@ export async function createApiApp(options: PlatformOptions & { logger?: LoggerS
     ),
   );
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(app.get(IdempotencyInterceptor), app.get(AuditInterceptor));
+  // Innermost last: a preview's answer is masked before it is audited or kept for an Idempotency-Key replay.
+  app.useGlobalInterceptors(app.get(IdempotencyInterceptor), app.get(AuditInterceptor), app.get(PreviewInterceptor));
   const document = buildOpenApiDocument(app as INestApplication);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', customSiteTitle: 'Galera control plane API' });
   return app;

@@ -1,3 +1,4 @@
+import { Previewable, PreviewOptions } from '@galera-cp/auth';
 import { ProblemDto } from '@galera-cp/http';
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiQuery, ApiResponse, getSchemaPath } from '@nestjs/swagger';
@@ -32,9 +33,16 @@ export function ApiIdempotentPost() {
   );
 }
 
-/** The `dryRun` query parameter of every mutating endpoint. */
-export function ApiDryRun() {
-  return ApiQuery({ name: 'dryRun', required: false, type: Boolean, description: 'Answer the plan (200) without changing anything' });
+/**
+ * The `dryRun` query parameter of every mutating endpoint. A dry run needs only the viewer role
+ * (it changes nothing); `redact` names answer fields a principal below the real call's role may
+ * not read.
+ */
+export function ApiDryRun(preview: PreviewOptions = {}) {
+  return applyDecorators(
+    ApiQuery({ name: 'dryRun', required: false, type: Boolean, description: 'Answer the plan (200) without changing anything; the viewer role may dry-run' }),
+    Previewable(preview),
+  );
 }
 
 export { ProblemDto };
