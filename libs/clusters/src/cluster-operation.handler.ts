@@ -31,6 +31,11 @@ interface OperationParams {
   warnings?: string[];
 }
 
+/** Changes of the membership, whose cancel converges to the members there are. */
+function isMembershipChange(change: ClusterChange): change is Extract<ClusterChange, { type: 'cluster.scale' | 'node.add' | 'node.remove' }> {
+  return change.type === 'cluster.scale' || change.type === 'node.add' || change.type === 'node.remove';
+}
+
 function paramsOf(operation: OperationEntity): OperationParams {
   return operation.params as unknown as OperationParams;
 }
@@ -155,6 +160,48 @@ export class ClusterOperationHandler implements OperationHandler, OnModuleInit {
     }
   }
 
+  /**
+   * Cancel of a membership change (scale, node.add, node.remove): the backend converges the
+   * infrastructure to the members that are there (`settle`, e.g. a StatefulSet set back to the
+   * pods that joined), the record follows, and the result says what was reached ("4 of 5
+   * members; cancelled"). `onFinished` then sets the spec's replicas to that count. Other
+   * operations stop at a safe point and keep their spec; their result says which steps ran.
+   */
+  async onCancelled(operation: OperationEntity, steps: OperationStepEntity[], options: { signal: AbortSignal; log: (message: string) => void }): Promise<{ result?: Record<string, unknown>; persist?: (manager: EntityManager) => Promise<void> }> {
+    const change = paramsOf(operation).change;
+    const done = steps.filter((s) => s.state === 'SUCCEEDED').map((s) => s.key);
+    if (!isMembershipChange(change)) {
+      return { result: { cancelled: true, completedSteps: done, summary: `Cancelled after ${done.length} of ${steps.length} steps; the spec is kept (generation ${paramsOf(operation).generation} is not fully applied)` } };
+    }
+    const cluster = await this.clusterOf(operation);
+    const target = await this.targets.build(cluster);
+    const membersBefore = ((operation.plan?.details as { membersBefore?: string[] } | undefined)?.membersBefore ?? target.members.map((m) => m.name));
+    const backend = this.targets.backendOf(cluster.backendKind);
+    const settled = backend.settle ? await backend.settle(target, change, { membersBefore, signal: options.signal, log: options.log }) : { members: [] };
+    const after = new Set(target.members.map((m) => m.name));
+    for (const m of settled.members) {
+      if (m.op === 'remove') after.delete(m.name);
+      else after.add(m.member.name);
+    }
+    const requested = change.type === 'cluster.scale' ? change.replicas : change.type === 'node.add' ? membersBefore.length + 1 : membersBefore.length - 1;
+    const summary = `${after.size} of ${requested} members; cancelled`;
+    options.log(`Cancelled: ${summary} (the spec's replicas become ${after.size})`);
+    return {
+      result: {
+        cancelled: true,
+        summary,
+        requestedReplicas: requested,
+        fromReplicas: membersBefore.length,
+        toReplicas: after.size,
+        addedNodes: [...after].filter((n) => !membersBefore.includes(n)).sort(),
+        removedNodes: membersBefore.filter((n) => !after.has(n)),
+      },
+      persist: async (manager) => {
+        if (settled.members.length > 0) await this.clusters.applyMemberChanges(cluster.id, settled.members, manager);
+      },
+    };
+  }
+
   async onFinished(operation: OperationEntity, manager: EntityManager): Promise<void> {
     if (!operation.clusterId) return;
     const cluster = await manager.getRepository(ClusterEntity).createQueryBuilder('c').setLock('pessimistic_write').where('c.id = :id AND c.deleted_at IS NULL', { id: operation.clusterId }).getOne();
@@ -198,6 +245,21 @@ export class ClusterOperationHandler implements OperationHandler, OnModuleInit {
       status.state = 'READY';
     } else if (change.type === 'cluster.delete') {
       status.state = 'UNKNOWN';
+    }
+    if (operation.state === 'CANCELLED' && isMembershipChange(change)) {
+      // Cancel means: the cluster is what was reached. The spec's replicas become the members
+      // there are, so nothing claims (or later converges to) a size nobody asked for any more.
+      const spec = cluster.spec as unknown as ClusterSpec;
+      const members = await manager.getRepository(NodeEntity).count({ where: { clusterId: cluster.id } });
+      const result = operation.result as { summary?: string } | null;
+      if (spec.replicas !== members) {
+        spec.replicas = members;
+        cluster.generation += 1;
+        await manager.getRepository(ClusterEntity).update({ id: cluster.id }, { spec: spec as unknown as JsonDocument, generation: cluster.generation });
+      }
+      status.observedGeneration = cluster.generation;
+      status.size = { ...status.size, desired: members };
+      setCondition(status, { type: 'Progressing', status: 'False', reason: 'OperationCancelled', message: `Operation ${operation.id} (${operation.type}) cancelled: ${result?.summary ?? `${members} members; cancelled before it ran`}; the spec's replicas are ${members}` }, now);
     }
     await manager.getRepository(ClusterEntity).update({ id: cluster.id }, { status: status as unknown as JsonDocument, state: status.state, updatedAt: now });
   }
