@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createKeyCredential, sshClusterBody } from '../support/fixtures';
 import { eventually, startTestApp, TestApp, waitForOperation } from '../support/test-app';
+import { startWorkerProcess } from '../support/worker-processes';
 
 /**
  * What cancel means, on the engine's side (the deterministic backend, an SSH-kind cluster): a
@@ -77,5 +78,39 @@ describe('cancel: a cancelled scale leaves no hidden convergence', () => {
     const cluster = (await app.call('GET', `/v1/clusters/${clusterId}`)).body;
     assert.equal(cluster.generation, generation);
     assert.equal(cluster.spec.replicas, 3);
+  });
+});
+
+describe('cancel before it ran: the spec goes back to the members there are', () => {
+  let app: TestApp;
+
+  before(async () => {
+    app = await startTestApp({ worker: false });
+  });
+  after(() => app.close());
+
+  test('a scale cancelled while pending leaves the spec at the members there are, not at the size asked for', async () => {
+    const credentialId = await createKeyCredential(app);
+    const worker = await startWorkerProcess(app.env);
+    let clusterId: string;
+    try {
+      const created = await app.call('POST', '/v1/clusters', { body: sshClusterBody('parked', credentialId, 5, { replicas: 3 }) });
+      assert.equal((await waitForOperation(app, created.body.id)).state, 'SUCCEEDED');
+      clusterId = created.body.clusterId;
+    } finally {
+      await worker.stop();
+    }
+    const scale = await app.call('POST', `/v1/clusters/${clusterId}/scale`, { body: { replicas: 5 } });
+    assert.equal(scale.status, 202, JSON.stringify(scale.body));
+    assert.equal((await app.call('GET', `/v1/clusters/${clusterId}`)).body.spec.replicas, 5, 'the request set the desired size');
+    const cancelled = await app.call('POST', `/v1/operations/${scale.body.id}/cancel`, { body: {} });
+    assert.equal(cancelled.body.state, 'CANCELLED', 'no worker ran it: cancelled at once');
+    const cluster = (await app.call('GET', `/v1/clusters/${clusterId}`)).body;
+    assert.equal(cluster.spec.replicas, 3, 'nothing joined: the spec is the three members there are');
+    assert.equal(cluster.status.size.desired, 3);
+    assert.match(cluster.status.conditions.find((c: { type: string }) => c.type === 'Progressing').message, /cancelled before it ran/);
+    const plan = await app.call('POST', `/v1/clusters/${clusterId}/scale?dryRun=true`, { body: { replicas: 5 } });
+    assert.equal(plan.status, 200, 'scale 5 is real work');
+    assert.deepEqual(plan.body.steps.map((s: { key: string }) => s.key), ['join:parked-3', 'join:parked-4']);
   });
 });

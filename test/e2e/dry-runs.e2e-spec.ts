@@ -124,6 +124,9 @@ describe('dry runs: the same checks as the real call, open to viewers', () => {
   }
 
   test('a viewer previews changes (plans and checks), nothing changes, the real calls are 403, and each preview is audited as a dry run', async () => {
+    const spareCredential = await createKeyCredential(app, 'spare-key');
+    const spareToken = (await app.call('POST', '/v1/tokens', { body: { name: 'spare-token', role: 'viewer' } })).body.id;
+    const idleNodeId = (await app.call('GET', `/v1/clusters/${idleId}/nodes`)).body.items[2].id;
     const before = await snapshot();
     const previews: { method: string; path: string; body?: unknown; status: number }[] = [
       { method: 'POST', path: '/v1/clusters', body: sshClusterBody('preview', credentialId), status: 200 },
@@ -137,6 +140,14 @@ describe('dry runs: the same checks as the real call, open to viewers', () => {
       { method: 'POST', path: '/v1/tokens', body: { name: 'preview-token', role: 'admin' }, status: 200 },
       { method: 'POST', path: '/v1/webhooks', body: { url: 'http://127.0.0.1:9/hooks/other', events: ['cluster.'], secret: 'webhook-secret-value-1234' }, status: 200 },
       { method: 'PATCH', path: `/v1/webhooks/${webhookId}`, body: { enabled: false }, status: 200 },
+      { method: 'POST', path: `/v1/webhooks/${webhookId}/test`, body: {}, status: 200 },
+      { method: 'DELETE', path: `/v1/webhooks/${webhookId}`, status: 204 },
+      { method: 'DELETE', path: `/v1/credentials/${spareCredential}`, status: 204 },
+      { method: 'DELETE', path: `/v1/tokens/${spareToken}`, status: 200 },
+      { method: 'POST', path: `/v1/clusters/${idleId}/nodes`, body: { force: true }, status: 200 },
+      { method: 'DELETE', path: `/v1/clusters/${idleId}/nodes/${idleNodeId}?force=true`, status: 200 },
+      { method: 'POST', path: `/v1/clusters/${idleId}/stop`, body: {}, status: 200 },
+      { method: 'POST', path: `/v1/clusters/${idleId}/recover`, body: { approve: true }, status: 200 },
     ];
     for (const preview of previews) {
       const dry = await app.call(preview.method, withDryRun(preview.path), { token: viewer, ...(preview.body ? { body: preview.body } : {}) });
@@ -145,7 +156,7 @@ describe('dry runs: the same checks as the real call, open to viewers', () => {
       assert.equal(operatorDry.status, dry.status, `${preview.method} ${preview.path}: an operator's dry run answers the same`);
       const real = await app.call(preview.method, preview.path, { token: viewer, ...(preview.body ? { body: preview.body } : {}) });
       assert.deepEqual([real.status, real.body.code], [403, 'FORBIDDEN'], `${preview.method} ${preview.path}: the real call needs its role`);
-      const text = JSON.stringify(dry.body);
+      const text = JSON.stringify(dry.body ?? '');
       for (const secret of ['hunter2-secret', 'webhook-secret-value-1234', 'private-path', 'ops channel', 'gcp_']) assert.ok(!text.includes(secret), `${preview.method} ${preview.path}: the preview shows no secret (${secret})`);
     }
     const scalePlan = await app.call('POST', withDryRun(`/v1/clusters/${idleId}/scale`), { token: viewer, body: { replicas: 5 } });
@@ -165,7 +176,7 @@ describe('dry runs: the same checks as the real call, open to viewers', () => {
     const audit = await app.call('GET', '/v1/audit?pageSize=200');
     assert.equal(audit.status, 200);
     const viewerRecords = audit.body.items.filter((r: { actorName: string | null; actor: string }) => r.actorName === 'portal-viewer');
-    for (const action of ['cluster.create', 'cluster.update', 'cluster.scale', 'cluster.restart', 'cluster.reconfigure', 'cluster.delete', 'operation.cancel', 'credential.create', 'token.create', 'webhook.create', 'webhook.update']) {
+    for (const action of ['cluster.create', 'cluster.update', 'cluster.scale', 'cluster.restart', 'cluster.stop', 'cluster.recover', 'cluster.reconfigure', 'cluster.delete', 'node.add', 'node.remove', 'operation.cancel', 'credential.create', 'credential.delete', 'token.create', 'token.revoke', 'webhook.create', 'webhook.update', 'webhook.test', 'webhook.delete']) {
       assert.ok(viewerRecords.some((r: { action: string; outcome: string }) => r.action === `${action}.dry-run` && r.outcome === 'succeeded'), `the viewer's ${action} preview is audited as a dry run`);
     }
     assert.ok(viewerRecords.some((r: { action: string; outcome: string }) => r.action === 'cluster.scale.dry-run' && r.outcome === 'failed'), 'a refused preview is audited as a dry run too');
