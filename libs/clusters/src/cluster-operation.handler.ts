@@ -163,7 +163,8 @@ export class ClusterOperationHandler implements OperationHandler, OnModuleInit {
   /**
    * Cancel of a membership change (scale, node.add, node.remove): the backend converges the
    * infrastructure to the members that are there (`settle`, e.g. a StatefulSet set back to the
-   * pods that joined), the record follows, and the result says what was reached ("4 of 5
+   * pods that joined; a member only registered Pending by this change is dropped), the record
+   * follows, and the result says what was reached ("4 of 5
    * members; cancelled"). `onFinished` then sets the spec's replicas to that count. Other
    * operations stop at a safe point and keep their spec; their result says which steps ran.
    */
@@ -178,6 +179,11 @@ export class ClusterOperationHandler implements OperationHandler, OnModuleInit {
     const membersBefore = ((operation.plan?.details as { membersBefore?: string[] } | undefined)?.membersBefore ?? target.members.map((m) => m.name));
     const backend = this.targets.backendOf(cluster.backendKind);
     const settled = backend.settle ? await backend.settle(target, change, { membersBefore, signal: options.signal, log: options.log }) : { members: [] };
+    // A member this change recorded as Pending (registered, never started) is not there.
+    const settledNames = new Set(settled.members.map((m) => (m.op === 'remove' ? m.name : m.member.name)));
+    for (const m of target.members) {
+      if (m.phase === 'Pending' && !membersBefore.includes(m.name) && !settledNames.has(m.name)) settled.members.push({ op: 'remove', name: m.name });
+    }
     const after = new Set(target.members.map((m) => m.name));
     for (const m of settled.members) {
       if (m.op === 'remove') after.delete(m.name);
