@@ -645,6 +645,12 @@ export interface components {
             lastTransitionTime: string;
         };
         ClusterCreateResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[];
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -655,6 +661,12 @@ export interface components {
             members: components["schemas"]["ResultMember"][];
         };
         ClusterDeleteResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[];
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -690,6 +702,12 @@ export interface components {
             donorServesTraffic?: boolean;
         };
         ClusterReconfigureResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[];
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -702,6 +720,12 @@ export interface components {
             members: components["schemas"]["ResultMember"][];
         };
         ClusterRecoverResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[];
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -712,6 +736,12 @@ export interface components {
             members: components["schemas"]["ResultMember"][];
         };
         ClusterRestartResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[];
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -722,6 +752,12 @@ export interface components {
             members: components["schemas"]["ResultMember"][];
         };
         ClusterScaleResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[];
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -732,6 +768,8 @@ export interface components {
             addedNodes: string[];
             removedNodes: string[];
             members: components["schemas"]["ResultMember"][];
+            /** @description Cancelled: the number of members asked for (the spec now says what was reached) */
+            requestedReplicas?: number;
         };
         ClusterSize: {
             /** @description Members the spec asks for */
@@ -752,6 +790,12 @@ export interface components {
             kubernetes?: components["schemas"]["KubernetesSpec"];
         };
         ClusterStartResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[];
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -774,6 +818,12 @@ export interface components {
             message: string;
         };
         ClusterStopResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[];
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1049,6 +1099,12 @@ export interface components {
             updatedAt: string;
         };
         NodeAddResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[];
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1056,11 +1112,19 @@ export interface components {
             type: "node.add";
             node: string | null;
             members: components["schemas"]["ResultMember"][];
+            /** @description Cancelled: the number of members asked for (the spec now says what was reached) */
+            requestedReplicas?: number;
         };
         NodeList: {
             items: components["schemas"]["Node"][];
         };
         NodeRemoveResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[];
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1068,6 +1132,8 @@ export interface components {
             type: "node.remove";
             node: string;
             members: components["schemas"]["ResultMember"][];
+            /** @description Cancelled: the number of members asked for (the spec now says what was reached) */
+            requestedReplicas?: number;
         };
         Operation: {
             /** @example op_01jd2x… */
@@ -1085,7 +1151,7 @@ export interface components {
             steps: components["schemas"]["OperationStep"][];
             plan: components["schemas"]["PlanSummary"] | null;
             approval: components["schemas"]["OperationApproval"];
-            /** @description The typed result once SUCCEEDED (discriminated by type); null before */
+            /** @description The typed result once SUCCEEDED, or what was reached once CANCELLED while running (cancelled: true; discriminated by type); null otherwise */
             result: (components["schemas"]["ClusterCreateResult"] | components["schemas"]["ClusterScaleResult"] | components["schemas"]["NodeAddResult"] | components["schemas"]["NodeRemoveResult"] | components["schemas"]["ClusterRestartResult"] | components["schemas"]["ClusterStopResult"] | components["schemas"]["ClusterStartResult"] | components["schemas"]["ClusterRecoverResult"] | components["schemas"]["ClusterReconfigureResult"] | components["schemas"]["ClusterDeleteResult"]) | null;
             error: components["schemas"]["OperationError"] | null;
             /** @description Token id (or chat identity) that asked for it */

@@ -39,7 +39,8 @@ describe('cancel: a cancelled scale leaves no hidden convergence', () => {
     const done = await waitForOperation(app, scale.body.id);
     assert.equal(done.state, 'CANCELLED');
     assert.equal(done.result.summary, '4 of 5 members; cancelled');
-    assert.deepEqual([done.result.fromReplicas, done.result.toReplicas, done.result.requestedReplicas, done.result.addedNodes], [3, 4, 5, ['grow-3']]);
+    assert.deepEqual([done.result.type, done.result.cancelled, done.result.fromReplicas, done.result.toReplicas, done.result.requestedReplicas, done.result.addedNodes], ['cluster.scale', true, 3, 4, 5, ['grow-3']]);
+    assert.deepEqual(done.result.members.map((m: { name: string }) => m.name), ['grow-0', 'grow-1', 'grow-2', 'grow-3'], 'the typed result lists the members reached');
 
     const cluster = (await app.call('GET', `/v1/clusters/${clusterId}`)).body;
     assert.equal(cluster.spec.replicas, 4, 'the spec is what was reached');
@@ -74,6 +75,7 @@ describe('cancel: a cancelled scale leaves no hidden convergence', () => {
     const done = await waitForOperation(app, restart.body.id);
     assert.equal(done.state, 'CANCELLED');
     assert.deepEqual(done.result.completedSteps, ['restart:roll-0']);
+    assert.deepEqual([done.result.type, done.result.cancelled, done.result.restartedNodes], ['cluster.restart', true, ['roll-0']], 'the typed result so far');
     assert.match(done.result.summary, /Cancelled after 1 of 3 steps; the spec is kept/);
     const cluster = (await app.call('GET', `/v1/clusters/${clusterId}`)).body;
     assert.equal(cluster.generation, generation);

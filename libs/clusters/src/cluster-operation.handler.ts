@@ -1,4 +1,4 @@
-import { ClusterChange, ClusterSpec, PlannedStep } from '@galera-cp/backends';
+import { ClusterChange, ClusterSpec, MemberChange, PlannedStep } from '@galera-cp/backends';
 import { AuditService } from '@galera-cp/audit';
 import { SYSTEM_PRINCIPAL } from '@galera-cp/core';
 import { ClusterEntity, NodeEntity, OperationEntity, OperationStepEntity, JsonDocument } from '@galera-cp/database';
@@ -38,6 +38,51 @@ function isMembershipChange(change: ClusterChange): change is Extract<ClusterCha
 
 function paramsOf(operation: OperationEntity): OperationParams {
   return operation.params as unknown as OperationParams;
+}
+
+/** A member as a result lists it. */
+type ResultNode = Pick<NodeEntity, 'name' | 'address' | 'wsrepState' | 'ordinal'>;
+
+/** The membership record once `corrections` are applied, in ordinal order. */
+function applyCorrections(nodes: readonly ResultNode[], corrections: readonly MemberChange[]): ResultNode[] {
+  const byName = new Map(nodes.map((n) => [n.name, { name: n.name, address: n.address, wsrepState: n.wsrepState, ordinal: n.ordinal }]));
+  for (const c of corrections) {
+    if (c.op === 'remove') byName.delete(c.name);
+    else byName.set(c.member.name, { name: c.member.name, address: c.member.address, wsrepState: c.member.wsrepState, ordinal: c.member.ordinal });
+  }
+  return [...byName.values()].sort((a, b) => a.ordinal - b.ordinal);
+}
+
+/** The typed result of an operation from its steps (those that ran) and the members there are. */
+function typedResult(operation: OperationEntity, steps: readonly OperationStepEntity[], nodes: readonly ResultNode[]): Record<string, unknown> {
+  const change = paramsOf(operation).change;
+  const details = (operation.plan?.details ?? {}) as Record<string, unknown>;
+  const before = (details.membersBefore as string[] | undefined) ?? [];
+  const after = nodes.map((n) => n.name);
+  const stepNodes = (pattern: RegExp) => steps.filter((s) => s.node && pattern.test(s.action)).map((s) => s.node as string);
+  const members = nodes.map((n) => ({ name: n.name, address: n.address, wsrepState: n.wsrepState }));
+  switch (change.type) {
+    case 'cluster.create':
+      return { clusterId: operation.clusterId, bootstrapNode: details.bootstrapNode ?? null, members };
+    case 'cluster.scale':
+      return { fromReplicas: before.length, toReplicas: after.length, addedNodes: after.filter((n) => !before.includes(n)), removedNodes: before.filter((n) => !after.includes(n)), members };
+    case 'node.add':
+      return { node: after.find((n) => !before.includes(n)) ?? null, members };
+    case 'node.remove':
+      return { node: change.node, members };
+    case 'cluster.restart':
+      return { restartedNodes: stepNodes(/restart/), members };
+    case 'cluster.stop':
+      return { stoppedNodes: stepNodes(/stop/), safeBootstrapNode: details.bootstrapNode ?? null };
+    case 'cluster.start':
+      return { startedNodes: stepNodes(/start|bootstrap/), bootstrapNode: details.bootstrapNode ?? null, members };
+    case 'cluster.recover':
+      return { bootstrapNode: details.bootstrapNode ?? null, evidence: details.evidence ?? [], members };
+    case 'cluster.reconfigure':
+      return { changedParameters: change.parameters, restartedNodes: stepNodes(/restart/), members };
+    case 'cluster.delete':
+      return { purged: change.purge };
+  }
 }
 
 /**
@@ -129,35 +174,8 @@ export class ClusterOperationHandler implements OperationHandler, OnModuleInit {
   }
 
   async result(operation: OperationEntity, steps: OperationStepEntity[]): Promise<Record<string, unknown>> {
-    const change = paramsOf(operation).change;
-    const details = (operation.plan?.details ?? {}) as Record<string, unknown>;
     const nodes = operation.clusterId ? await this.dataSource.getRepository(NodeEntity).find({ where: { clusterId: operation.clusterId }, order: { ordinal: 'ASC' } }) : [];
-    const before = (details.membersBefore as string[] | undefined) ?? [];
-    const after = nodes.map((n) => n.name);
-    const stepNodes = (pattern: RegExp) => steps.filter((s) => s.node && pattern.test(s.action)).map((s) => s.node as string);
-    const members = nodes.map((n) => ({ name: n.name, address: n.address, wsrepState: n.wsrepState }));
-    switch (change.type) {
-      case 'cluster.create':
-        return { clusterId: operation.clusterId, bootstrapNode: details.bootstrapNode ?? null, members };
-      case 'cluster.scale':
-        return { fromReplicas: before.length, toReplicas: after.length, addedNodes: after.filter((n) => !before.includes(n)), removedNodes: before.filter((n) => !after.includes(n)), members };
-      case 'node.add':
-        return { node: after.find((n) => !before.includes(n)) ?? null, members };
-      case 'node.remove':
-        return { node: change.node, members };
-      case 'cluster.restart':
-        return { restartedNodes: stepNodes(/restart/), members };
-      case 'cluster.stop':
-        return { stoppedNodes: stepNodes(/stop/), safeBootstrapNode: details.bootstrapNode ?? null };
-      case 'cluster.start':
-        return { startedNodes: stepNodes(/start|bootstrap/), bootstrapNode: details.bootstrapNode ?? null, members };
-      case 'cluster.recover':
-        return { bootstrapNode: details.bootstrapNode ?? null, evidence: details.evidence ?? [], members };
-      case 'cluster.reconfigure':
-        return { changedParameters: change.parameters, restartedNodes: stepNodes(/restart/), members };
-      case 'cluster.delete':
-        return { purged: change.purge };
-    }
+    return typedResult(operation, steps, nodes);
   }
 
   /**
@@ -170,40 +188,31 @@ export class ClusterOperationHandler implements OperationHandler, OnModuleInit {
    */
   async onCancelled(operation: OperationEntity, steps: OperationStepEntity[], options: { signal: AbortSignal; log: (message: string) => void }): Promise<{ result?: Record<string, unknown>; persist?: (manager: EntityManager) => Promise<void> }> {
     const change = paramsOf(operation).change;
-    const done = steps.filter((s) => s.state === 'SUCCEEDED').map((s) => s.key);
-    if (!isMembershipChange(change)) {
-      return { result: { cancelled: true, completedSteps: done, summary: `Cancelled after ${done.length} of ${steps.length} steps; the spec is kept (generation ${paramsOf(operation).generation} is not fully applied)` } };
-    }
+    const done = steps.filter((s) => s.state === 'SUCCEEDED');
     const cluster = await this.clusterOf(operation);
+    const nodes = await this.dataSource.getRepository(NodeEntity).find({ where: { clusterId: cluster.id }, order: { ordinal: 'ASC' } });
+    if (!isMembershipChange(change)) {
+      const summary = `Cancelled after ${done.length} of ${steps.length} steps; the spec is kept (generation ${paramsOf(operation).generation} is not fully applied)`;
+      return { result: { ...typedResult(operation, done, nodes), cancelled: true, completedSteps: done.map((s) => s.key), summary } };
+    }
     const target = await this.targets.build(cluster);
-    const membersBefore = ((operation.plan?.details as { membersBefore?: string[] } | undefined)?.membersBefore ?? target.members.map((m) => m.name));
+    const membersBefore = (operation.plan?.details as { membersBefore?: string[] } | undefined)?.membersBefore ?? target.members.map((m) => m.name);
     const backend = this.targets.backendOf(cluster.backendKind);
     const settled = backend.settle ? await backend.settle(target, change, { membersBefore, signal: options.signal, log: options.log }) : { members: [] };
+    const corrections = [...settled.members];
     // A member this change recorded as Pending (registered, never started) is not there.
-    const settledNames = new Set(settled.members.map((m) => (m.op === 'remove' ? m.name : m.member.name)));
+    const corrected = new Set(corrections.map((m) => (m.op === 'remove' ? m.name : m.member.name)));
     for (const m of target.members) {
-      if (m.phase === 'Pending' && !membersBefore.includes(m.name) && !settledNames.has(m.name)) settled.members.push({ op: 'remove', name: m.name });
+      if (m.phase === 'Pending' && !membersBefore.includes(m.name) && !corrected.has(m.name)) corrections.push({ op: 'remove', name: m.name });
     }
-    const after = new Set(target.members.map((m) => m.name));
-    for (const m of settled.members) {
-      if (m.op === 'remove') after.delete(m.name);
-      else after.add(m.member.name);
-    }
+    const after = applyCorrections(nodes, corrections);
     const requested = change.type === 'cluster.scale' ? change.replicas : change.type === 'node.add' ? membersBefore.length + 1 : membersBefore.length - 1;
-    const summary = `${after.size} of ${requested} members; cancelled`;
-    options.log(`Cancelled: ${summary} (the spec's replicas become ${after.size})`);
+    const summary = `${after.length} of ${requested} members; cancelled`;
+    options.log(`Cancelled: ${summary} (the spec's replicas become ${after.length})`);
     return {
-      result: {
-        cancelled: true,
-        summary,
-        requestedReplicas: requested,
-        fromReplicas: membersBefore.length,
-        toReplicas: after.size,
-        addedNodes: [...after].filter((n) => !membersBefore.includes(n)).sort(),
-        removedNodes: membersBefore.filter((n) => !after.has(n)),
-      },
+      result: { ...typedResult(operation, done, after), cancelled: true, completedSteps: done.map((s) => s.key), summary, requestedReplicas: requested },
       persist: async (manager) => {
-        if (settled.members.length > 0) await this.clusters.applyMemberChanges(cluster.id, settled.members, manager);
+        if (corrections.length > 0) await this.clusters.applyMemberChanges(cluster.id, corrections, manager);
       },
     };
   }
