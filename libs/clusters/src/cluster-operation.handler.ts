@@ -192,7 +192,7 @@ export class ClusterOperationHandler implements OperationHandler, OnModuleInit {
     const cluster = await this.clusterOf(operation);
     const nodes = await this.dataSource.getRepository(NodeEntity).find({ where: { clusterId: cluster.id }, order: { ordinal: 'ASC' } });
     if (!isMembershipChange(change)) {
-      const summary = `Cancelled after ${done.length} of ${steps.length} steps; the spec is kept (generation ${paramsOf(operation).generation} is not fully applied)`;
+      const summary = `Cancelled after ${done.length} of ${steps.length} steps; the spec is kept: run the change again to finish it`;
       return { result: { ...typedResult(operation, done, nodes), cancelled: true, completedSteps: done.map((s) => s.key), summary } };
     }
     const target = await this.targets.build(cluster);
