@@ -58,6 +58,9 @@ describe('kubernetes backend: cancel converges to what is there; plans count wha
     assert.deepEqual([done.result.fromReplicas, done.result.toReplicas, done.result.requestedReplicas], [3, 3, 5]);
 
     assert.equal(replicasOf('gamma'), 3, 'the StatefulSet is set back to the members that joined');
+    const config = String(sim.objects.get('ConfigMap', ns, 'gamma-config')?.data?.['galera.cnf']);
+    assert.match(config, /gamma-2\.gamma-peers/);
+    assert.doesNotMatch(config, /gamma-3\.gamma-peers/, 'the member list names only the members there are');
     await sim.waitFor(() => pods('gamma').length === 3, { message: 'gamma-3 removed by the controller' });
     assert.deepEqual(pods('gamma'), ['gamma-0', 'gamma-1', 'gamma-2']);
     const cluster = (await app.call('GET', `/v1/clusters/${clusterId}`)).body;

@@ -308,8 +308,8 @@ export class KubernetesBackend implements ClusterBackend {
   }
 
   /**
-   * After a cancelled scale, node.add or node.remove: sets the StatefulSet's replicas (and the
-   * ConfigMap's member list) to the members that are there, so the controller stops growing or
+   * After a cancelled scale, node.add or node.remove: sets the StatefulSet's replicas and the
+   * ConfigMap's member list to the members that are there, so the controller stops growing or
    * shrinking it. Growing: the members before, plus the new pods that are Ready in ordinal order
    * (a pod still joining is removed: it never became a member). Shrinking: down to the highest
    * pod that still exists and is not being deleted (a member already gone stays gone). The
@@ -338,9 +338,11 @@ export class KubernetesBackend implements ClusterBackend {
     }
     if (reached !== asked) {
       await applyObject(client, renderStatefulSet(this.input(target, reached)), FIELD_MANAGER, call);
-      await applyObject(client, renderConfigMap(this.input(target, reached, false)), FIELD_MANAGER, call);
-      options.log(`Set StatefulSet ${ref.namespace}/${ref.name} to ${reached} replicas (it was asked for ${asked}) and its ConfigMap to ${reached} members: the members that are there`);
+      options.log(`Set StatefulSet ${ref.namespace}/${ref.name} to ${reached} replicas (it was asked for ${asked}): the members that are there`);
     }
+    // A scale-out writes the member list before the StatefulSet: it may list members that never came.
+    await applyObject(client, renderConfigMap(this.input(target, reached, false)), FIELD_MANAGER, call);
+    options.log(`Applied ConfigMap ${this.namespace(target)}/${objectNames(target.name).configMap} with ${reached} members`);
     const members: MemberChange[] = [];
     for (let i = 0; i < reached; i += 1) {
       if (isPodReady(pods.get(i))) members.push(this.member(target, i, 'Member', 'Synced', true));
