@@ -181,10 +181,10 @@ export class ClusterOperationHandler implements OperationHandler, OnModuleInit {
   /**
    * Cancel of a membership change (scale, node.add, node.remove): the backend converges the
    * infrastructure to the members that are there (`settle`, e.g. a StatefulSet set back to the
-   * pods that joined; a member only registered Pending by this change is dropped), the record
-   * follows, and the result says what was reached ("4 of 5
-   * members; cancelled"). `onFinished` then sets the spec's replicas to that count. Other
-   * operations stop at a safe point and keep their spec; their result says which steps ran.
+   * pods that joined), a member this change only registered (Pending) and never started is
+   * dropped, the record follows, and the result says what was reached ("4 of 5 members;
+   * cancelled"). `onFinished` then sets the spec's replicas to that count. Other operations stop
+   * at a safe point and keep their spec; their result says which steps ran.
    */
   async onCancelled(operation: OperationEntity, steps: OperationStepEntity[], options: { signal: AbortSignal; log: (message: string) => void }): Promise<{ result?: Record<string, unknown>; persist?: (manager: EntityManager) => Promise<void> }> {
     const change = paramsOf(operation).change;
@@ -200,10 +200,12 @@ export class ClusterOperationHandler implements OperationHandler, OnModuleInit {
     const backend = this.targets.backendOf(cluster.backendKind);
     const settled = backend.settle ? await backend.settle(target, change, { membersBefore, signal: options.signal, log: options.log }) : { members: [] };
     const corrections = [...settled.members];
-    // A member this change recorded as Pending (registered, never started) is not there.
+    // A member this change only registered (Pending) and no step of which began is not there;
+    // one whose start was aborted may be joining, so its record stays for the observation to judge.
     const corrected = new Set(corrections.map((m) => (m.op === 'remove' ? m.name : m.member.name)));
+    const touched = new Set(steps.filter((s) => s.node && s.state !== 'PENDING').map((s) => s.node as string));
     for (const m of target.members) {
-      if (m.phase === 'Pending' && !membersBefore.includes(m.name) && !corrected.has(m.name)) corrections.push({ op: 'remove', name: m.name });
+      if (m.phase === 'Pending' && !membersBefore.includes(m.name) && !corrected.has(m.name) && !touched.has(m.name)) corrections.push({ op: 'remove', name: m.name });
     }
     const after = applyCorrections(nodes, corrections);
     const requested = change.type === 'cluster.scale' ? change.replicas : change.type === 'node.add' ? membersBefore.length + 1 : membersBefore.length - 1;
