@@ -63,6 +63,25 @@ describe('cancel: a cancelled scale leaves no hidden convergence', () => {
     assert.equal((await app.call('GET', `/v1/clusters/${clusterId}/nodes`)).body.items.length, 5);
   });
 
+  test('members a cancelled scale only registered (Pending) are dropped unless a step of theirs began', async () => {
+    const created = await app.call('POST', '/v1/clusters', { body: sshClusterBody('enrol', credentialId, 5, { replicas: 3 }) });
+    assert.equal((await waitForOperation(app, created.body.id)).state, 'SUCCEEDED');
+    const clusterId = created.body.clusterId;
+    app.infrastructure.script('enrol', { stepDelayMs: 1500, registerPending: true });
+    const scale = await app.call('POST', `/v1/clusters/${clusterId}/scale`, { body: { replicas: 5 } });
+    assert.equal(scale.status, 202, JSON.stringify(scale.body));
+    await eventually(async () => (stepState((await app.call('GET', `/v1/operations/${scale.body.id}`)).body, 'join:enrol-3') === 'RUNNING' ? true : undefined), { what: 'the first join' });
+    const registered = (await app.call('GET', `/v1/clusters/${clusterId}/nodes`)).body.items.map((n: { name: string; phase: string }) => `${n.name}:${n.phase}`);
+    assert.deepEqual(registered.slice(3), ['enrol-3:Pending', 'enrol-4:Pending']);
+    await app.call('POST', `/v1/operations/${scale.body.id}/cancel`, { body: {} });
+    const done = await waitForOperation(app, scale.body.id);
+    assert.equal(done.state, 'CANCELLED');
+    // enrol-3's join was aborted: it may have started and be joining, so it stays; enrol-4 never began.
+    assert.equal(done.result.summary, '4 of 5 members; cancelled');
+    assert.deepEqual((await app.call('GET', `/v1/clusters/${clusterId}/nodes`)).body.items.map((n: { name: string }) => n.name), ['enrol-0', 'enrol-1', 'enrol-2', 'enrol-3']);
+    assert.equal((await app.call('GET', `/v1/clusters/${clusterId}`)).body.spec.replicas, 4);
+  });
+
   test('a cancelled restart keeps its spec and says which steps ran', async () => {
     const created = await app.call('POST', '/v1/clusters', { body: sshClusterBody('roll', credentialId) });
     assert.equal((await waitForOperation(app, created.body.id)).state, 'SUCCEEDED');
