@@ -28,9 +28,9 @@ describe('kubernetes backend: cancel converges to what is there; plans count wha
     await sim?.close();
   });
 
-  async function readyCluster(name: string): Promise<string> {
+  async function readyCluster(name: string, replicas = 3): Promise<string> {
     const created = await app.call('POST', '/v1/clusters', {
-      body: { name, backend: 'kubernetes', replicas: 3, kubernetes: { credentialId, namespace: ns, storageSize: '1Gi', storageClassName: 'standard', resources: { cpu: '250m', memory: '512Mi' } } },
+      body: { name, backend: 'kubernetes', replicas, kubernetes: { credentialId, namespace: ns, storageSize: '1Gi', storageClassName: 'standard', resources: { cpu: '250m', memory: '512Mi' } } },
     });
     assert.equal(created.status, 202, JSON.stringify(created.body));
     const done = await waitForOperation(app, created.body.id, 60_000);
@@ -85,6 +85,33 @@ describe('kubernetes backend: cancel converges to what is there; plans count wha
     const grown = await waitForOperation(app, again.body.id, 60_000);
     assert.equal(grown.state, 'SUCCEEDED', JSON.stringify(grown.error));
     assert.equal(replicasOf('gamma'), 5);
+  });
+
+  test('scale 5 -> 3 cancelled before any pod left: the StatefulSet goes back to 5 and nothing is removed', async () => {
+    const clusterId = await readyCluster('omega', 5);
+    sim.controller.pause();
+    try {
+      const scale = await app.call('POST', `/v1/clusters/${clusterId}/scale`, { body: { replicas: 3 } });
+      assert.equal(scale.status, 202, JSON.stringify(scale.body));
+      await eventually(async () => {
+        const op = (await app.call('GET', `/v1/operations/${scale.body.id}`)).body;
+        return op.steps.find((s: { key: string }) => s.key === 'removed:omega-4')?.state === 'RUNNING' ? true : undefined;
+      }, { what: 'the wait for omega-4 to go' });
+      assert.equal(replicasOf('omega'), 3, 'the scale asked the StatefulSet for 3');
+      await app.call('POST', `/v1/operations/${scale.body.id}/cancel`, { body: {} });
+      const done = await waitForOperation(app, scale.body.id, 30_000);
+      assert.equal(done.state, 'CANCELLED');
+      assert.equal(done.result.summary, '5 of 3 members; cancelled');
+      assert.equal(replicasOf('omega'), 5, 'set back to the five members still there');
+    } finally {
+      sim.controller.resume();
+    }
+    await sim.waitFor(() => sim.objects.get('StatefulSet', ns, 'omega')?.status?.readyReplicas === 5, { message: 'the controller caught up' });
+    assert.deepEqual(pods('omega'), ['omega-0', 'omega-1', 'omega-2', 'omega-3', 'omega-4']);
+    assert.deepEqual(sim.controller.actions().filter((a) => a.statefulSet === 'omega' && a.action === 'delete-pod'), [], 'no member was removed');
+    const cluster = (await app.call('GET', `/v1/clusters/${clusterId}`)).body;
+    assert.equal(cluster.spec.replicas, 5);
+    assert.deepEqual((await app.call('GET', `/v1/clusters/${clusterId}/nodes`)).body.items.map((n: { phase: string }) => n.phase), ['Member', 'Member', 'Member', 'Member', 'Member'], 'none is left Removing');
   });
 
   test('a scale plan counts the member pods that exist, not the replicas the StatefulSet was last asked for', async () => {
