@@ -649,6 +649,12 @@ export interface components {
             lastTransitionTime: string;
         };
         ClusterCreateResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean | undefined;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string | undefined;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[] | undefined;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -670,6 +676,12 @@ export interface components {
             type: "cluster.degraded";
         };
         ClusterDeleteResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean | undefined;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string | undefined;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[] | undefined;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -741,6 +753,12 @@ export interface components {
             type: "cluster.ready";
         };
         ClusterReconfigureResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean | undefined;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string | undefined;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[] | undefined;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -753,6 +771,12 @@ export interface components {
             members: components["schemas"]["ResultMember"][];
         };
         ClusterRecoverResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean | undefined;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string | undefined;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[] | undefined;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -763,6 +787,12 @@ export interface components {
             members: components["schemas"]["ResultMember"][];
         };
         ClusterRestartResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean | undefined;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string | undefined;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[] | undefined;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -773,6 +803,12 @@ export interface components {
             members: components["schemas"]["ResultMember"][];
         };
         ClusterScaleResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean | undefined;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string | undefined;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[] | undefined;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -783,6 +819,8 @@ export interface components {
             addedNodes: string[];
             removedNodes: string[];
             members: components["schemas"]["ResultMember"][];
+            /** @description Cancelled: the number of members asked for (the spec now says what was reached) */
+            requestedReplicas?: number | undefined;
         };
         ClusterSize: {
             /** @description Members the spec asks for */
@@ -803,6 +841,12 @@ export interface components {
             kubernetes?: components["schemas"]["KubernetesSpec"] | undefined;
         };
         ClusterStartResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean | undefined;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string | undefined;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[] | undefined;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -832,6 +876,12 @@ export interface components {
             message: string;
         };
         ClusterStopResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean | undefined;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string | undefined;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[] | undefined;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1130,6 +1180,12 @@ export interface components {
             updatedAt: string;
         };
         NodeAddResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean | undefined;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string | undefined;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[] | undefined;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1137,6 +1193,8 @@ export interface components {
             type: "node.add";
             node: string | null;
             members: components["schemas"]["ResultMember"][];
+            /** @description Cancelled: the number of members asked for (the spec now says what was reached) */
+            requestedReplicas?: number | undefined;
         };
         NodeDownEvent: components["schemas"]["EventBase"] & {
             /** @enum {string} */
@@ -1158,6 +1216,12 @@ export interface components {
             items: components["schemas"]["Node"][];
         };
         NodeRemoveResult: {
+            /** @description True when the operation was cancelled: the result is what was reached */
+            cancelled?: boolean | undefined;
+            /** @description Cancelled: what was reached, e.g. "3 of 5 members; cancelled" */
+            summary?: string | undefined;
+            /** @description Cancelled: the keys of the steps that had finished */
+            completedSteps?: string[] | undefined;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1165,6 +1229,8 @@ export interface components {
             type: "node.remove";
             node: string;
             members: components["schemas"]["ResultMember"][];
+            /** @description Cancelled: the number of members asked for (the spec now says what was reached) */
+            requestedReplicas?: number | undefined;
         };
         NodeUpEvent: components["schemas"]["EventBase"] & {
             /** @enum {string} */
@@ -1193,7 +1259,7 @@ export interface components {
             steps: components["schemas"]["OperationStep"][];
             plan: components["schemas"]["PlanSummary"] | null;
             approval: components["schemas"]["OperationApproval"];
-            /** @description The typed result once SUCCEEDED (discriminated by type); null before */
+            /** @description The typed result once SUCCEEDED, or what was reached once CANCELLED while running (cancelled: true; discriminated by type); null otherwise */
             result: (components["schemas"]["ClusterCreateResult"] | components["schemas"]["ClusterScaleResult"] | components["schemas"]["NodeAddResult"] | components["schemas"]["NodeRemoveResult"] | components["schemas"]["ClusterRestartResult"] | components["schemas"]["ClusterStopResult"] | components["schemas"]["ClusterStartResult"] | components["schemas"]["ClusterRecoverResult"] | components["schemas"]["ClusterReconfigureResult"] | components["schemas"]["ClusterDeleteResult"]) | null;
             error: components["schemas"]["OperationError"] | null;
             /** @description Token id (or chat identity) that asked for it */
@@ -2098,7 +2164,7 @@ export interface operations {
     createCluster: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -2320,7 +2386,7 @@ export interface operations {
             query?: {
                 /** @description Also remove data directories / volumes */
                 purge?: boolean | undefined;
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -2455,7 +2521,7 @@ export interface operations {
     updateCluster: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -2755,7 +2821,7 @@ export interface operations {
     addNode: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -3004,7 +3070,7 @@ export interface operations {
             query?: {
                 /** @description Accept an unsafe resulting size (never a loss of quorum) */
                 force?: boolean | undefined;
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -3224,7 +3290,7 @@ export interface operations {
     reconfigureCluster: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -3389,7 +3455,7 @@ export interface operations {
     recoverCluster: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -3554,7 +3620,7 @@ export interface operations {
     restartCluster: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -3719,7 +3785,7 @@ export interface operations {
     scaleCluster: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -3884,7 +3950,7 @@ export interface operations {
     startCluster: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -4049,7 +4115,7 @@ export interface operations {
     stopCluster: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -4284,7 +4350,7 @@ export interface operations {
     createCredential: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -4499,7 +4565,7 @@ export interface operations {
     deleteCredential: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: never;
@@ -4921,7 +4987,7 @@ export interface operations {
     approveOperation: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -5057,7 +5123,7 @@ export interface operations {
     cancelOperation: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -5362,7 +5428,7 @@ export interface operations {
     retryOperation: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -5600,7 +5666,7 @@ export interface operations {
     createToken: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -5827,7 +5893,7 @@ export interface operations {
     revokeToken: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: never;
@@ -6017,7 +6083,7 @@ export interface operations {
     createWebhook: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {
@@ -6244,7 +6310,7 @@ export interface operations {
     deleteWebhook: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: never;
@@ -6339,7 +6405,7 @@ export interface operations {
     updateWebhook: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: never;
@@ -6548,7 +6614,7 @@ export interface operations {
     testWebhook: {
         parameters: {
             query?: {
-                /** @description Answer the plan (200) without changing anything */
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
                 dryRun?: boolean | undefined;
             };
             header?: {

@@ -31,6 +31,8 @@ export interface ClusterScript {
   unhealthy?: string[];
   /** How long planning takes (a dry run answers after it). */
   planDelayMs?: number;
+  /** A scale-out first registers its new members as Pending (a `register` step), as the SSH preflight does. */
+  registerPending?: boolean;
 }
 
 /**
@@ -183,6 +185,8 @@ export class DeterministicBackend implements ClusterBackend {
       case 'node.remove': {
         const desired = change.type === 'cluster.scale' ? change.replicas : change.type === 'node.add' ? names.length + 1 : names.length - 1;
         const steps: PlannedStep[] = [];
+        const joiners = Array.from({ length: Math.max(0, desired - names.length) }, (_, i) => names.length + i);
+        if (joiners.length > 0 && this.infrastructure.scriptOf(target.name).registerPending) steps.push(step('register', 'Register the new members', undefined, { ordinals: joiners }));
         if (change.type === 'node.remove') steps.push(step(`remove:${change.node}`, `Remove ${change.node}`, change.node));
         for (let i = names.length; i < desired; i += 1) steps.push(step(`join:${memberName(target.name, i)}`, `Join ${memberName(target.name, i)}`, memberName(target.name, i), { ordinal: i }));
         if (change.type !== 'node.remove') for (const m of [...target.members].sort((a, b) => b.ordinal - a.ordinal).slice(0, Math.max(0, names.length - desired))) steps.push(step(`remove:${m.name}`, `Remove ${m.name}`, m.name));
@@ -223,6 +227,12 @@ export class DeterministicBackend implements ClusterBackend {
 
   private memberChanges(target: ClusterTarget, step: PlannedStep): StepResult['members'] {
     const [verb] = step.key.split(':');
+    if (verb === 'register') {
+      return (step.params.ordinals as number[]).map((ordinal) => {
+        const name = memberName(target.name, ordinal);
+        return { op: 'upsert' as const, member: { name, ordinal, address: addressOf(target.spec, ordinal, name), role: 'member' as const, phase: 'Pending', wsrepState: 'Unknown', healthy: false } };
+      });
+    }
     if (!step.node) return verb === 'delete' ? target.members.map((m) => ({ op: 'remove' as const, name: m.name })) : [];
     if (verb === 'remove') return [{ op: 'remove', name: step.node }];
     if (verb === 'bootstrap' || verb === 'join') {

@@ -1,5 +1,6 @@
 import { AuditInterceptor, AuditService } from '@galera-cp/audit';
 import { ApiTokenService } from '@galera-cp/auth';
+import { PreviewInterceptor } from '@galera-cp/auth';
 import type { AppConfig } from '@galera-cp/config';
 import {
   answerClientErrorsAsProblems,
@@ -132,7 +133,8 @@ export async function createApiApp(options: PlatformOptions & { logger?: LoggerS
     ),
   );
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(app.get(IdempotencyInterceptor), app.get(AuditInterceptor), new RequestInputInterceptor());
+  // Innermost last: a preview's answer is masked before it is audited or kept for an Idempotency-Key replay.
+  app.useGlobalInterceptors(app.get(IdempotencyInterceptor), app.get(AuditInterceptor), new RequestInputInterceptor(), app.get(PreviewInterceptor));
   const document = buildOpenApiDocument(app as INestApplication);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', customSiteTitle: 'Galera control plane API' });
   return app;

@@ -36,14 +36,15 @@ export class AuditInterceptor implements NestInterceptor {
     if (meta?.byHandler) return next.handle();
     const action = meta?.action ?? `${request.method} ${request.route?.path ?? request.path}`;
     const response = context.switchToHttp().getResponse<Response>();
+    // A dry run is audited as one (`<action>.dry-run`), refused or not: it changed nothing.
+    const recorded = request.query?.dryRun === 'true' ? `${action}.dry-run` : action;
     return from(
       (async () => {
         try {
           const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
-          const dryRun = request.query?.dryRun === 'true';
           await this.audit.record({
             actor: request.principal ?? null,
-            action: dryRun ? `${action}.dry-run` : action,
+            action: recorded,
             target: request.auditTarget ?? targetFrom(meta?.targetType, request, bodyOf(result)),
             outcome: 'succeeded',
             statusCode: statusOf(result, response),
@@ -55,7 +56,7 @@ export class AuditInterceptor implements NestInterceptor {
           const problem = renderProblem(error, request.path, request.requestId);
           await this.audit.record({
             actor: request.principal ?? null,
-            action,
+            action: recorded,
             target: request.auditTarget ?? targetFrom(meta?.targetType, request, undefined),
             outcome: 'failed',
             statusCode: problem.status,

@@ -3,11 +3,12 @@ import type { RequestWithContext } from '@galera-cp/http';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiTokenService } from './api-token.service';
-import { PUBLIC_ROUTE, REQUIRED_ROLE } from './auth.decorators';
+import { PREVIEWABLE, PreviewOptions, PUBLIC_ROUTE, REQUIRED_ROLE } from './auth.decorators';
 
 /**
  * The global guard: every route needs a bearer token unless marked @Public(); the token's role
- * must be at least the route's (@RequireRole, or viewer for reads and operator for writes).
+ * must be at least the route's (@RequireRole, or viewer for reads and operator for writes). A dry
+ * run (`dryRun=true`) of a @Previewable route needs only viewer: it changes nothing.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -36,9 +37,18 @@ export class AuthGuard implements CanActivate {
     }
     request.principal = principal;
     const needed: Role = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? (['GET', 'HEAD', 'OPTIONS'].includes(request.method) ? 'viewer' : 'operator');
+    if (!roleAllows(principal.role, needed) && this.isPreview(context, request) && roleAllows(principal.role, 'viewer')) {
+      request.previewBelowRole = true;
+      return true;
+    }
     if (!roleAllows(principal.role, needed)) {
       throw new DomainError('forbidden', 'FORBIDDEN', `This needs the ${needed} role; the token has ${principal.role}`);
     }
     return true;
+  }
+
+  private isPreview(context: ExecutionContext, request: RequestWithContext): boolean {
+    const options = this.reflector.get<PreviewOptions | undefined>(PREVIEWABLE, context.getHandler());
+    return options !== undefined && !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && request.query?.dryRun === 'true';
   }
 }

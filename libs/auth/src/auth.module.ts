@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiTokenService } from './api-token.service';
 import { AuthGuard } from './auth.guard';
+import { PreviewInterceptor } from './preview.interceptor';
 
-/** Bearer tokens and the global guard. */
+/** Bearer tokens, the global guard, and the interceptor that masks what a preview may not show. */
 @Module({
-  providers: [ApiTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [ApiTokenService],
+  providers: [ApiTokenService, PreviewInterceptor, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [ApiTokenService, PreviewInterceptor],
 })
 export class AuthModule {}

@@ -1,6 +1,6 @@
 import { ClusterChange, ClusterSpec, MemberRecord, SshHostSpec } from '@galera-cp/backends';
 import { DomainError, Principal } from '@galera-cp/core';
-import { ClusterEntity, NodeEntity, OperationEntity, JsonDocument } from '@galera-cp/database';
+import { ClusterEntity, JsonDocument, NodeEntity, OperationEntity, transactionOrDryRun } from '@galera-cp/database';
 import { canRemoveMembers, checkClusterSize, validateParameters } from '@galera-cp/galera';
 import { assertIfMatch } from '@galera-cp/http';
 import { OperationsService } from '@galera-cp/operations';
@@ -72,16 +72,11 @@ export class ChangeClusterUseCase {
   ) {}
 
   async execute(clusterId: string, request: ClusterChangeRequest, context: ChangeContext): Promise<ChangeOutcome<OperationEntity>> {
-    if (context.dryRun) {
-      const cluster = await this.clusters.get(clusterId);
-      const nodes = await this.clusters.nodes(clusterId);
-      const prepared = this.prepare(cluster, nodes, request, context);
-      const backend = this.targets.backendOf(cluster.backendKind);
-      const target = await this.targets.build(cluster, prepared.spec, nodes.map(toMemberRecord));
-      const plan = await backend.plan(target, prepared.change, { signal: AbortSignal.timeout(120_000) });
-      return { kind: 'planned', plan: toPlanView(request.type, plan, prepared.approvalRequired || Boolean(plan.requiresApproval), prepared.warnings) };
-    }
-    return this.dataSource.transaction(async (manager) => {
+    const dryRun = context.dryRun ?? false;
+    // One path for the real call and the dry run: every check (state, If-Match, quorum, the one
+    // active operation per cluster, the database's own constraints) runs in this transaction; a
+    // dry run rolls it back and answers the plan instead.
+    const started = await transactionOrDryRun(this.dataSource, dryRun, async (manager) => {
       const cluster = await this.clusters.lock(clusterId, manager);
       const nodes = await manager.getRepository(NodeEntity).find({ where: { clusterId }, order: { ordinal: 'ASC' } });
       const prepared = this.prepare(cluster, nodes, request, context);
@@ -95,8 +90,13 @@ export class ChangeClusterUseCase {
       });
       await this.markStarted(manager, cluster, prepared, operation, request.type);
       await context.withOperation?.(manager, operation);
-      return { kind: 'started' as const, operation, clusterId };
+      return { operation, cluster, nodes, prepared };
     });
+    if (!dryRun) return { kind: 'started', operation: started.operation, clusterId };
+    const { cluster, nodes, prepared } = started;
+    const target = await this.targets.build(cluster, prepared.spec, nodes.map(toMemberRecord));
+    const plan = await this.targets.backendOf(cluster.backendKind).plan(target, prepared.change, { signal: AbortSignal.timeout(120_000) });
+    return { kind: 'planned', plan: toPlanView(request.type, plan, prepared.approvalRequired || Boolean(plan.requiresApproval), prepared.warnings) };
   }
 
   /**
@@ -119,14 +119,8 @@ export class ChangeClusterUseCase {
         throw new DomainError('conflict', 'OPERATION_SUPERSEDED', `Operation ${latest.id} (${latest.type}) ran on this cluster after ${operationId}; ask for the change again instead`, { extensions: { latestOperationId: latest.id } });
       }
     };
-    if (context.dryRun) {
-      await assertLatest(this.dataSource.manager);
-      const cluster = await this.clusters.get(clusterId);
-      const backend = this.targets.backendOf(cluster.backendKind);
-      const plan = await backend.plan(await this.targets.build(cluster), params.change, { signal: AbortSignal.timeout(120_000) });
-      return { kind: 'planned', plan: toPlanView(original.type, plan, original.approvalRequired && !original.approvedAt, params.warnings ?? []) };
-    }
-    return this.dataSource.transaction(async (manager) => {
+    const dryRun = context.dryRun ?? false;
+    const started = await transactionOrDryRun(this.dataSource, dryRun, async (manager) => {
       const cluster = await this.clusters.lock(clusterId, manager);
       // Under the cluster's lock: no other operation of this cluster can start meanwhile.
       await assertLatest(manager);
@@ -143,8 +137,12 @@ export class ChangeClusterUseCase {
       if (original.type === 'cluster.create') (cluster.status as unknown as ClusterStatus).state = 'CREATING';
       const spec = cluster.spec as unknown as ClusterSpec;
       await this.markStarted(manager, cluster, { change: params.change, spec, specChanged: false, warnings: params.warnings ?? [], approvalRequired: original.approvalRequired }, operation, original.type);
-      return { kind: 'started' as const, operation, clusterId };
+      return { operation, cluster, spec };
     });
+    if (!dryRun) return { kind: 'started', operation: started.operation, clusterId };
+    const target = await this.targets.build(started.cluster, started.spec);
+    const plan = await this.targets.backendOf(started.cluster.backendKind).plan(target, params.change, { signal: AbortSignal.timeout(120_000) });
+    return { kind: 'planned', plan: toPlanView(original.type, plan, original.approvalRequired && !original.approvedAt, params.warnings ?? []) };
   }
 
   private prepare(cluster: ClusterEntity, nodes: NodeEntity[], request: ClusterChangeRequest, context: ChangeContext): Prepared {

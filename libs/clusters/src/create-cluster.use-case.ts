@@ -1,6 +1,6 @@
 import { ClusterSpec } from '@galera-cp/backends';
 import { DomainError, Principal } from '@galera-cp/core';
-import { asRow, ClusterEntity, newId, OperationEntity, JsonDocument } from '@galera-cp/database';
+import { asRow, ClusterEntity, JsonDocument, newId, OperationEntity, transactionOrDryRun } from '@galera-cp/database';
 import { OperationsService } from '@galera-cp/operations';
 import { CredentialsService } from '@galera-cp/secrets';
 import { Injectable } from '@nestjs/common';
@@ -42,15 +42,12 @@ export class CreateClusterUseCase {
     if (backendErrors.length > 0) refuse('VALIDATION_FAILED', backendErrors);
 
     const id = newId('cluster');
-    if (context.dryRun) {
-      await this.assertNameFree(input.name);
-      const target = await this.targets.build({ id, name: input.name, spec: spec as unknown as JsonDocument, credentialId }, spec, []);
-      const plan = await backend.plan(target, { type: 'cluster.create' }, { signal: AbortSignal.timeout(60_000) });
-      return { kind: 'planned', plan: toPlanView('cluster.create', plan, false, warnings) };
-    }
-
+    const dryRun = context.dryRun ?? false;
+    let operation: OperationEntity;
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      // One path for the real call and the dry run: the same inserts and constraints (the live
+      // name is unique, the operation is queued); a dry run rolls them back and answers the plan.
+      operation = await transactionOrDryRun(this.dataSource, dryRun, async (manager) => {
         const now = new Date();
         const cluster = manager.getRepository(ClusterEntity).create({
           id,
@@ -67,26 +64,25 @@ export class CreateClusterUseCase {
           deletedAt: null,
         });
         await manager.getRepository(ClusterEntity).insert(asRow(cluster));
-        const operation = await this.operations.create(manager, {
+        const created = await this.operations.create(manager, {
           type: 'cluster.create',
           clusterId: id,
           params: { change: { type: 'cluster.create' }, generation: 1, warnings },
           principal: context.principal,
           requestId: context.requestId,
         });
-        const status = initialStatus(spec.replicas, operation.id);
+        const status = initialStatus(spec.replicas, created.id);
         await manager.getRepository(ClusterEntity).update({ id }, { status: status as unknown as JsonDocument });
-        return { kind: 'started' as const, operation, clusterId: id };
+        return created;
       });
     } catch (error) {
       if (error instanceof QueryFailedError && (error as unknown as { constraint?: string }).constraint === 'ux_clusters_name_live') throw clusterErrors.nameTaken(input.name);
       throw error;
     }
-  }
-
-  private async assertNameFree(name: string): Promise<void> {
-    const taken = await this.dataSource.getRepository(ClusterEntity).createQueryBuilder('c').where('c.name = :name AND c.deleted_at IS NULL', { name }).getExists();
-    if (taken) throw clusterErrors.nameTaken(name);
+    if (!dryRun) return { kind: 'started', operation, clusterId: id };
+    const target = await this.targets.build({ id, name: input.name, spec: spec as unknown as JsonDocument, credentialId }, spec, []);
+    const plan = await backend.plan(target, { type: 'cluster.create' }, { signal: AbortSignal.timeout(60_000) });
+    return { kind: 'planned', plan: toPlanView('cluster.create', plan, false, warnings) };
   }
 
   private async checkCredential(spec: ClusterSpec): Promise<string | null> {

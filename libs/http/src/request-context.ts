@@ -9,4 +9,6 @@ export interface RequestWithContext extends Request {
   auditTarget?: { type: string; id: string };
   /** Extra facts for the audit record (never secrets). */
   auditDetail?: Record<string, unknown>;
+  /** A dry run let through for a role below the real call's: its answer keeps out what that role cannot read. */
+  previewBelowRole?: boolean;
 }

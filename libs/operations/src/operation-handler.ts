@@ -47,6 +47,17 @@ export interface OperationHandler {
   executeStep(operation: OperationEntity, step: OperationStepEntity, context: EngineStepContext): Promise<StepOutcome>;
   /** The typed result, once every step succeeded (the engine adds `type`). */
   result(operation: OperationEntity, steps: OperationStepEntity[]): Promise<Record<string, unknown>>;
+  /**
+   * A running operation was cancelled: it stopped between steps or its running step was aborted.
+   * Brings what the steps left to a consistent state (e.g. the infrastructure to the members
+   * that exist) and answers the result (what was reached) and writes for the terminal
+   * transaction, run before `onFinished`. Not called for an operation cancelled before it ran.
+   */
+  onCancelled?(
+    operation: OperationEntity,
+    steps: OperationStepEntity[],
+    options: { signal: AbortSignal; log: (message: string) => void },
+  ): Promise<{ result?: Record<string, unknown>; persist?: (manager: EntityManager) => Promise<void> }>;
   /** In the transaction that makes the operation terminal (e.g. the cluster's state). */
   onFinished(operation: OperationEntity, manager: EntityManager): Promise<void>;
   /** After that commit, best effort (e.g. observe the cluster and refresh its status). */

@@ -22,6 +22,8 @@ class LeaseLostError extends Error {
 
 /** How many times an operation may be claimed (crash, restart) before it is failed. */
 const MAX_RUNS = 10;
+/** Bound of the settling after a cancellation (one read and at most two writes of the backend). */
+const CANCEL_SETTLE_MS = 120_000;
 
 /** One claim of an operation by this worker. */
 interface Claim {
@@ -209,7 +211,7 @@ export class OperationRunner {
       await this.events.append({ type: 'operation.resumed', clusterId: operation.clusterId, operationId: operation.id, data: { run: operation.runs } });
     }
     if (operation.state === 'CANCELLING') {
-      await this.finish(claim, 'CANCELLED', {});
+      await this.cancelled(claim, logs);
       return;
     }
 
@@ -219,7 +221,7 @@ export class OperationRunner {
       try {
         plan = await untilAborted(handler.plan(operation, { signal, log: (message) => logs.add(null, 'info', message) }), signal);
       } catch (error) {
-        if (signal.aborted) return this.stopped(claim, signal, undefined);
+        if (signal.aborted) return this.stopped(claim, signal, undefined, logs);
         await this.finish(claim, 'FAILED', { error: toOperationError(error, 'PLAN_FAILED') });
         return;
       }
@@ -232,7 +234,7 @@ export class OperationRunner {
 
     for (const step of steps) {
       if (step.state === 'SUCCEEDED' || step.state === 'SKIPPED') continue;
-      if (signal.aborted) return this.stopped(claim, signal, step);
+      if (signal.aborted) return this.stopped(claim, signal, step, logs);
 
       if (step.key === APPROVAL_STEP.key) {
         const approved = await this.fenced(claim, async (manager) => {
@@ -260,7 +262,7 @@ export class OperationRunner {
       }
 
       const outcome = await this.runStep(claim, handler, step, outputs, signal, logs);
-      if (outcome === 'stopped') return this.stopped(claim, signal, step);
+      if (outcome === 'stopped') return this.stopped(claim, signal, step, logs);
       if (outcome === 'failed') return;
       outputs[step.key] = step.output ?? {};
       await this.fenced(claim, async (manager) => {
@@ -390,13 +392,13 @@ export class OperationRunner {
   }
 
   /** The run was stopped from outside: cancel, lease lost, or shutdown. */
-  private async stopped(claim: Claim, signal: AbortSignal, step: OperationStepEntity | undefined): Promise<void> {
+  private async stopped(claim: Claim, signal: AbortSignal, step: OperationStepEntity | undefined, logs: OperationLogBuffer): Promise<void> {
     const reason = signal.reason as StopReason | undefined;
     if (reason?.kind === 'cancel') {
       if (step) {
         await this.fenced(claim, (manager) => manager.update(OperationStepEntity, { operationId: claim.operation.id, index: step.index }, { state: 'CANCELLED', finishedAt: new Date() })).catch(() => undefined);
       }
-      await this.finish(claim, 'CANCELLED', {});
+      await this.cancelled(claim, logs);
       return;
     }
     if (reason?.kind === 'shutdown') {
@@ -404,6 +406,25 @@ export class OperationRunner {
       return;
     }
     throw new LeaseLostError(claim.operation.id);
+  }
+
+  /**
+   * The run stopped for a cancellation (between steps, or its running step aborted): the handler
+   * brings what the steps left to a consistent state and says what was reached (its result).
+   * Best effort: when that fails, the operation is cancelled all the same and the log says why.
+   */
+  private async cancelled(claim: Claim, logs: OperationLogBuffer): Promise<void> {
+    const handler = this.handlers.get(claim.operation.type);
+    let settled: { result?: Record<string, unknown>; persist?: (manager: EntityManager) => Promise<void> } = {};
+    if (handler.onCancelled) {
+      const steps = await this.dataSource.getRepository(OperationStepEntity).find({ where: { operationId: claim.operation.id }, order: { index: 'ASC' } });
+      try {
+        settled = await handler.onCancelled(claim.operation, steps, { signal: AbortSignal.timeout(CANCEL_SETTLE_MS), log: (message) => logs.add(null, 'info', message) });
+      } catch (error) {
+        logs.add(null, 'error', `Cancelled, but what the steps left could not be settled: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    await this.finish(claim, 'CANCELLED', { ...(settled.result ? { result: { ...settled.result, type: claim.operation.type } } : {}), persist: settled.persist });
   }
 
   /** Gives the lease back (graceful shutdown) and re-dispatches, so another worker resumes at once. */
@@ -417,7 +438,7 @@ export class OperationRunner {
   private async finish(
     claim: Claim,
     state: 'SUCCEEDED' | 'FAILED' | 'CANCELLED',
-    outcome: { result?: Record<string, unknown>; error?: Record<string, unknown> },
+    outcome: { result?: Record<string, unknown>; error?: Record<string, unknown>; persist?: (manager: EntityManager) => Promise<void> },
   ): Promise<void> {
     const operation = claim.operation;
     const handler = this.handlers.get(operation.type);
@@ -437,6 +458,7 @@ export class OperationRunner {
         [operation.id, state],
       );
       Object.assign(operation, { state, result: outcome.result ?? null, error, finishedAt });
+      if (outcome.persist) await outcome.persist(manager);
       await handler.onFinished(operation, manager);
       await this.events.append({ type: `operation.${state.toLowerCase()}`, clusterId: operation.clusterId, operationId: operation.id, data: { type: operation.type, ...(error ? { error } : {}) } }, manager);
     });

@@ -1,4 +1,5 @@
 import type { ProblemCode } from '@galera-cp/core';
+import { Previewable, PreviewOptions } from '@galera-cp/auth';
 import { ProblemDto } from '@galera-cp/http';
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiQuery, getSchemaPath, type OpenAPIObject } from '@nestjs/swagger';
@@ -117,9 +118,16 @@ export function ApiIdempotentPost() {
   );
 }
 
-/** The `dryRun` query parameter of every mutating endpoint. */
-export function ApiDryRun() {
-  return ApiQuery({ name: 'dryRun', required: false, type: Boolean, description: 'Answer the plan (200) without changing anything' });
+/**
+ * The `dryRun` query parameter of every mutating endpoint. A dry run needs only the viewer role
+ * (it changes nothing); `redact` names answer fields a principal below the real call's role may
+ * not read.
+ */
+export function ApiDryRun(preview: PreviewOptions = {}) {
+  return applyDecorators(
+    ApiQuery({ name: 'dryRun', required: false, type: Boolean, description: 'Answer the plan (200) without changing anything; the viewer role may dry-run' }),
+    Previewable(preview),
+  );
 }
 
 export { ProblemDto };

@@ -66,7 +66,7 @@ export class TokensController {
   @ApiOperation({ operationId: 'createToken', summary: 'Issue an API token (the secret is in this answer only)' })
   @ApiCreatedResponse({ type: IssuedTokenDto })
   @ApiOkResponse({ type: TokenDto, description: 'dryRun=true: the token could be issued; nothing was stored and no secret is given' })
-  @ApiDryRun() @ApiIdempotentPost()
+  @ApiDryRun({ redact: ['prefix'] }) @ApiIdempotentPost()
   async create(@Body() body: CreateTokenRequestDto, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext): Promise<HttpAnswer<IssuedTokenDto | TokenDto>> {
     const dry = parseDryRun(dryRun);
     const expiresAt = body.expiresAt ? new Date(body.expiresAt) : undefined;
@@ -98,7 +98,7 @@ export class TokensController {
   @Audited('token.revoke', 'token')
   @ApiOperation({ operationId: 'revokeToken', summary: 'Revoke an API token (kept for the audit trail)' })
   @ApiOkResponse({ type: TokenDto })
-  @ApiDryRun()
+  @ApiDryRun({ redact: ['prefix'] })
   @ApiProblems(401, 403, { 400: [], 404: ['TOKEN_NOT_FOUND'], 409: ['CANNOT_REVOKE_OWN_TOKEN'] })
   async revoke(@Param('id') id: string, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal): Promise<TokenDto> {
     return toTokenDto(await this.tokens.revoke(id, principal, { dryRun: parseDryRun(dryRun) }));

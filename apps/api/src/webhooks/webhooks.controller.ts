@@ -37,7 +37,7 @@ export class WebhooksController {
   @ApiOperation({ operationId: 'createWebhook', summary: 'Subscribe a URL to events; answers the signing secret once (generated when not given)' })
   @ApiCreatedResponse({ type: CreatedWebhookDto })
   @ApiOkResponse({ type: WebhookDto, description: 'dryRun=true: the subscription could be created; nothing was stored and no secret is given' })
-  @ApiDryRun() @ApiIdempotentPost()
+  @ApiDryRun({ redact: ['url', 'description'] }) @ApiIdempotentPost()
   @ApiProblems({ 400: ['WEBHOOK_TARGET_REFUSED'] })
   async create(@Body() body: CreateWebhookRequestDto, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext): Promise<HttpAnswer<CreatedWebhookDto | WebhookDto>> {
     const { webhook, secret } = await this.webhooks.create(body, principal, { dryRun: parseDryRun(dryRun) });
@@ -67,7 +67,7 @@ export class WebhooksController {
   @Audited('webhook.update', 'webhook')
   @ApiOperation({ operationId: 'updateWebhook', summary: 'Change a subscription: URL, events, cluster, secret, description, enabled' })
   @ApiOkResponse({ type: WebhookDto })
-  @ApiDryRun()
+  @ApiDryRun({ redact: ['url', 'description'] })
   @ApiProblems(400, 401, 403, 413, 415, { 400: ['WEBHOOK_TARGET_REFUSED'], 404: ['WEBHOOK_NOT_FOUND'] })
   async update(@Param('id') id: string, @Body() body: UpdateWebhookRequestDto, @Query('dryRun') dryRun: unknown, @Req() request: RequestWithContext): Promise<WebhookDto> {
     const webhook = await this.webhooks.update(id, body, { dryRun: parseDryRun(dryRun) });
@@ -101,7 +101,7 @@ export class WebhooksController {
   @Audited('webhook.test', 'webhook')
   @ApiOperation({ operationId: 'testWebhook', summary: 'Send a signed ping (event type webhook.ping) now, once; answers its delivery record' })
   @ApiOkResponse({ type: WebhookDeliveryDto, description: 'The ping\'s delivery record (dryRun=true: the target is checked, nothing is sent or stored)' })
-  @ApiDryRun() @ApiIdempotentPost()
+  @ApiDryRun({ redact: ['lastError'] }) @ApiIdempotentPost()
   @ApiProblems({ 404: ['WEBHOOK_NOT_FOUND'] })
   async test(@Param('id') id: string, @Body() _body: TestWebhookRequestDto, @Query('dryRun') dryRun: unknown): Promise<WebhookDeliveryDto> {
     return toWebhookDeliveryDto(await this.webhooks.ping(id, { dryRun: parseDryRun(dryRun) }));

@@ -173,6 +173,12 @@ export interface BackendCapabilities {
   stopStart?: boolean;
 }
 
+/** What a cancelled membership change left, once the backend converged it. */
+export interface SettledChange {
+  /** Corrections of the membership record (members that do not exist after all, members that joined). */
+  members: MemberChange[];
+}
+
 /** Optional: backends that hold connections release them when the process stops. */
 export interface ClosableBackend {
   close(): Promise<void>;
@@ -215,6 +221,14 @@ export interface ClusterBackend {
   observe(target: ClusterTarget, options: { signal: AbortSignal }): Promise<ObservedCluster>;
   plan(target: ClusterTarget, change: ClusterChange, options: { signal: AbortSignal; log?: (message: string) => void }): Promise<Plan>;
   executeStep(target: ClusterTarget, step: PlannedStep, context: StepContext): Promise<StepResult>;
+  /**
+   * Optional: after a cancelled membership change (`cluster.scale`, `node.add`, `node.remove`),
+   * converges the infrastructure to the members that are actually there, so that nothing keeps
+   * growing or shrinking it on its own (a StatefulSet's controller would), and answers the
+   * corrections of the membership record. `membersBefore` are the members the change was planned
+   * from. Without it, the members the steps reported are what is there.
+   */
+  settle?(target: ClusterTarget, change: ClusterChange, options: { membersBefore: string[]; signal: AbortSignal; log: (message: string) => void }): Promise<SettledChange>;
 }
 
 /** Injection token: the backends by kind. */

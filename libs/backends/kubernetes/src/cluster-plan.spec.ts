@@ -54,6 +54,20 @@ describe('planChange', () => {
     assert.match(plan.details.warnings.join(' '), /data-db-0, data-db-1 exist from an earlier cluster named db: .*does not bootstrap over existing data/);
   });
 
+  test('scale counts the member pods there are, not the replicas the StatefulSet was last asked for', () => {
+    // A failed scale 3 -> 5 left the StatefulSet at 5 with db-3 joining and db-4 never created.
+    const facts = { ...noFacts, statefulSet: statefulSet(5), podOrdinals: [0, 1, 2, 3] };
+    const down = planChange(target(5, 5), { type: 'cluster.scale', replicas: 3, force: false }, facts, times);
+    assert.deepEqual(down.details.quorum, { before: 4, after: 3, quorumBefore: 3, quorumAfter: 2 });
+    assert.deepEqual(keys(down), ['statefulset', 'removed:db-3', 'config', 'verify']);
+    const up = planChange(target(5, 5), { type: 'cluster.scale', replicas: 5, force: false }, facts, times);
+    assert.equal(up.details.quorum?.before, 4);
+    assert.deepEqual(keys(up), ['config', 'statefulset', 'ready:db-4', 'verify']);
+    // A member whose pod is being recreated is still a member: the count goes to the highest ordinal.
+    const gap = planChange(target(3, 3), { type: 'cluster.restart' }, { ...noFacts, statefulSet: statefulSet(3), podOrdinals: [0, 2] }, times);
+    assert.deepEqual(keys(gap), ['restart', 'restarted:db-2', 'restarted:db-1', 'restarted:db-0', 'verify']);
+  });
+
   test('scale out and in: members added in order, removed highest first, claims kept and listed', () => {
     const out = planChange(target(5, 3), { type: 'cluster.scale', replicas: 5, force: false }, { ...noFacts, statefulSet: statefulSet(3), claims: ['data-db-0', 'data-db-1', 'data-db-2', 'data-db-3'] }, times);
     assert.deepEqual(keys(out), ['config', 'statefulset', 'ready:db-3', 'ready:db-4', 'verify']);

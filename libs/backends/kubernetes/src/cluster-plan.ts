@@ -32,6 +32,8 @@ export interface LiveFacts {
   statefulSet?: V1StatefulSet;
   /** Names of the cluster's PersistentVolumeClaims. */
   claims: string[];
+  /** Ordinals of the member pods that exist now and are not being deleted, when they were read. */
+  podOrdinals?: number[];
   /** The `galera.cnf` the ConfigMap holds now, when it exists. */
   configText?: string;
   /** Reads that failed (the plan is made without them and says so). */
@@ -107,8 +109,14 @@ class ClusterPlanner {
     this.namespace = target.spec.kubernetes?.namespace ?? 'default';
   }
 
-  /** Members the StatefulSet runs now (its spec), else what the control plane recorded. */
+  /**
+   * Members there are now: up to the highest ordinal whose pod exists (a StatefulSet grows and
+   * shrinks at the top, so a missing pod below it is a member being recreated). Not the
+   * StatefulSet's `spec.replicas`, which is what was last asked for (a cancelled or failed scale
+   * leaves it above what is there). Without the pods: the StatefulSet's spec, else the records.
+   */
   currentReplicas(): number {
+    if (this.facts.statefulSet && this.facts.podOrdinals) return this.facts.podOrdinals.length === 0 ? 0 : Math.max(...this.facts.podOrdinals) + 1;
     return this.facts.statefulSet?.spec?.replicas ?? this.target.members.length;
   }
 

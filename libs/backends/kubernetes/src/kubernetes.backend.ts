@@ -16,6 +16,7 @@ import {
   type ObservedMember,
   type Plan,
   type PlannedStep,
+  type SettledChange,
   type StepContext,
   type StepResult,
 } from '@galera-cp/backends';
@@ -75,6 +76,15 @@ export interface KubernetesBackendOptions {
   loadInCluster?: InClusterLoader;
 }
 
+
+/** Ordinals of the member pods that exist and are not being deleted. */
+function presentOrdinals(clusterName: string, pods: V1Pod[]): number[] {
+  return pods
+    .filter((p) => !p.metadata?.deletionTimestamp)
+    .map((p) => ordinalOf(clusterName, p.metadata?.name))
+    .filter((o): o is number => o !== undefined)
+    .sort((a, b) => a - b);
+}
 
 /** Seconds a write step may take, its retries included. */
 const WRITE_STEP_SECONDS = 120;
@@ -217,6 +227,11 @@ export class KubernetesBackend implements ClusterBackend {
     await attempt('the StatefulSet', async () => {
       facts.statefulSet = await readObject<V1StatefulSet>(client, this.ref(target, 'StatefulSet'), context);
     });
+    if (facts.statefulSet) {
+      await attempt('the pods', async () => {
+        facts.podOrdinals = presentOrdinals(target.name, await this.listPods(client, target, context));
+      });
+    }
     if (['cluster.create', 'cluster.scale', 'node.add', 'cluster.delete'].includes(change.type)) {
       await attempt('the PersistentVolumeClaims', async () => {
         const claims = await listObjects<V1PersistentVolumeClaim>(client, 'v1', 'PersistentVolumeClaim', this.namespace(target), labelSelector(target.name), context);
@@ -290,6 +305,50 @@ export class KubernetesBackend implements ClusterBackend {
       default:
         throw kubernetesErrors.refused(`step ${step.key}`, new Error(`unknown step action ${step.action}`));
     }
+  }
+
+  /**
+   * After a cancelled scale, node.add or node.remove: sets the StatefulSet's replicas and the
+   * ConfigMap's member list to the members that are there, so the controller stops growing or
+   * shrinking it. Growing: the members before, plus the new pods that are Ready in ordinal order
+   * (a pod still joining is removed: it never became a member). Shrinking: down to the highest
+   * pod that still exists and is not being deleted (a member already gone stays gone). The
+   * template is rendered from the same spec as the steps', so no pod is rolled.
+   */
+  async settle(target: ClusterTarget, change: ClusterChange, options: { membersBefore: string[]; signal: AbortSignal; log: (message: string) => void }): Promise<SettledChange> {
+    if (change.type !== 'cluster.scale' && change.type !== 'node.add' && change.type !== 'node.remove') return { members: [] };
+    const client = this.client(target);
+    const call = this.context(options.signal, (message) => options.log(message));
+    const ref = this.ref(target, 'StatefulSet');
+    const statefulSet = await readObject<V1StatefulSet>(client, ref, call);
+    if (!statefulSet) return { members: [] };
+    const pods = new Map<number, V1Pod>();
+    for (const pod of await this.listPods(client, target, call)) {
+      const ordinal = ordinalOf(target.name, pod.metadata?.name);
+      if (ordinal !== undefined && !pod.metadata?.deletionTimestamp) pods.set(ordinal, pod);
+    }
+    const asked = statefulSet.spec?.replicas ?? 0;
+    const before = options.membersBefore.length;
+    let reached = asked;
+    if (asked > before) {
+      reached = before;
+      while (reached < asked && isPodReady(pods.get(reached))) reached += 1;
+    } else if (asked < before) {
+      while (reached < before && pods.has(reached)) reached += 1;
+    }
+    if (reached !== asked) {
+      await applyObject(client, renderStatefulSet(this.input(target, reached)), FIELD_MANAGER, call);
+      options.log(`Set StatefulSet ${ref.namespace}/${ref.name} to ${reached} replicas (it was asked for ${asked}): the members that are there`);
+    }
+    // A scale-out writes the member list before the StatefulSet: it may list members that never came.
+    await applyObject(client, renderConfigMap(this.input(target, reached, false)), FIELD_MANAGER, call);
+    options.log(`Applied ConfigMap ${this.namespace(target)}/${objectNames(target.name).configMap} with ${reached} members`);
+    const members: MemberChange[] = [];
+    for (let i = 0; i < reached; i += 1) {
+      if (isPodReady(pods.get(i))) members.push(this.member(target, i, 'Member', 'Synced', true));
+    }
+    for (const m of target.members) if (m.ordinal >= reached) members.push({ op: 'remove', name: m.name });
+    return { members };
   }
 
   private requireOrdinal(step: PlannedStep, ordinal: number | undefined): number {
