@@ -27,6 +27,8 @@ export interface BackendSettings {
   clockSkewMaxMs: number;
   connectTimeoutSeconds: number;
   commandTimeoutSeconds: number;
+  /** How long a step waits for a host that does not answer (a reboot) before it fails; absent: it fails at once. */
+  hostWaitSeconds?: number;
 }
 
 /** Everything a backend needs about one cluster. Assembled by the control plane; backends never read the database. */
