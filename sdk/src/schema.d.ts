@@ -590,6 +590,11 @@ export interface components {
             host?: components["schemas"]["SshHost"];
             /** @default false */
             force?: boolean;
+            /**
+             * @description Take over the host when another live cluster record holds it; without it the request is refused with 409 HOSTS_HELD_BY_OTHER_CLUSTER. Audited as cluster.takeover
+             * @default false
+             */
+            takeover?: boolean;
         };
         AuditRecord: {
             id: number;
@@ -798,6 +803,11 @@ export interface components {
              * @default false
              */
             force?: boolean;
+            /**
+             * @description Take over hosts another live cluster record holds (for example its hosts were rebuilt for this cluster); without it such a create is refused with 409 HOSTS_HELD_BY_OTHER_CLUSTER. Audited as cluster.takeover
+             * @default false
+             */
+            takeover?: boolean;
             engine?: components["schemas"]["EngineInput"];
             galera?: components["schemas"]["GaleraSpecInput"];
             policy?: components["schemas"]["ClusterPolicyInput"];

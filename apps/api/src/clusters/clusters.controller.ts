@@ -185,7 +185,7 @@ export class ClustersController {
   @ApiOperation({ operationId: 'addNode', summary: 'Add one member (SSH: the host to add)' })
   @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED @ApiProblems(404, 412)
   addNode(@Param('id') id: string, @Body() body: AddNodeRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
-    return this.change(id, { type: 'node.add', host: body.host, force: body.force }, dryRun, ifMatch, principal, request);
+    return this.change(id, { type: 'node.add', host: body.host, force: body.force, takeover: body.takeover }, dryRun, ifMatch, principal, request);
   }
 
   @Delete(':id/nodes/:nodeId')

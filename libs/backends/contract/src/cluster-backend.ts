@@ -214,6 +214,12 @@ export interface ClusterBackend {
   readonly capabilities: BackendCapabilities;
   /** Backend-specific checks of a spec, as field errors (pointers into the request). */
   validateSpec(spec: ClusterSpec): FieldError[];
+  /**
+   * The host addresses a spec lays claim to (SSH: its inventory), so the control plane can
+   * refuse a cluster on hosts another live cluster holds unless the request takes them over.
+   * Absent: the backend provides its own hosts (pods), and specs never collide.
+   */
+  occupiedAddresses?(spec: ClusterSpec): string[];
   observe(target: ClusterTarget, options: { signal: AbortSignal }): Promise<ObservedCluster>;
   plan(target: ClusterTarget, change: ClusterChange, options: { signal: AbortSignal; log?: (message: string) => void }): Promise<Plan>;
   executeStep(target: ClusterTarget, step: PlannedStep, context: StepContext): Promise<StepResult>;

@@ -127,6 +127,11 @@ export class SshBackend implements ClusterBackend {
     return errors;
   }
 
+  /** The inventory's addresses: every host the spec may make a member. */
+  occupiedAddresses(spec: ClusterSpec): string[] {
+    return (spec.ssh?.hosts ?? []).map((h) => h.address);
+  }
+
   /** Reads every member's wsrep status; never throws for an unreachable member. */
   async observe(target: ClusterTarget, options: { signal: AbortSignal }): Promise<ObservedCluster> {
     const timeout = this.#options.observeTimeoutMs;
