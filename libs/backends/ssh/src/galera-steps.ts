@@ -162,7 +162,7 @@ function summary(facts: HostFacts) {
 export async function checkHosts(env: StepEnv): Promise<StepResult> {
   const connected = await env.hosts.all(param<HostRef[]>(env, 'hosts'));
   await Promise.all(connected.map(async (h) => {
-    await ownStatus(env, h, `run ${env.step.key}'s operation on it`);
+    await ownStatus(env, h, 'act on it');
     await checkClockSkew(h, env.settings.clockSkewMaxMs);
   }));
   return { output: { reached: connected.map((h) => h.node) }, pinnedHostKeys: env.hosts.pinnedHostKeys() };
