@@ -220,7 +220,8 @@ export interface ClusterBackend {
    * Absent: the backend provides its own hosts (pods), and specs never collide.
    */
   occupiedAddresses?(spec: ClusterSpec): string[];
-  observe(target: ClusterTarget, options: { signal: AbortSignal }): Promise<ObservedCluster>;
+  /** `log` receives what the status messages leave out (the commands that failed, for one). */
+  observe(target: ClusterTarget, options: { signal: AbortSignal; log?: (message: string) => void }): Promise<ObservedCluster>;
   plan(target: ClusterTarget, change: ClusterChange, options: { signal: AbortSignal; log?: (message: string) => void }): Promise<Plan>;
   executeStep(target: ClusterTarget, step: PlannedStep, context: StepContext): Promise<StepResult>;
 }

@@ -133,10 +133,10 @@ export class SshBackend implements ClusterBackend {
   }
 
   /** Reads every member's wsrep status; never throws for an unreachable member. */
-  async observe(target: ClusterTarget, options: { signal: AbortSignal }): Promise<ObservedCluster> {
+  async observe(target: ClusterTarget, options: { signal: AbortSignal; log?: (message: string) => void }): Promise<ObservedCluster> {
     const timeout = this.#options.observeTimeoutMs;
     const signal = AbortSignal.any([options.signal, AbortSignal.timeout(timeout * 3)]);
-    const hosts = this.#connections(target, `observe:${target.clusterId}`, signal, () => undefined, {
+    const hosts = this.#connections(target, `observe:${target.clusterId}`, signal, (message) => options.log?.(message), {
       connectTimeoutMs: Math.min(target.settings.connectTimeoutSeconds * 1000, timeout),
       commandTimeoutMs: timeout,
     });
