@@ -590,6 +590,11 @@ export interface components {
             host?: components["schemas"]["SshHost"] | undefined;
             /** @default false */
             force?: boolean | undefined;
+            /**
+             * @description Take over the host when another live cluster record holds it; without it the request is refused with 409 HOSTS_HELD_BY_OTHER_CLUSTER. Audited as cluster.takeover
+             * @default false
+             */
+            takeover?: boolean | undefined;
         };
         AuditRecord: {
             id: number;
@@ -932,6 +937,11 @@ export interface components {
              * @default false
              */
             force?: boolean | undefined;
+            /**
+             * @description Take over hosts another live cluster record holds (for example its hosts were rebuilt for this cluster); without it such a create is refused with 409 HOSTS_HELD_BY_OTHER_CLUSTER. Audited as cluster.takeover
+             * @default false
+             */
+            takeover?: boolean | undefined;
             engine?: components["schemas"]["EngineInput"] | undefined;
             galera?: components["schemas"]["GaleraSpecInput"] | undefined;
             policy?: components["schemas"]["ClusterPolicyInput"] | undefined;

@@ -176,7 +176,8 @@ describe('SSH backend refusals on the host lab (through the API)', () => {
     const history = /^uuid:\s+(\S+)$/m.exec(await shellOn(nodes[3], 'cat /var/lib/mysql/grastate.dat'))?.[1];
     assert.ok(history, 'the removed member kept its grastate.dat');
     const listing = await shellOn(nodes[3], 'ls -1A /var/lib/mysql | sort');
-    const op = await run('POST', '/v1/clusters', labClusterBody('other', ctx.credentialId, [hosts[3]], { replicas: 1, force: true }));
+    // The host is still in the live cluster's inventory: creating another cluster on it is a takeover.
+    const op = await run('POST', '/v1/clusters', { ...labClusterBody('other', ctx.credentialId, [hosts[3]], { replicas: 1, force: true }), takeover: true });
     console.log(`# data of another cluster: ${op.error?.code}: ${op.error?.detail}`);
     assert.equal(op.state, 'FAILED');
     assert.equal(op.error.code, 'HOST_HAS_DATA');

@@ -26,6 +26,9 @@ export const SSH_LAB_ENV = {
   STEP_MAX_ATTEMPTS: '3',
   CLOCK_SKEW_MAX_MS: '1000',
   OPERATION_LEASE_SECONDS: '15',
+  // A powered-off host fails its step at once here (the suites check that failure); a suite
+  // that reboots hosts under an operation sets its own bound.
+  SSH_HOST_WAIT_SECONDS: '0',
 };
 
 /** Opens (creates) a lab of `hosts` hosts and starts the API with the SSH backend. */

@@ -1,3 +1,4 @@
+import { AuditService } from '@galera-cp/audit';
 import { ClusterChange, ClusterSpec, MemberRecord, SshHostSpec } from '@galera-cp/backends';
 import { DomainError, Principal } from '@galera-cp/core';
 import { ClusterEntity, JsonDocument, NodeEntity, OperationEntity, transactionOrDryRun } from '@galera-cp/database';
@@ -12,12 +13,13 @@ import { ClusterStatus, setCondition } from './cluster-status';
 import { ClusterTargetFactory, toMemberRecord } from './cluster-target.factory';
 import { clusterErrors } from './clusters.errors';
 import { ClustersService } from './clusters.service';
+import { assertHostsFree, findHostClaims, HostClaim, takeoverWarning } from './host-claims';
 import { ChangeOutcome, toPlanView } from './plan-view';
 
 /** A change a client asks for (the API DTOs map to these). */
 export type ClusterChangeRequest =
   | { type: 'cluster.scale'; replicas: number; force?: boolean }
-  | { type: 'node.add'; host?: SshHostSpec; force?: boolean }
+  | { type: 'node.add'; host?: SshHostSpec; force?: boolean; takeover?: boolean }
   | { type: 'node.remove'; nodeId: string; force?: boolean }
   | { type: 'cluster.restart' }
   | { type: 'cluster.stop' }
@@ -69,6 +71,7 @@ export class ChangeClusterUseCase {
     private readonly clusters: ClustersService,
     private readonly operations: OperationsService,
     private readonly targets: ClusterTargetFactory,
+    private readonly audit: AuditService,
   ) {}
 
   async execute(clusterId: string, request: ClusterChangeRequest, context: ChangeContext): Promise<ChangeOutcome<OperationEntity>> {
@@ -80,6 +83,7 @@ export class ChangeClusterUseCase {
       const cluster = await this.clusters.lock(clusterId, manager);
       const nodes = await manager.getRepository(NodeEntity).find({ where: { clusterId }, order: { ordinal: 'ASC' } });
       const prepared = this.prepare(cluster, nodes, request, context);
+      const claims = await this.claimsOf(cluster, request, prepared, manager);
       const operation = await this.operations.create(manager, {
         type: request.type,
         clusterId,
@@ -89,6 +93,12 @@ export class ChangeClusterUseCase {
         approvalRequired: prepared.approvalRequired,
       });
       await this.markStarted(manager, cluster, prepared, operation, request.type);
+      if (claims.length > 0) {
+        await this.audit.record(
+          { actor: context.principal, action: 'cluster.takeover', target: { type: 'cluster', id: clusterId }, outcome: 'succeeded', requestId: context.requestId, detail: { operationId: operation.id, from: claims } },
+          manager,
+        );
+      }
       await context.withOperation?.(manager, operation);
       return { operation, cluster, nodes, prepared };
     });
@@ -230,6 +240,18 @@ export class ChangeClusterUseCase {
       case 'cluster.restart':
         return { change: { type: request.type }, spec, specChanged: false, warnings: [], approvalRequired: false };
     }
+  }
+
+  /**
+   * node.add of a given host: refuses a host another live cluster record holds unless the
+   * request takes it over (HOSTS_HELD_BY_OTHER_CLUSTER); a takeover is a warning of the plan.
+   */
+  private async claimsOf(cluster: ClusterEntity, request: ClusterChangeRequest, prepared: Prepared, manager: EntityManager = this.dataSource.manager): Promise<HostClaim[]> {
+    if (request.type !== 'node.add' || !request.host) return [];
+    const claims = await findHostClaims(manager, this.targets.backendOf(cluster.backendKind), [request.host.address], cluster.id);
+    assertHostsFree(claims, request.takeover ?? false);
+    if (claims.length > 0) prepared.warnings.push(takeoverWarning(claims));
+    return claims;
   }
 
   /** Galera: never remove members when the remaining ones would lose quorum. */

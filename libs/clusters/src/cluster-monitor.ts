@@ -72,7 +72,11 @@ export class ClusterMonitor implements OnApplicationShutdown {
   private async observe(cluster: ClusterEntity): Promise<void> {
     const target = await this.targets.build(cluster);
     const timeout = Math.max(5, Math.min(60, this.config.monitorIntervalSeconds * 2)) * 1000;
-    const observed = await this.targets.backendOf(cluster.backendKind).observe(target, { signal: AbortSignal.timeout(timeout) });
+    const observed = await this.targets.backendOf(cluster.backendKind).observe(target, {
+      signal: AbortSignal.timeout(timeout),
+      // The status says what failed in words; the command lines go to the debug log.
+      log: (message) => this.logger.debug({ msg: message, clusterId: cluster.id }),
+    });
     await this.clusters.applyObservation(cluster.id, observed);
     const spec = cluster.spec as unknown as ClusterSpec;
     if (observed.condition === 'Down' && spec.policy.autoRecovery && this.targets.backendOf(cluster.backendKind).capabilities.recover) {

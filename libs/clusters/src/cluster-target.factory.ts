@@ -58,6 +58,7 @@ export class ClusterTargetFactory {
         clockSkewMaxMs: this.config.clockSkewMaxMs,
         connectTimeoutSeconds: this.config.sshConnectTimeoutSeconds,
         commandTimeoutSeconds: this.config.sshCommandTimeoutSeconds,
+        hostWaitSeconds: this.config.sshHostWaitSeconds,
       },
     };
   }

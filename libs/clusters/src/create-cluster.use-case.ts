@@ -1,3 +1,4 @@
+import { AuditService } from '@galera-cp/audit';
 import { ClusterSpec } from '@galera-cp/backends';
 import { DomainError, Principal } from '@galera-cp/core';
 import { asRow, ClusterEntity, JsonDocument, newId, OperationEntity, transactionOrDryRun } from '@galera-cp/database';
@@ -10,6 +11,7 @@ import { initialStatus } from './cluster-status';
 import { ClusterTargetFactory } from './cluster-target.factory';
 import { clusterErrors } from './clusters.errors';
 import { checkSpec, NewClusterInput, refuse, specOf } from './cluster-spec.defaults';
+import { assertHostsFree, findHostClaims, takeoverWarning } from './host-claims';
 import { ChangeOutcome, toPlanView } from './plan-view';
 
 /** Credential kinds each backend logs in with. */
@@ -21,8 +23,9 @@ const CREDENTIAL_KINDS_OF_BACKEND: Record<string, string[]> = {
 /**
  * Creates a cluster: validates the spec (shape, quorum rule, hosts, credential, parameters, the
  * backend's own checks), then inserts the cluster (`CREATING`, Ready=Unknown) and its
- * `cluster.create` operation in one transaction. With `dryRun`, answers the backend's plan and
- * changes nothing.
+ * `cluster.create` operation in one transaction. Hosts another live cluster record holds are
+ * refused (HOSTS_HELD_BY_OTHER_CLUSTER) unless the request takes them over (`takeover`, audited).
+ * With `dryRun`, runs the same checks, answers the backend's plan and changes nothing.
  */
 @Injectable()
 export class CreateClusterUseCase {
@@ -31,15 +34,20 @@ export class CreateClusterUseCase {
     private readonly operations: OperationsService,
     private readonly credentials: CredentialsService,
     private readonly targets: ClusterTargetFactory,
+    private readonly audit: AuditService,
   ) {}
 
-  async execute(input: NewClusterInput, context: { principal: Principal; requestId?: string; dryRun?: boolean }): Promise<ChangeOutcome<OperationEntity>> {
+  async execute(input: NewClusterInput & { takeover?: boolean }, context: { principal: Principal; requestId?: string; dryRun?: boolean }): Promise<ChangeOutcome<OperationEntity>> {
     const spec = specOf(input);
     const warnings = checkSpec(spec, input.force ?? false);
     const backend = this.targets.backendOf(spec.backend);
     const credentialId = await this.checkCredential(spec);
     const backendErrors = backend.validateSpec(spec);
     if (backendErrors.length > 0) refuse('VALIDATION_FAILED', backendErrors);
+
+    const claims = await findHostClaims(this.dataSource.manager, backend, backend.occupiedAddresses?.(spec) ?? []);
+    assertHostsFree(claims, input.takeover ?? false);
+    if (claims.length > 0) warnings.push(takeoverWarning(claims));
 
     const id = newId('cluster');
     const dryRun = context.dryRun ?? false;
@@ -71,6 +79,12 @@ export class CreateClusterUseCase {
           principal: context.principal,
           requestId: context.requestId,
         });
+        if (claims.length > 0) {
+          await this.audit.record(
+            { actor: context.principal, action: 'cluster.takeover', target: { type: 'cluster', id }, outcome: 'succeeded', requestId: context.requestId, detail: { operationId: created.id, from: claims } },
+            manager,
+          );
+        }
         const status = initialStatus(spec.replicas, created.id);
         await manager.getRepository(ClusterEntity).update({ id }, { status: status as unknown as JsonDocument });
         return created;

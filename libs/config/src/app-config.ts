@@ -152,6 +152,14 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
   SSH_COMMAND_TIMEOUT_SECONDS = 120;
 
+  /**
+   * Seconds a step waits for a host that does not answer (refused, no route, lost connection)
+   * before it fails: long enough for a reboot. Separate from STEP_MAX_ATTEMPTS, which bounds
+   * the retries of failed commands; 0 fails at once.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  SSH_HOST_WAIT_SECONDS = 120;
+
   /** Seconds between two heartbeat comments on an idle event stream (SSE), so proxies keep it open. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(300)
   SSE_HEARTBEAT_SECONDS = 15;
@@ -229,6 +237,7 @@ export interface AppConfig {
   clockSkewMaxMs: number;
   sshConnectTimeoutSeconds: number;
   sshCommandTimeoutSeconds: number;
+  sshHostWaitSeconds: number;
   sseHeartbeatSeconds: number;
   outboundAllowedCidrs: string[];
   outboundDeniedCidrs: string[];
@@ -294,6 +303,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clockSkewMaxMs: vars.CLOCK_SKEW_MAX_MS,
     sshConnectTimeoutSeconds: vars.SSH_CONNECT_TIMEOUT_SECONDS,
     sshCommandTimeoutSeconds: vars.SSH_COMMAND_TIMEOUT_SECONDS,
+    sshHostWaitSeconds: vars.SSH_HOST_WAIT_SECONDS,
     sseHeartbeatSeconds: vars.SSE_HEARTBEAT_SECONDS,
     outboundAllowedCidrs: listOf(vars.OUTBOUND_ALLOWED_CIDRS),
     outboundDeniedCidrs: listOf(vars.OUTBOUND_DENIED_CIDRS),

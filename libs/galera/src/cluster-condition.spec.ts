@@ -22,6 +22,21 @@ function node(name: string, overrides: Record<string, string> = {}): ObservedMem
 }
 
 describe('assessClusterCondition', () => {
+  test('hosts another cluster owns are foreign: never healthy, never Ready, their Primary not counted', () => {
+    // The hosts were rebuilt and another cluster runs on them, healthy and of the right size.
+    const all = assessClusterCondition({ desiredSize: 3, members: ['db-1', 'db-2', 'db-3'].map((n) => ({ ...node(n), foreign: 'its running server is a member of cluster billing' })) });
+    assert.equal(all.status, 'Unknown');
+    assert.equal(all.code, 'CLUSTER_HOSTS_FOREIGN');
+    assert.match(all.message, /another cluster owns the hosts of db-1 \(its running server is a member of cluster billing\)/);
+    assert.deepEqual(all.members.map((m) => [m.code, m.healthy]), [['NODE_FOREIGN', false], ['NODE_FOREIGN', false], ['NODE_FOREIGN', false]]);
+    assert.equal(all.counts.primary, 0);
+
+    const one = assessClusterCondition({ desiredSize: 3, members: [node('db-1'), node('db-2'), { ...node('db-3'), foreign: 'its Galera configuration is for cluster billing' }] });
+    assert.equal(one.status, 'Degraded');
+    assert.equal(one.counts.healthy, 2);
+    assert.match(one.message, /db-3 \(foreign host: its Galera configuration is for cluster billing\)/);
+  });
+
   test('Ready when every member is healthy and wsrep_cluster_size equals the desired size', () => {
     const c = assessClusterCondition({ desiredSize: 3, members: [node('db-3'), node('db-1'), node('db-2')] });
     assert.equal(c.status, 'Ready');

@@ -26,6 +26,11 @@ export interface ObservedMember {
    * answer is not this: leave it unobserved.
    */
   serverStopped?: boolean;
+  /**
+   * Another cluster owns the host (see `judgeHostOwner`): why, in words. Its status, whatever it
+   * says, is that cluster's, not this member's: the member is never healthy nor Primary here.
+   */
+  foreign?: string;
 }
 
 /** Input of {@link assessClusterCondition}. */
@@ -47,6 +52,7 @@ export type ClusterConditionCode =
   | 'CLUSTER_DEGRADED'
   | 'CLUSTER_PRIMARY_COMPONENTS_DIVERGE'
   | 'CLUSTER_DOWN'
+  | 'CLUSTER_HOSTS_FOREIGN'
   | 'CLUSTER_UNKNOWN';
 
 /** Counts behind a {@link ClusterCondition}, ready for a status summary. */
@@ -87,8 +93,8 @@ export interface MemberHealth {
   reachable: boolean;
   /** Whether it may serve traffic. */
   healthy: boolean;
-  /** The node verdict's code; `NODE_UNREACHABLE` when nothing was read, `NODE_STOPPED` when no server runs. */
-  code: NodeHealthCode | 'NODE_UNREACHABLE' | 'NODE_STOPPED';
+  /** The node verdict's code; `NODE_UNREACHABLE` when nothing was read, `NODE_STOPPED` when no server runs, `NODE_FOREIGN` when another cluster owns the host. */
+  code: NodeHealthCode | 'NODE_UNREACHABLE' | 'NODE_STOPPED' | 'NODE_FOREIGN';
   /** Human explanation. */
   message: string;
   /** Its node state, when read. */
@@ -101,11 +107,15 @@ export interface MemberHealth {
  * when no observed node is Primary (a host that answers with no server running counts as observed
  * and not Primary); Unknown when no member could be observed at all. Two Primary
  * components with different state UUIDs (two diverging clusters) are reported as Degraded with
- * their own code, never as Ready.
+ * their own code, never as Ready. A member whose host another cluster owns is not healthy and
+ * its status does not count (it is that cluster's); when every observed member is such a host,
+ * the condition is Unknown with its own code (not Down: recovering another cluster's hosts is
+ * the last thing to do).
  */
 export function assessClusterCondition(observation: ClusterObservation): ClusterCondition {
   const members = [...observation.members].sort((a, b) => compareNodeNames(a.name, b.name));
   const verdicts: MemberHealth[] = members.map((m): MemberHealth => {
+    if (m.foreign !== undefined) return { name: m.name, reachable: m.reachable, healthy: false, code: 'NODE_FOREIGN', message: `foreign host: ${m.foreign}` };
     if (m.reachable && !m.status && m.serverStopped) {
       return { name: m.name, reachable: true, healthy: false, code: 'NODE_STOPPED', message: m.unreachableReason ?? 'no server process runs on the host' };
     }
@@ -123,7 +133,8 @@ export function assessClusterCondition(observation: ClusterObservation): Cluster
   });
   // Galera: a host whose server is not running was observed, and is not Primary; so a cluster
   // whose hosts all answer with no server running is Down (a full crash), not Unknown.
-  const observed = members.filter((m) => m.reachable && (m.status || m.serverStopped));
+  const foreign = members.filter((m) => m.foreign !== undefined);
+  const observed = members.filter((m) => m.foreign === undefined && m.reachable && (m.status || m.serverStopped));
   const primaries = observed.filter((m) => m.status?.clusterStatus === 'Primary');
   const sizes = primaries.map((m) => m.status?.clusterSize).filter((s): s is number => s !== undefined);
   const healthy = verdicts.filter((v) => v.healthy);
@@ -144,6 +155,9 @@ export function assessClusterCondition(observation: ClusterObservation): Cluster
     members: verdicts,
   });
 
+  if (observed.length === 0 && foreign.length > 0) {
+    return result('Unknown', 'CLUSTER_HOSTS_FOREIGN', `another cluster owns the hosts of ${foreign.map((m) => `${m.name} (${m.foreign})`).join(', ')}`);
+  }
   if (observed.length === 0) {
     return result('Unknown', 'CLUSTER_UNKNOWN', `none of the ${members.length} members could be observed`);
   }

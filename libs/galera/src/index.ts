@@ -64,6 +64,7 @@ export {
   type PcRecoveryCode,
   type RecoveredPosition,
 } from './recovery';
+export { judgeHostOwner, type ClusterOwnerIdentity, type HostOwnerEvidence, type HostOwnership } from './host-owner';
 export { judgeExistingData, userSchemas, type ExistingData, type ExistingDataVerdict } from './existing-data';
 export { orderRollingRestart, type RollingRestartOptions, type RollingRestartPlan } from './rolling';
 export {

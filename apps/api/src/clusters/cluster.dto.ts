@@ -166,6 +166,11 @@ export class CreateClusterRequestDto {
   @IsOptional() @IsBoolean()
   force?: boolean;
 
+  /** Take over hosts another live cluster record holds (its hosts were rebuilt for this one); audited as cluster.takeover. */
+  @ApiPropertyOptional({ default: false, description: 'Take over hosts another live cluster record holds (for example its hosts were rebuilt for this cluster); without it such a create is refused with 409 HOSTS_HELD_BY_OTHER_CLUSTER. Audited as cluster.takeover' })
+  @IsOptional() @IsBoolean()
+  takeover?: boolean;
+
   @ApiPropertyOptional({ type: EngineInputDto })
   @IsOptional() @ValidateNested() @Type(() => EngineInputDto)
   engine?: EngineInputDto;
@@ -225,6 +230,11 @@ export class AddNodeRequestDto {
   @ApiPropertyOptional({ default: false })
   @IsOptional() @IsBoolean()
   force?: boolean;
+
+  /** Take over the host when another live cluster record holds it; audited as cluster.takeover. */
+  @ApiPropertyOptional({ default: false, description: 'Take over the host when another live cluster record holds it; without it the request is refused with 409 HOSTS_HELD_BY_OTHER_CLUSTER. Audited as cluster.takeover' })
+  @IsOptional() @IsBoolean()
+  takeover?: boolean;
 }
 
 /** Full-crash recovery. */

@@ -210,7 +210,7 @@ export class ClustersController {
   @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED
   @ApiProblems(CHANGE_PROBLEMS, PLAN_REFUSALS, SIZE_PROBLEMS, { 400: ['NOT_ENOUGH_HOSTS'], 409: ['HOST_ALREADY_MEMBER'] })
   addNode(@Param('id') id: string, @Body() body: AddNodeRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
-    return this.change(id, { type: 'node.add', host: body.host, force: body.force }, dryRun, ifMatch, principal, request);
+    return this.change(id, { type: 'node.add', host: body.host, force: body.force, takeover: body.takeover }, dryRun, ifMatch, principal, request);
   }
 
   @Delete(':id/nodes/:nodeId')

@@ -27,6 +27,8 @@ export interface BackendSettings {
   clockSkewMaxMs: number;
   connectTimeoutSeconds: number;
   commandTimeoutSeconds: number;
+  /** How long a step waits for a host that does not answer (a reboot) before it fails; absent: it fails at once. */
+  hostWaitSeconds?: number;
 }
 
 /** Everything a backend needs about one cluster. Assembled by the control plane; backends never read the database. */
@@ -218,7 +220,14 @@ export interface ClusterBackend {
   readonly capabilities: BackendCapabilities;
   /** Backend-specific checks of a spec, as field errors (pointers into the request). */
   validateSpec(spec: ClusterSpec): FieldError[];
-  observe(target: ClusterTarget, options: { signal: AbortSignal }): Promise<ObservedCluster>;
+  /**
+   * The host addresses a spec lays claim to (SSH: its inventory), so the control plane can
+   * refuse a cluster on hosts another live cluster holds unless the request takes them over.
+   * Absent: the backend provides its own hosts (pods), and specs never collide.
+   */
+  occupiedAddresses?(spec: ClusterSpec): string[];
+  /** `log` receives what the status messages leave out (the commands that failed, for one). */
+  observe(target: ClusterTarget, options: { signal: AbortSignal; log?: (message: string) => void }): Promise<ObservedCluster>;
   plan(target: ClusterTarget, change: ClusterChange, options: { signal: AbortSignal; log?: (message: string) => void }): Promise<Plan>;
   executeStep(target: ClusterTarget, step: PlannedStep, context: StepContext): Promise<StepResult>;
   /**

@@ -1,12 +1,15 @@
 /**
  * Observation (read-only): each member's `SHOW GLOBAL STATUS LIKE 'wsrep_%'` over SSH, judged by
  * assessNodeHealth and assessClusterCondition. Quick and bounded: members are read in parallel
- * with short timeouts, and an unreachable member is reported as such, never thrown.
+ * with short timeouts, and an unreachable member is reported as such, never thrown. A member
+ * whose host another cluster owns (judgeHostOwner on its option file and running server) is
+ * reported `Foreign`, never healthy, whatever its server says.
  */
 import type { ClusterTarget, ObservedCluster, ObservedMember } from '@galera-cp/backends';
 import { assessClusterCondition, assessNodeHealth, type ObservedMember as GaleraObservedMember } from '@galera-cp/galera';
 import { readNodeStatus, type NodeStatus } from './galera-node';
 import type { HostConnections } from './host-connections';
+import { ownershipOf } from './host-owner';
 import { memberRefs } from './ssh-plans';
 
 /** Observes every member of a target. */
@@ -27,6 +30,8 @@ export async function observeCluster(hosts: HostConnections, target: ClusterTarg
   const members: ObservedMember[] = refs.map((ref, i) => {
     const { read, reason } = reads[i];
     if (!read) return { name: ref.node, address: ref.address, reachable: false, reason: reason ?? 'unreachable', healthy: false };
+    const owner = ownershipOf(target, read);
+    if (owner.owner === 'other') return { name: ref.node, address: ref.address, reachable: true, reason: `another cluster owns the host: ${owner.message}`, wsrepState: 'Foreign', healthy: false };
     if (!read.status) {
       return {
         name: ref.node,
@@ -53,6 +58,8 @@ export async function observeCluster(hosts: HostConnections, target: ClusterTarg
   const galeraMembers: GaleraObservedMember[] = refs.map((ref, i) => {
     const { read, reason } = reads[i];
     if (!read) return { name: ref.node, reachable: false, unreachableReason: reason };
+    const owner = ownershipOf(target, read);
+    if (owner.owner === 'other') return { name: ref.node, reachable: true, foreign: owner.message, ...(read.status ? { status: read.status } : {}) };
     if (!read.status) return { name: ref.node, reachable: true, ...(read.running ? {} : { serverStopped: true, unreachableReason: 'mariadbd is not running' }) };
     return { name: ref.node, reachable: true, status: read.status };
   });

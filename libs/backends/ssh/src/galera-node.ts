@@ -10,7 +10,9 @@ import {
   parseGvwstate,
   parseRecoveredPosition,
   parseWsrepStatus,
+  readGaleraConfig,
   type Grastate,
+  type ReadGaleraConfig,
   type Gvwstate,
   type RecoveredPosition,
   type WsrepStatus,
@@ -25,7 +27,8 @@ import {
   serverProcessCommand,
   stateFilesCommand,
 } from './mariadb-client';
-import type { RemoteHost } from './remote-host';
+import { hostPlatform } from './host-platform';
+import type { RemoteHost, RunOptions } from './remote-host';
 import { STARTUP_TIMEOUT_SECONDS } from './service-manager';
 import { memberError } from './ssh-backend.errors';
 import { BackendError } from '@galera-cp/backends';
@@ -41,15 +44,32 @@ export interface NodeStatus {
   status?: WsrepStatus;
   /** Seconds since the server started, when it answered. */
   uptimeSeconds?: number;
+  /** The running server's `wsrep_cluster_name`, when it answered with a Galera provider loaded. */
+  clusterName?: string;
+  /** The host's Galera option file (the one the control plane writes), read now, when present. */
+  config?: ReadGaleraConfig;
 }
 
-/** Reads a node's wsrep status and whether its server runs, in one round trip. */
-export async function readNodeStatus(host: RemoteHost): Promise<NodeStatus> {
-  const result = await host.run(observeCommand(), { log: 'quiet' });
-  const { rows, running } = parseObservation(result.stdout);
-  if (rows.length === 0) return { running, answering: false };
+/** Where either distribution family keeps the control plane's option file. */
+const CONFIG_PATHS = [hostPlatform('debian').configPath, hostPlatform('rhel').configPath];
+
+/** Reads a node's wsrep status, whether its server runs and its option file, in one round trip. */
+export async function readNodeStatus(host: RemoteHost, options: Pick<RunOptions, 'timeoutMs'> = {}): Promise<NodeStatus> {
+  const result = await host.run(observeCommand(CONFIG_PATHS), { log: 'quiet', what: 'reading the server status', ...options });
+  const { rows, running, clusterName, configText } = parseObservation(result.stdout);
+  const config = configText !== undefined ? { config: readGaleraConfig(configText) } : {};
+  if (rows.length === 0) return { running, answering: false, ...config };
   const uptime = rows.find(([name]) => name.toLowerCase() === 'uptime')?.[1];
-  return { running, answering: true, status: parseWsrepStatus(rows), ...(uptime && /^\d+$/.test(uptime) ? { uptimeSeconds: Number(uptime) } : {}) };
+  const status = parseWsrepStatus(rows);
+  return {
+    running,
+    answering: true,
+    status,
+    ...(uptime && /^\d+$/.test(uptime) ? { uptimeSeconds: Number(uptime) } : {}),
+    // A server without a Galera provider (a standalone server) is no cluster's member.
+    ...(clusterName !== undefined && status.providerName !== undefined ? { clusterName } : {}),
+    ...config,
+  };
 }
 
 /** Galera: a member that serves traffic: connected, Primary, ready and Synced. */

@@ -25,6 +25,7 @@ import {
   waitForSynced,
   type NodeStatus,
 } from './galera-node';
+import { assertOwnHost } from './host-owner';
 import { sqlCommand, stateFilePaths } from './mariadb-client';
 import { assertHostFit, assertNoForeignData, checkClockSkew, checkMemberReachability, readExistingData } from './preflight';
 import { readFiles, writeFileIfChanged } from './remote-files';
@@ -73,6 +74,16 @@ function synced(ref: HostRef, status: WsrepStatus): MemberChange {
   return memberUpsert(ref, 'Member', status.localStateComment ?? 'Synced', status, true);
 }
 
+/**
+ * Reads a member's status and refuses, before anything changes, a host another cluster owns
+ * (HOST_OWNED_BY_OTHER_CLUSTER): its hosts may have been rebuilt and given to another cluster.
+ */
+async function ownStatus(env: StepEnv, host: RemoteHost, doing: string): Promise<NodeStatus> {
+  const status = await readNodeStatus(host);
+  assertOwnHost(env.target, host, status, doing);
+  return status;
+}
+
 function param<T>(env: StepEnv, name: string): T {
   const value = env.step.params[name];
   if (value === undefined) throw new BackendError('STEP_INVALID', `step ${env.step.key} has no parameter ${name}`);
@@ -107,6 +118,7 @@ export async function preflight(env: StepEnv): Promise<StepResult> {
   // data may belong to.
   const histories = Promise.all(
     connected.slice(hosts.length).map(async (host) => {
+      await ownStatus(env, host, 'add members next to it');
       await host.facts(true);
       return (await readStateFiles(host)).grastate?.uuid;
     }),
@@ -149,7 +161,10 @@ function summary(facts: HostFacts) {
 /** `ssh.check-hosts`: connect to every member (host keys, credential) and check its clock. */
 export async function checkHosts(env: StepEnv): Promise<StepResult> {
   const connected = await env.hosts.all(param<HostRef[]>(env, 'hosts'));
-  await Promise.all(connected.map((h) => checkClockSkew(h, env.settings.clockSkewMaxMs)));
+  await Promise.all(connected.map(async (h) => {
+    await ownStatus(env, h, 'act on it');
+    await checkClockSkew(h, env.settings.clockSkewMaxMs);
+  }));
   return { output: { reached: connected.map((h) => h.node) }, pinnedHostKeys: env.hosts.pinnedHostKeys() };
 }
 
@@ -205,6 +220,7 @@ function renderMember(env: StepEnv, ref: HostRef, members: readonly string[], fa
 
 /** Writes a member's configuration (and, unless `filesOnly`, the startup timeout, the log directory and the enabled service). */
 async function configureHost(env: StepEnv, host: RemoteHost, ref: HostRef, members: readonly string[], options: { filesOnly: boolean; enable: boolean }): Promise<boolean> {
+  await ownStatus(env, host, 'write its Galera configuration');
   const facts = await host.facts();
   const platform = platformOf(facts);
   const manager = await host.serviceManager();
@@ -300,7 +316,7 @@ async function chooseLiveDonor(env: StepEnv, joiner: HostRef, members: readonly 
 async function joinMember(env: StepEnv, host: RemoteHost, ref: HostRef, members: readonly HostRef[], wait: boolean): Promise<WsrepStatus | undefined> {
   // The donor candidates' connections warm up while this node is read.
   const warm = env.hosts.each(members.filter((m) => m.node !== ref.node)).catch(() => undefined);
-  const now = await readNodeStatus(host);
+  const now = await ownStatus(env, host, 'start its server');
   await warm;
   if (isSyncedMember(now.status)) {
     env.log(`${ref.node}: already Synced in a Primary component`, 'info');
@@ -329,7 +345,10 @@ function joined(ref: HostRef, status: WsrepStatus | undefined): MemberChange {
 export async function joinNode(env: StepEnv): Promise<StepResult> {
   const ref = param<HostRef>(env, 'host');
   const host = await env.hosts.get(ref);
-  if (env.step.params.enable) await ensureEnabled(host, true);
+  if (env.step.params.enable) {
+    await ownStatus(env, host, 'enable its service');
+    await ensureEnabled(host, true);
+  }
   const status = await joinMember(env, host, ref, param<HostRef[]>(env, 'members'), false);
   return { output: { node: ref.node, synced: status !== undefined }, members: [joined(ref, status)] };
 }
@@ -341,6 +360,7 @@ export async function joinNode(env: StepEnv): Promise<StepResult> {
 export async function waitSyncedStep(env: StepEnv): Promise<StepResult> {
   const ref = param<HostRef>(env, 'host');
   const host = await env.hosts.get(ref);
+  await ownStatus(env, host, 'count it as a member');
   const status = await waitForSynced(host, { signal: env.signal, timeoutMs: env.settings.syncTimeoutMs, pollMs: env.settings.pollIntervalMs, log: env.log });
   return { output: { node: ref.node, lastCommitted: status.lastCommitted ?? null }, members: [synced(ref, status)] };
 }
@@ -356,8 +376,8 @@ export async function bootstrapNode(env: StepEnv): Promise<StepResult> {
   const others = param<HostRef[]>(env, 'others');
   const mode = param<'create' | 'start' | 'recover'>(env, 'mode');
   const host = await env.hosts.get(ref);
+  const now = await ownStatus(env, host, 'bootstrap it');
   if (env.step.params.enable) await ensureEnabled(host, true);
-  const now = await readNodeStatus(host);
   if (isSyncedMember(now.status)) {
     env.log(`${ref.node}: already Synced in a Primary component; nothing to bootstrap`, 'info');
     return { members: [synced(ref, now.status as WsrepStatus)] };
@@ -403,6 +423,7 @@ async function markSafeToBootstrap(env: StepEnv, host: RemoteHost): Promise<void
 export async function setSafeToBootstrap(env: StepEnv): Promise<StepResult> {
   const ref = param<HostRef>(env, 'host');
   const host = await env.hosts.get(ref);
+  await ownStatus(env, host, 'change its grastate.dat');
   const files = await readStateFiles(host);
   if (!files.grastate && !files.running) throw memberError('GRASTATE_UNREADABLE', ref.node, `${files.grastateError}: cannot mark it safe to bootstrap`);
   await markSafeToBootstrap(env, host);
@@ -424,7 +445,7 @@ async function assertMayLeave(env: StepEnv, ref: HostRef, members: readonly Host
  * answers whether it was running.
  */
 async function leaveCleanly(env: StepEnv, host: RemoteHost, ref: HostRef, members: readonly HostRef[]): Promise<boolean> {
-  if (!(await readNodeStatus(host)).running) return false;
+  if (!(await ownStatus(env, host, 'stop its server')).running) return false;
   await assertMayLeave(env, ref, members);
   await stopNode(host, env);
   return true;
@@ -447,7 +468,7 @@ export async function restartNode(env: StepEnv): Promise<StepResult> {
 export async function stopNodeStep(env: StepEnv): Promise<StepResult> {
   const ref = param<HostRef>(env, 'host');
   const host = await env.hosts.get(ref);
-  const now = await readNodeStatus(host);
+  const now = await ownStatus(env, host, 'stop its server');
   if (now.running) await stopNode(host, env);
   else env.log(`${ref.node}: not running`, 'info');
   if (env.step.params.disable) await ensureEnabled(host, false);
@@ -474,7 +495,8 @@ export async function applyParameters(env: StepEnv): Promise<StepResult> {
   const statements = param<string[]>(env, 'statements');
   const hosts = await env.hosts.all(param<HostRef[]>(env, 'hosts'));
   const sql = `${statements.join(';\n')};\n`;
-  await Promise.all(hosts.map((host) => host.run(sqlCommand(), { stdin: sql, log: 'command' })));
+  await Promise.all(hosts.map((host) => ownStatus(env, host, 'change its server parameters')));
+  await Promise.all(hosts.map((host) => host.run(sqlCommand(), { stdin: sql, log: 'command', what: 'applying the parameters' })));
   env.log(`applied on ${hosts.map((h) => h.node).join(', ')}: ${statements.join('; ')}`, 'info');
   return { output: { statements } };
 }
@@ -484,7 +506,7 @@ export async function decommissionNode(env: StepEnv): Promise<StepResult> {
   const ref = param<HostRef>(env, 'host');
   const host = await env.hosts.get(ref);
   const facts = await host.facts();
-  const now = await readNodeStatus(host);
+  const now = await ownStatus(env, host, env.step.params.purge ? 'stop it, remove its configuration and empty its data directory' : 'stop it and remove its configuration');
   if (now.running) await stopNode(host, env);
   await ensureEnabled(host, false);
   await host.run(command('rm', '-f', '--', platformOf(facts).configPath));
@@ -504,6 +526,7 @@ export async function verify(env: StepEnv): Promise<StepResult> {
     const problems: string[] = [];
     for (const ref of refs) {
       const s = statuses.get(ref.node);
+      if (s) assertOwnHost(env.target, ref, s, 'count it as a member');
       if (!s) problems.push(`${ref.node}: unreachable`);
       else if (!isSyncedMember(s.status)) problems.push(`${ref.node}: ${s.status ? `${s.status.localStateComment} (${s.status.clusterStatus})` : s.running ? 'not answering' : 'not running'}`);
       else if (s.status?.clusterSize !== refs.length) problems.push(`${ref.node}: wsrep_cluster_size ${s.status?.clusterSize}, expected ${refs.length}`);

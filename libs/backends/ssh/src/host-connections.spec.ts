@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { BackendError, type ClusterTarget } from '@galera-cp/backends';
-import { identityOf, redactorOf, sshTargetOf } from './host-connections';
+import { HostConnections, identityOf, redactorOf, sshTargetOf } from './host-connections';
+import { SessionPool } from './session-pool';
+import { SshError, type SshConnector, type SshSession } from './transport';
 
 const FP = 'SHA256:2nX1q3W5VBE4P8dC4bH0V0x9yqJ3r8o0Z0cS3QeJ6yQ';
 
@@ -55,5 +57,51 @@ describe('SSH targets of a cluster', () => {
     assert.notEqual(identityOf(target({ credential: { kind: 'ssh-password', password: 'x' } })), a);
     assert.ok(!a.includes('abc'));
     assert.equal(redactorOf(target({ credential: { kind: 'ssh-password', password: 'hunter22' } })).redact('pw=hunter22'), 'pw=[REDACTED]');
+  });
+});
+
+/** A connector whose host refuses `refusals` connections (a host that reboots), then answers. */
+function rebootingHost(refusals: number, code: 'SSH_UNREACHABLE' | 'SSH_AUTH_FAILED' = 'SSH_UNREACHABLE') {
+  let calls = 0;
+  const session = { hostKey: { fingerprint: FP, keyType: 'ssh-ed25519' }, isOpen: true, close: async () => undefined } as unknown as SshSession;
+  const connector = {
+    connect: async () => {
+      calls++;
+      if (calls <= refusals) throw new SshError(code, 'cannot connect: ECONNREFUSED', { host: '10.0.0.1', port: 2222 });
+      return session;
+    },
+  } as unknown as SshConnector;
+  return { connector, calls: () => calls };
+}
+
+describe('waiting for a host that does not answer', () => {
+  const ref = { node: 'db-0', address: '10.0.0.1' };
+  const connections = (connector: SshConnector, hostWaitMs?: number, log: string[] = []) =>
+    new HostConnections(new SessionPool<SshSession>({ maxSessions: 4, idleTimeoutMs: 1000 }), connector, target(), {
+      scope: 'op_1',
+      signal: new AbortController().signal,
+      log: (m) => log.push(m),
+      settings: { connectTimeoutMs: 1000, commandTimeoutMs: 1000, ...(hostWaitMs !== undefined ? { hostWaitMs } : {}) },
+    });
+
+  test('within SSH_HOST_WAIT_SECONDS a refused connection is tried again until the host answers, and the log says so', async () => {
+    const host = rebootingHost(2);
+    const log: string[] = [];
+    const hosts = connections(host.connector, 30_000, log);
+    const connected = await hosts.get(ref);
+    assert.equal(connected.node, 'db-0');
+    assert.equal(host.calls(), 3);
+    assert.match(log.join('\n'), /db-0: 10\.0\.0\.1 does not answer \(db-0: cannot connect: ECONNREFUSED \(10\.0\.0\.1:2222\)\); waiting up to 30 s for it/);
+    assert.match(log.join('\n'), /db-0: 10\.0\.0\.1 answers again/);
+    await hosts.release();
+  });
+
+  test('without a wait the first refusal fails; a refused credential never waits', async () => {
+    const once = rebootingHost(1);
+    await assert.rejects(connections(once.connector).get(ref), (e: unknown) => e instanceof BackendError && e.code === 'SSH_UNREACHABLE' && e.retryable);
+    assert.equal(once.calls(), 1);
+    const auth = rebootingHost(5, 'SSH_AUTH_FAILED');
+    await assert.rejects(connections(auth.connector, 30_000).get(ref), (e: unknown) => e instanceof BackendError && e.code === 'SSH_AUTH_FAILED');
+    assert.equal(auth.calls(), 1);
   });
 });

@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { ClusterTarget } from '@galera-cp/backends';
+import { setTimeout as delay } from 'node:timers/promises';
+import { BackendError } from '@galera-cp/backends';
 import { memberError, toBackendError } from './ssh-backend.errors';
 import { RemoteHost, type StepLog } from './remote-host';
 import type { SessionPool } from './session-pool';
@@ -25,7 +27,16 @@ export interface HostRef {
 export interface ConnectionSettings {
   connectTimeoutMs: number;
   commandTimeoutMs: number;
+  /**
+   * How long to keep trying to connect to a host that does not answer (refused, no route,
+   * timed out, lost: a reboot), before the step fails. Default 0: the first failure fails.
+   * Refusals (a changed host key, a refused credential) never wait.
+   */
+  hostWaitMs?: number;
 }
+
+/** Pause between two connection attempts while waiting for a host. */
+const HOST_WAIT_RETRY_MS = 1000;
 
 function secretsOf(target: ClusterTarget): string[] {
   const c = target.credential;
@@ -149,7 +160,33 @@ export class HostConnections {
     this.#hosts.clear();
   }
 
+  /**
+   * Connects, waiting up to `hostWaitMs` for a host that does not answer: a host that reboots
+   * comes back after tens of seconds, and failing the step (and the operation, once its attempts
+   * are spent) in the meantime would leave a join half done.
+   */
   async #connect(ref: Pick<HostRef, 'node' | 'address'>): Promise<RemoteHost> {
+    const waitMs = this.options.settings.hostWaitMs ?? 0;
+    const deadline = Date.now() + waitMs;
+    let waiting = false;
+    for (;;) {
+      try {
+        const host = await this.#connectOnce(ref);
+        if (waiting) this.options.log(`${ref.node}: ${ref.address} answers again`, 'info');
+        return host;
+      } catch (error) {
+        const transient = error instanceof BackendError && error.retryable && error.code !== 'SSH_TIMEOUT';
+        if (!transient || this.#signal.aborted || Date.now() + HOST_WAIT_RETRY_MS > deadline) throw error;
+        if (!waiting) {
+          this.options.log(`${ref.node}: ${ref.address} does not answer (${(error as Error).message}); waiting up to ${Math.round(waitMs / 1000)} s for it`, 'warn');
+          waiting = true;
+        }
+        await delay(HOST_WAIT_RETRY_MS, undefined, { signal: this.#signal });
+      }
+    }
+  }
+
+  async #connectOnce(ref: Pick<HostRef, 'node' | 'address'>): Promise<RemoteHost> {
     const sshTarget = sshTargetOf(this.target, ref);
     const { settings } = this.options;
     const signal = this.#signal;
@@ -176,7 +213,7 @@ export class HostConnections {
     // (trust-on-first-use), and then it must be the key this session saw.
     if (sshTarget.hostKey.kind === 'pinned' && session.hostKey.fingerprint !== normalizeFingerprint(sshTarget.hostKey.fingerprint)) {
       await lease.discard();
-      return this.#connect(ref);
+      return this.#connectOnce(ref);
     }
     if (sshTarget.hostKey.kind === 'trust-on-first-use') {
       this.#tofu.set(ref.address, session.hostKey.fingerprint);

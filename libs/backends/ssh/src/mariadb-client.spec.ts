@@ -11,7 +11,7 @@ describe('the local mariadb client and the state files', () => {
   test('the status query runs as root over the socket, bounded, in batch mode', () => {
     assert.equal(
       wsrepStatusCommand().text,
-      "mariadb '--connect-timeout=3' --batch --skip-column-names -e 'SHOW GLOBAL STATUS WHERE Variable_name LIKE '\\''wsrep\\_%'\\'' OR Variable_name = '\\''Uptime'\\'''",
+      "mariadb '--connect-timeout=3' --batch --skip-column-names -e 'SHOW GLOBAL STATUS WHERE Variable_name LIKE '\\''wsrep\\_%'\\'' OR Variable_name = '\\''Uptime'\\''; SHOW GLOBAL VARIABLES WHERE Variable_name = '\\''wsrep_cluster_name'\\'''",
     );
   });
 
@@ -24,7 +24,25 @@ describe('the local mariadb client and the state files', () => {
     assert.deepEqual(status.incomingAddresses, ['10.0.0.1:3306', '10.0.0.2:3306']);
     assert.deepEqual(parseObservation('@@mariadbd stopped\n'), { rows: [], running: false });
     assert.deepEqual(parseBatchRows('a\tb\nc\td\n'), [['a', 'b'], ['c', 'd']]);
-    assert.match(observeCommand().text, /\|\| true; \{ pgrep -x mariadbd >\/dev\/null 2>&1 && printf/);
+    assert.match(observeCommand(['/etc/a.cnf']).text, /\|\| true; \{ pgrep -x mariadbd >\/dev\/null 2>&1 && printf/);
+  });
+
+  test('an observation also reads the running server\'s wsrep_cluster_name and the option file: who owns the host', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'etc-'));
+    try {
+      const config = '# Written by the control plane for cluster cl_01B: manual edits are overwritten.\n[galera]\nwsrep_cluster_name = "billing"\n';
+      writeFileSync(join(dir, 'b.cnf'), config);
+      const command = observeCommand([join(dir, 'a.cnf'), join(dir, 'b.cnf')]);
+      const run = await runLocalShell(command.text.replace(/^mariadb .*? \|\| true; /, "printf 'wsrep_cluster_status\\tPrimary\\nwsrep_cluster_name\\tbilling\\n' || true; "), { cwd: dir });
+      const read = parseObservation(run.stdout.toString());
+      assert.equal(read.clusterName, 'billing');
+      assert.equal(read.configText, config);
+      assert.deepEqual(read.rows, [['wsrep_cluster_status', 'Primary']]);
+      const none = parseObservation('@@mariadbd stopped\n@@galera-config\n');
+      assert.deepEqual(none, { rows: [], running: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('grastate.dat and gvwstate.dat read in one round trip through a real shell; a missing file is told apart', async () => {

@@ -11,9 +11,12 @@ const CONNECT_TIMEOUT_SECONDS = 3;
 /** `SHOW GLOBAL STATUS` for every wsrep variable, plus Uptime (a just-restarted node is a poor donor). */
 export const WSREP_STATUS_SQL = "SHOW GLOBAL STATUS WHERE Variable_name LIKE 'wsrep\\_%' OR Variable_name = 'Uptime'";
 
-/** Runs {@link WSREP_STATUS_SQL}; exits non-zero when the server does not answer. */
+/** The running server's `wsrep_cluster_name` (a variable, not a status): which cluster it is a member of. */
+export const CLUSTER_NAME_SQL = "SHOW GLOBAL VARIABLES WHERE Variable_name = 'wsrep_cluster_name'";
+
+/** Runs {@link WSREP_STATUS_SQL} and {@link CLUSTER_NAME_SQL}; exits non-zero when the server does not answer. */
 export function wsrepStatusCommand(): RemoteCommand {
-  return command('mariadb', `--connect-timeout=${CONNECT_TIMEOUT_SECONDS}`, '--batch', '--skip-column-names', '-e', WSREP_STATUS_SQL);
+  return command('mariadb', `--connect-timeout=${CONNECT_TIMEOUT_SECONDS}`, '--batch', '--skip-column-names', '-e', `${WSREP_STATUS_SQL}; ${CLUSTER_NAME_SQL}`);
 }
 
 /** Runs the SQL given on stdin (statements built from validated parts only), batch output. */
@@ -36,30 +39,50 @@ export function serverProcessCommand(): RemoteCommand {
 
 /** Marker printed by {@link observeCommand} after the status rows. */
 export const PROCESS_MARKER = '@@mariadbd';
+/** Marker printed by {@link observeCommand} before the Galera option file. */
+export const CONFIG_MARKER = '@@galera-config';
 
 /**
- * One round trip for an observation: the wsrep status rows (none when the server does not
- * answer), then `@@mariadbd running|stopped`.
+ * One round trip for an observation: the wsrep status rows and the running server's
+ * `wsrep_cluster_name` (none when the server does not answer), `@@mariadbd running|stopped`,
+ * then `@@galera-config` and the first of `configPaths` that exists (the host's owner).
  */
-export function observeCommand(): RemoteCommand {
+export function observeCommand(configPaths: readonly string[]): RemoteCommand {
   return sequence(
     or(wsrepStatusCommand(), command('true')),
     or(and(discardOutput(serverProcessCommand()), command('printf', '%s running\\n', PROCESS_MARKER)), command('printf', '%s stopped\\n', PROCESS_MARKER)),
+    command('printf', '%s\\n', CONFIG_MARKER),
+    or(...configPaths.map((path) => and(command('test', '-f', path), command('cat', '--', path))), command('true')),
   );
 }
 
+/** What {@link observeCommand} printed. */
+export interface Observation {
+  /** The wsrep status rows (without the cluster name). */
+  rows: [string, string][];
+  running: boolean;
+  /** The running server's `wsrep_cluster_name`, when it answered. */
+  clusterName?: string;
+  /** The Galera option file's text, when the host has one. */
+  configText?: string;
+}
+
 /** Reads {@link observeCommand}'s output. */
-export function parseObservation(stdout: string): { rows: [string, string][]; running: boolean } {
+export function parseObservation(stdout: string): Observation {
   const rows: [string, string][] = [];
   let running = false;
-  for (const line of stdout.split('\n')) {
+  let clusterName: string | undefined;
+  const [head, ...configParts] = stdout.split(`\n${CONFIG_MARKER}\n`);
+  for (const line of head.split('\n')) {
     if (line.startsWith(PROCESS_MARKER)) running = line.slice(PROCESS_MARKER.length).trim() === 'running';
     else if (line.includes('\t')) {
       const [name, ...rest] = line.split('\t');
-      rows.push([name, rest.join('\t')]);
+      if (name.toLowerCase() === 'wsrep_cluster_name') clusterName = rest.join('\t');
+      else rows.push([name, rest.join('\t')]);
     }
   }
-  return { rows, running };
+  const configText = configParts.join(`\n${CONFIG_MARKER}\n`);
+  return { rows, running, ...(clusterName !== undefined && rows.length > 0 ? { clusterName } : {}), ...(configText.trim() !== '' ? { configText } : {}) };
 }
 
 /** Paths of Galera's state files in a datadir. */

@@ -8,7 +8,7 @@ import { markerNonce } from './remote-files';
 import { serviceManager, type ServiceManager } from './service-manager';
 import { toBackendError, type SshBackendErrorCode } from './ssh-backend.errors';
 import type { SessionLease } from './session-pool';
-import { SshCommandFailedError, SshError, type ExecResult, type Redactor, type SshSession } from './transport';
+import { SshCommandFailedError, SshError, SshExecError, type ExecResult, type Redactor, type SshSession } from './transport';
 import type { RemoteCommand } from './shell';
 
 /** How a step logs (the operation's log, redacted). */
@@ -28,6 +28,11 @@ export interface RunOptions {
   log?: 'quiet' | 'command' | 'output';
   /** Code of the error when the command fails. Default REMOTE_COMMAND_FAILED. */
   failedCode?: SshBackendErrorCode;
+  /**
+   * What the command does, in words (`reading the server status`): a failure's message says this,
+   * never the command line, which goes to the log. Default `a remote command`.
+   */
+  what?: string;
 }
 
 /** What a remote host needs from the step it serves. */
@@ -82,7 +87,9 @@ export class RemoteHost {
     } catch (error) {
       // A lost connection or a timed-out command leaves the session in doubt: drop it.
       if (error instanceof SshError && !(error instanceof SshCommandFailedError) && !this.lease.session.isOpen) await this.lease.discard();
-      throw toBackendError(error, this.node, options.failedCode);
+      // The command line belongs in the log; the error (status messages, problems) says it in words.
+      if (error instanceof SshExecError) log(`${this.node}$ ${redactor.redact(loggable(command.text))}: ${error.reason}`, 'debug');
+      throw toBackendError(error, this.node, options.failedCode, options.what);
     }
   }
 

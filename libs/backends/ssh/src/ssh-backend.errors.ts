@@ -3,7 +3,7 @@
  * name the member and host. The operation engine retries `retryable` errors with backoff.
  */
 import { BackendError } from '@galera-cp/backends';
-import { HostKeyMismatchError, SshCommandFailedError, SshError, type SshErrorCode } from './transport';
+import { HostKeyMismatchError, SshCommandFailedError, SshError, SshExecError, type SshErrorCode } from './transport';
 
 /**
  * Codes the SSH backend raises, besides the transport's own (`HOST_KEY_MISMATCH`,
@@ -14,6 +14,8 @@ import { HostKeyMismatchError, SshCommandFailedError, SshError, type SshErrorCod
  *   `CLUSTER_CONFLICT`: preflight refused the host (see host-facts.ts).
  * - `HOST_HAS_DATA`: a new member's datadir holds another cluster's history or a standalone
  *   server's databases (see `judgeExistingData`).
+ * - `HOST_OWNED_BY_OTHER_CLUSTER`: a member's host is configured for, or runs, another cluster
+ *   (see `judgeHostOwner`): nothing is done to it on this cluster's behalf.
  * - `MEMBER_UNREACHABLE`: a member cannot open a TCP connection to another member.
  * - `PACKAGES_MISSING`: MariaDB/Galera packages are missing and could not be installed.
  * - `NODE_START_FAILED`: the server did not start (the error log's tail is in the message).
@@ -36,6 +38,7 @@ export type SshBackendErrorCode =
   | 'SERVICE_MANAGER_UNSUPPORTED'
   | 'CLUSTER_CONFLICT'
   | 'HOST_HAS_DATA'
+  | 'HOST_OWNED_BY_OTHER_CLUSTER'
   | 'MEMBER_UNREACHABLE'
   | 'PACKAGES_MISSING'
   | 'NODE_START_FAILED'
@@ -57,12 +60,29 @@ export function memberError(code: SshBackendErrorCode, node: string, message: st
   return new BackendError(code, `${node}: ${message}`, { node, retryable: options.retryable ?? false, details: options.details, cause: options.cause });
 }
 
+/** A failed command's transport reason, in words a status message can carry. */
+function inWords(error: SshExecError): string {
+  if (error instanceof SshCommandFailedError) return `failed (${error.reason.replace(/^command /, '')})`;
+  switch (error.code) {
+    case 'SSH_ABORTED':
+      return 'was cut short (out of time, or cancelled)';
+    case 'SSH_TIMEOUT':
+      return `did not finish in time (${error.reason.replace(/^command /, '')})`;
+    case 'SSH_DISCONNECTED':
+      return `lost the connection (${error.reason})`;
+    default:
+      return `failed (${error.reason})`;
+  }
+}
+
 /**
  * Any error of a remote action as a `BackendError` naming the member: transport errors keep their
  * code (unreachable, lost connections and timeouts are retryable; a changed host key, a refused
- * credential or sudo are not), a failed command becomes `failedCode` with its stderr tail.
+ * credential or sudo are not), a failed command becomes `failedCode` with its stderr tail. The
+ * message says what failed in words (`what`, e.g. `reading the server status`) and names the
+ * host; the command line is not in it (the step's log has it).
  */
-export function toBackendError(error: unknown, node: string, failedCode: SshBackendErrorCode = 'REMOTE_COMMAND_FAILED'): BackendError {
+export function toBackendError(error: unknown, node: string, failedCode: SshBackendErrorCode = 'REMOTE_COMMAND_FAILED', what = 'a remote command'): BackendError {
   if (error instanceof BackendError) return error;
   if (error instanceof HostKeyMismatchError) {
     return memberError('HOST_KEY_MISMATCH', node, `${error.message}; the host may have been replaced or the connection intercepted: verify it, then update the pinned fingerprint`, {
@@ -70,8 +90,13 @@ export function toBackendError(error: unknown, node: string, failedCode: SshBack
       cause: error,
     });
   }
+  const where = error instanceof SshError && error.endpoint ? ` (${error.endpoint.host}:${error.endpoint.port})` : '';
   if (error instanceof SshCommandFailedError) {
-    return memberError(failedCode, node, error.message, { details: { exitCode: error.exitCode, stderrTail: error.stderrTail.slice(-2000) }, cause: error });
+    return memberError(failedCode, node, `${what} ${inWords(error)}${where}`, { details: { exitCode: error.exitCode, stderrTail: error.stderrTail.slice(-2000) }, cause: error });
+  }
+  const sudo = error instanceof SshError && (error.code === 'SUDO_AUTH_FAILED' || error.code === 'SUDO_FAILED');
+  if (error instanceof SshExecError && !sudo) {
+    return memberError(error.code, node, `${what} ${inWords(error)}${where}`, { retryable: RETRYABLE.has(error.code), cause: error });
   }
   if (error instanceof SshError) {
     const hint =
@@ -80,7 +105,8 @@ export function toBackendError(error: unknown, node: string, failedCode: SshBack
         : error.code === 'SUDO_AUTH_FAILED' || error.code === 'SUDO_FAILED'
           ? ': the login user needs sudo without a password (NOPASSWD) or the credential must be its password'
           : '';
-    return memberError(error.code, node, `${error.message}${hint}`, { retryable: RETRYABLE.has(error.code), cause: error });
+    const message = error instanceof SshExecError ? `${what}: ${error.reason}${where}` : error.message;
+    return memberError(error.code, node, `${message}${hint}`, { retryable: RETRYABLE.has(error.code), cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
   return memberError(failedCode, node, message, { cause: error });

@@ -32,6 +32,28 @@ function target(members: number, hosts = 5, replicas = members || 3): ClusterTar
 const keys = (plan: { steps: { key: string }[] }) => plan.steps.map((s) => s.key);
 
 describe('SSH plans', () => {
+  test('scale out with members to rejoin: a member observed not Synced is checked, configured, started and joined again, before any new one', () => {
+    // A retry after a join that a reboot cut short: 4 members recorded, db-3 not running.
+    const t = target(4, 5, 4);
+    t.members[3] = { ...member(3, 'Joining'), phase: 'Joining' };
+    const plan = planScaleOut(t, 0, undefined, ['db-3']);
+    assert.deepEqual(keys(plan), ['preflight', 'install', 'configure', 'join:db-3', 'synced:db-3', 'update-members', 'verify']);
+    assert.match(plan.summary, /^Rejoin db-3 \(not running or not Synced\): 4 -> 4 members$/);
+    assert.deepEqual(plan.details.rejoin, ['db-3']);
+    const joined = (key: string) => plan.steps.find((s) => s.key === key)?.params as { host: { node: string }; members: { node: string }[] };
+    assert.deepEqual(joined('join:db-3').members.map((m) => m.node), ['db-0', 'db-1', 'db-2'], 'it joins the Synced members');
+    assert.deepEqual((plan.steps[0].params.hosts as { node: string }[]).map((h) => h.node), ['db-3']);
+    assert.deepEqual((plan.steps.find((s) => s.key === 'update-members')?.params.hosts as { node: string }[]).map((h) => h.node), ['db-0', 'db-1', 'db-2']);
+
+    const more = planScaleOut(t, 1, undefined, ['db-3']);
+    assert.deepEqual(keys(more), ['preflight', 'install', 'configure', 'join:db-3', 'synced:db-3', 'join:db-4', 'synced:db-4', 'update-members', 'verify']);
+    assert.deepEqual(joined.call(null, 'join:db-3').members.length, 3);
+    assert.deepEqual((more.steps.find((s) => s.key === 'join:db-4')?.params.members as { node: string }[]).map((m) => m.node), ['db-0', 'db-1', 'db-2', 'db-3']);
+
+    const none = target(3, 5, 3);
+    assert.throws(() => planScaleOut(none, 0, undefined, ['db-0', 'db-1', 'db-2']), (e: unknown) => e instanceof DomainError && e.code === 'NO_SYNCED_MEMBER');
+  });
+
   test('create: preflight, install, configure, bootstrap the first member, join the others one at a time, verify', () => {
     const plan = planCreate(target(0, 5, 3));
     assert.deepEqual(keys(plan), ['preflight', 'install', 'configure', 'bootstrap:db-0', 'join:db-1', 'synced:db-1', 'join:db-2', 'synced:db-2', 'verify']);

@@ -127,31 +127,44 @@ export function unusedHosts(target: ClusterTarget): string[] {
  * `cluster.scale` out / `node.add`: preflight the new hosts (and reach the members), install,
  * configure the new members with the full member list, join them one at a time (donor chosen at
  * join time), then write the new member list into the existing members' files (no restart).
+ * `rejoin` are members observed not running or not Synced (a join that failed, a host that
+ * rebooted during its state transfer): they are checked, configured, started and joined like new
+ * ones, before them; so a retry finishes what the first attempt left.
  */
-export function planScaleOut(target: ClusterTarget, count: number, host?: string): Plan {
-  const existing = memberRefs(target);
-  const free = host ? [host] : unusedHosts(target).slice(0, count);
+export function planScaleOut(target: ClusterTarget, count: number, host?: string, rejoin: readonly string[] = []): Plan {
+  const members = memberRefs(target);
+  const lagging = members.filter((r) => rejoin.includes(r.node));
+  const existing = members.filter((r) => !rejoin.includes(r.node));
+  const free = count <= 0 ? [] : host ? [host] : unusedHosts(target).slice(0, count);
   if (free.length < count) {
     throw new DomainError('conflict', 'NOT_ENOUGH_HOSTS', `${count} more member(s) need ${count} unused host(s) in ssh.hosts; ${free.length} available`);
   }
-  const next = Math.max(-1, ...existing.map((r) => r.ordinal)) + 1;
+  if (existing.length === 0 && members.length > 0) {
+    throw new DomainError('conflict', 'NO_SYNCED_MEMBER', `no member is Synced in a Primary component (${names(lagging).join(', ')}): nothing to join; start the cluster (cluster.start) or recover it (cluster.recover) first`);
+  }
+  const next = Math.max(-1, ...members.map((r) => r.ordinal)) + 1;
   const added = free.map((address, i) => ({ node: memberName(target.name, next + i), address, ordinal: next + i }));
-  const all = [...existing, ...added];
+  const joiners = [...lagging, ...added];
+  const all = [...members, ...added];
   const sst = target.spec.galera.sstMethod;
-  const candidates: DonorCandidate[] = target.members.map((m) => ({ name: m.name, nodeState: stateOf(m), primary: stateOf(m) === 'Synced' }));
-  const { donors, warnings } = expectedDonors(candidates, added, sst);
+  const candidates: DonorCandidate[] = target.members.filter((m) => !rejoin.includes(m.name)).map((m) => ({ name: m.name, nodeState: stateOf(m), primary: stateOf(m) === 'Synced' }));
+  const { donors, warnings } = expectedDonors(candidates, joiners, sst);
+  const what = [
+    ...(lagging.length > 0 ? [`rejoin ${names(lagging).join(', ')} (not running or not Synced)`] : []),
+    ...(added.length > 0 ? [`add ${added.map((r) => `${r.node} (${r.address})`).join(', ')}`] : []),
+  ].join('; ');
   return {
-    summary: `Add ${added.map((r) => `${r.node} (${r.address})`).join(', ')}: ${existing.length} -> ${all.length} members`,
-    details: { donors, quorum: quorumChange(existing.length, all.length), membersAfter: names(all), warnings, hosts: added },
+    summary: `${what.charAt(0).toUpperCase()}${what.slice(1)}: ${members.length} -> ${all.length} members`,
+    details: { donors, quorum: quorumChange(members.length, all.length), membersAfter: names(all), warnings, hosts: added, ...(lagging.length > 0 ? { rejoin: names(lagging) } : {}) },
     steps: [
-      step('preflight', SSH_ACTIONS.preflight, `Check the new host(s) and reach the ${existing.length} member(s)`, { hosts: added, members: existing, register: true }),
-      step('install', SSH_ACTIONS.install, 'Install MariaDB and Galera where missing', { hosts: added }, undefined, INSTALL_STEP_TIMEOUT_SECONDS),
-      step('configure', SSH_ACTIONS.configure, `Write the Galera configuration of ${names(added).join(', ')} with all ${all.length} members`, { hosts: added, members: addresses(all) }),
-      ...added.flatMap((ref, i) => [
-        step(`join:${ref.node}`, SSH_ACTIONS.join, `Start ${ref.node}: it joins with a state transfer from a donor`, { host: ref, members: [...existing, ...added.slice(0, i)] }, ref.node, SERVER_STEP_TIMEOUT_SECONDS),
+      step('preflight', SSH_ACTIONS.preflight, `Check the ${lagging.length > 0 && added.length === 0 ? 'rejoining' : 'new'} host(s) and reach the ${existing.length} member(s)`, { hosts: joiners, members: existing, register: true }),
+      step('install', SSH_ACTIONS.install, 'Install MariaDB and Galera where missing', { hosts: joiners }, undefined, INSTALL_STEP_TIMEOUT_SECONDS),
+      step('configure', SSH_ACTIONS.configure, `Write the Galera configuration of ${names(joiners).join(', ')} with all ${all.length} members`, { hosts: joiners, members: addresses(all) }),
+      ...joiners.flatMap((ref, i) => [
+        step(`join:${ref.node}`, SSH_ACTIONS.join, `Start ${ref.node}: it joins with a state transfer from a donor`, { host: ref, members: [...existing, ...joiners.slice(0, i)] }, ref.node, SERVER_STEP_TIMEOUT_SECONDS),
         syncedStep(ref),
       ]),
-      step('update-members', SSH_ACTIONS.updateMembers, `Write the new member list into the configuration of ${names(existing).join(', ')} (file only, no restart)`, { hosts: existing, members: addresses(all) }),
+      step('update-members', SSH_ACTIONS.updateMembers, `Write the member list into the configuration of ${names(existing).join(', ')} (file only, no restart)`, { hosts: existing, members: addresses(all) }),
       step('verify', SSH_ACTIONS.verify, `Verify: every member Synced, wsrep_cluster_size ${all.length}`, { hosts: all }),
     ],
   };

@@ -22,7 +22,7 @@ import type { FieldError } from '@galera-cp/core';
 import { planParameterChanges, readGaleraConfig, validateParameters } from '@galera-cp/galera';
 import { observeCluster } from './cluster-observer';
 import * as steps from './galera-steps';
-import { readNodeStatus } from './galera-node';
+import { isSyncedMember, readNodeStatus } from './galera-node';
 import { HostConnections, type ConnectionSettings } from './host-connections';
 import { platformOf } from './host-facts';
 import { collectEvidence } from './recovery-evidence';
@@ -127,11 +127,16 @@ export class SshBackend implements ClusterBackend {
     return errors;
   }
 
+  /** The inventory's addresses: every host the spec may make a member. */
+  occupiedAddresses(spec: ClusterSpec): string[] {
+    return (spec.ssh?.hosts ?? []).map((h) => h.address);
+  }
+
   /** Reads every member's wsrep status; never throws for an unreachable member. */
-  async observe(target: ClusterTarget, options: { signal: AbortSignal }): Promise<ObservedCluster> {
+  async observe(target: ClusterTarget, options: { signal: AbortSignal; log?: (message: string) => void }): Promise<ObservedCluster> {
     const timeout = this.#options.observeTimeoutMs;
     const signal = AbortSignal.any([options.signal, AbortSignal.timeout(timeout * 3)]);
-    const hosts = this.#connections(target, `observe:${target.clusterId}`, signal, () => undefined, {
+    const hosts = this.#connections(target, `observe:${target.clusterId}`, signal, (message) => options.log?.(message), {
       connectTimeoutMs: Math.min(target.settings.connectTimeoutSeconds * 1000, timeout),
       commandTimeoutMs: timeout,
     });
@@ -150,12 +155,19 @@ export class SshBackend implements ClusterBackend {
         return planCreate(target);
       case 'cluster.scale': {
         const count = change.replicas - target.members.length;
-        if (count > 0) return planScaleOut(target, count);
+        if (count >= 0) {
+          const rejoin = await this.#laggingMembers(target, options.signal);
+          if (count > 0 || rejoin.length > 0) return planScaleOut(target, count, undefined, rejoin);
+        }
         const remove = [...target.members].sort((a, b) => b.ordinal - a.ordinal).slice(0, -count).map((m) => m.name);
         return planScaleIn(target, remove);
       }
-      case 'node.add':
-        return planScaleOut(target, 1, change.host?.address);
+      case 'node.add': {
+        const rejoin = await this.#laggingMembers(target, options.signal);
+        // A retried node.add finds its host a member already (the first attempt recorded it).
+        const already = change.host !== undefined && target.members.some((m) => m.address === change.host?.address);
+        return planScaleOut(target, already ? 0 : 1, already ? undefined : change.host?.address, rejoin);
+      }
       case 'node.remove':
         return planScaleIn(target, [change.node]);
       case 'cluster.restart':
@@ -167,6 +179,37 @@ export class SshBackend implements ClusterBackend {
       case 'cluster.recover':
       case 'cluster.reconfigure':
         return this.#planWithHosts(target, change, options.signal, log);
+    }
+  }
+
+  /**
+   * Members a scale-out must (re)join: of those the record does not show Synced members (a join
+   * that failed, a state transfer a reboot cut short), the ones observed now not running, not
+   * Synced, or not reachable (their join waits for the host). Read-only.
+   */
+  async #laggingMembers(target: ClusterTarget, signal: AbortSignal): Promise<string[]> {
+    const doubtful = memberRefs(target).filter((ref) => {
+      const record = target.members.find((m) => m.name === ref.node);
+      return record?.phase !== 'Member' || record.wsrepState !== 'Synced';
+    });
+    if (doubtful.length === 0) return [];
+    const hosts = this.#connections(target, `plan:${target.clusterId}`, signal, () => undefined, {
+      connectTimeoutMs: Math.min(target.settings.connectTimeoutSeconds * 1000, this.#options.observeTimeoutMs),
+      commandTimeoutMs: this.#options.observeTimeoutMs,
+    });
+    try {
+      const synced = await Promise.all(
+        doubtful.map(async (ref) => {
+          try {
+            return isSyncedMember((await readNodeStatus(await hosts.get(ref))).status);
+          } catch {
+            return false;
+          }
+        }),
+      );
+      return doubtful.filter((_, i) => !synced[i]).map((r) => r.node);
+    } finally {
+      await hosts.release();
     }
   }
 
@@ -231,7 +274,14 @@ export class SshBackend implements ClusterBackend {
   async executeStep(target: ClusterTarget, step: PlannedStep, context: StepContext): Promise<StepResult> {
     const handler = STEP_HANDLERS[step.action];
     if (!handler) throw new BackendError('STEP_INVALID', `the SSH backend has no step ${step.action}`);
-    const hosts = this.#connections(target, context.operationId, context.signal, context.log, undefined, [`plan:${target.clusterId}`]);
+    const hosts = this.#connections(
+      target,
+      context.operationId,
+      context.signal,
+      context.log,
+      { connectTimeoutMs: target.settings.connectTimeoutSeconds * 1000, commandTimeoutMs: target.settings.commandTimeoutSeconds * 1000, hostWaitMs: (target.settings.hostWaitSeconds ?? 0) * 1000 },
+      [`plan:${target.clusterId}`],
+    );
     try {
       return await handler({
         target,

@@ -85,6 +85,8 @@ export interface SshExecErrorDetails {
 
 /** A failure of one command: timeout, abort, sudo refusal, lost connection while it ran. */
 export class SshExecError extends SshError implements SshExecErrorDetails {
+  /** What went wrong, in words, without the command line (for messages people read). */
+  readonly reason: string;
   readonly command: string;
   readonly stdoutTail: string;
   readonly stderrTail: string;
@@ -99,6 +101,7 @@ export class SshExecError extends SshError implements SshExecErrorDetails {
   ) {
     super(code, `${message}: ${details.command}`, endpoint, options);
     this.name = 'SshExecError';
+    this.reason = message;
     this.command = details.command;
     this.stdoutTail = details.stdoutTail;
     this.stderrTail = details.stderrTail;
