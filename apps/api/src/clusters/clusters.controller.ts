@@ -39,7 +39,7 @@ const PLANNED = ApiOkResponse({ type: PlanDto, description: 'dryRun=true: the pl
 
 /** Refusals of a backend's plan (a dry run answers them, a real call too before anything starts). */
 const PLAN_REFUSALS: ProblemCodesByStatus = {
-  409: ['NOT_A_FULL_CRASH', 'RECOVERY_WAITING_FOR_NODES', 'BOOTSTRAP_NO_ELIGIBLE_NODE', 'BOOTSTRAP_DIVERGED_HISTORIES', 'BOOTSTRAP_EVIDENCE_CONFLICT', 'BOOTSTRAP_OPERATOR_CHOICE_INVALID', 'WRITER_NOT_A_MEMBER', 'DUPLICATE_MEMBER', 'STEP_INVALID'],
+  409: ['NOT_A_FULL_CRASH', 'RECOVERY_WAITING_FOR_NODES', 'BOOTSTRAP_NO_ELIGIBLE_NODE', 'BOOTSTRAP_DIVERGED_HISTORIES', 'BOOTSTRAP_EVIDENCE_CONFLICT', 'BOOTSTRAP_OPERATOR_CHOICE_INVALID', 'WRITER_NOT_A_MEMBER', 'DUPLICATE_MEMBER', 'STEP_INVALID', 'NO_SYNCED_MEMBER'],
 };
 /** What every change of an existing cluster can answer. */
 const CHANGE_PROBLEMS: ProblemCodesByStatus = {
@@ -73,7 +73,7 @@ export class ClustersController {
   @Audited('cluster.create', 'cluster')
   @ApiOperation({ operationId: 'createCluster', summary: 'Create a cluster (starts a cluster.create operation)' })
   @ApiDryRun() @ApiIdempotentPost() @ACCEPTED @PLANNED
-  @ApiProblems(PLAN_REFUSALS, { 400: ['CREDENTIAL_NOT_FOUND', 'CREDENTIAL_KIND_MISMATCH', 'CLUSTER_SIZE_INVALID', 'CLUSTER_SIZE_UNSAFE', 'SSH_SPEC_INVALID', 'BACKEND_UNAVAILABLE', 'NOT_SUPPORTED'], 409: ['CLUSTER_NAME_TAKEN'] })
+  @ApiProblems(PLAN_REFUSALS, { 400: ['CREDENTIAL_NOT_FOUND', 'CREDENTIAL_KIND_MISMATCH', 'CLUSTER_SIZE_INVALID', 'CLUSTER_SIZE_UNSAFE', 'SSH_SPEC_INVALID', 'BACKEND_UNAVAILABLE', 'NOT_SUPPORTED'], 409: ['CLUSTER_NAME_TAKEN', 'HOSTS_HELD_BY_OTHER_CLUSTER'] })
   async create(@Body() body: CreateClusterRequestDto, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
     const outcome = await this.createCluster.execute(body, { principal, requestId: request.requestId, dryRun: parseDryRun(dryRun) });
     return operationAnswer(outcome, this.operations, request);
@@ -208,7 +208,7 @@ export class ClustersController {
   @Audited('node.add', 'cluster')
   @ApiOperation({ operationId: 'addNode', summary: 'Add one member (SSH: the host to add)' })
   @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED
-  @ApiProblems(CHANGE_PROBLEMS, PLAN_REFUSALS, SIZE_PROBLEMS, { 400: ['NOT_ENOUGH_HOSTS'], 409: ['HOST_ALREADY_MEMBER'] })
+  @ApiProblems(CHANGE_PROBLEMS, PLAN_REFUSALS, SIZE_PROBLEMS, { 400: ['NOT_ENOUGH_HOSTS'], 409: ['HOST_ALREADY_MEMBER', 'HOSTS_HELD_BY_OTHER_CLUSTER'] })
   addNode(@Param('id') id: string, @Body() body: AddNodeRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
     return this.change(id, { type: 'node.add', host: body.host, force: body.force, takeover: body.takeover }, dryRun, ifMatch, principal, request);
   }
