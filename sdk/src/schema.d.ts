@@ -102,7 +102,7 @@ export interface paths {
         get: operations["getCluster"];
         put?: never;
         post?: never;
-        /** Delete a cluster: stop its services, keep data unless purge */
+        /** Delete a cluster: stop its services, keep data unless purge; forget=true removes only the record */
         delete: operations["deleteCluster"];
         options?: never;
         head?: never;
@@ -694,6 +694,8 @@ export interface components {
             type: "cluster.delete";
             /** @description Data directories / volumes were removed too */
             purged: boolean;
+            /** @description Only the record went (forget=true): nothing on the hosts or objects was touched */
+            forgotten: boolean;
         };
         ClusterDeletedEvent: components["schemas"]["EventBase"] & {
             /** @enum {string} */
@@ -708,6 +710,7 @@ export interface components {
         };
         ClusterDeletedEventData: {
             purged: boolean;
+            forgotten: boolean;
         };
         ClusterDownEvent: components["schemas"]["EventBase"] & {
             /** @enum {string} */
@@ -2394,6 +2397,8 @@ export interface operations {
     deleteCluster: {
         parameters: {
             query?: {
+                /** @description Remove only the record; nothing on the hosts or objects is touched (e.g. a stale record whose hosts another cluster took over). Not with purge. */
+                forget?: boolean | undefined;
                 /** @description Also remove data directories / volumes */
                 purge?: boolean | undefined;
                 /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */

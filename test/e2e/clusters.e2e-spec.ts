@@ -207,9 +207,35 @@ describe('clusters: create, read, list, update, scale, delete', () => {
     assert.equal(deletion.status, 202);
     const done = await waitForOperation(app, deletion.body.id);
     assert.equal(done.state, 'SUCCEEDED');
-    assert.deepEqual(done.result, { type: 'cluster.delete', purged: true });
+    assert.deepEqual(done.result, { type: 'cluster.delete', purged: true, forgotten: false });
     assert.equal((await app.call('GET', `/v1/clusters/${id}`)).status, 404);
     const again = await app.call('POST', '/v1/clusters?dryRun=true', { body: sshClusterBody('doomed', credentialId) });
     assert.equal(again.status, 200);
+  });
+
+  test('delete with forget=true: only the record goes, no step runs on the infrastructure; not with purge', async () => {
+    const created = await app.call('POST', '/v1/clusters', { body: sshClusterBody('forgotten', credentialId) });
+    await waitForOperation(app, created.body.id);
+    const id = created.body.clusterId;
+    const effectsBefore = app.infrastructure.effects('forgotten');
+    assert.ok(effectsBefore.length > 0, 'the create ran steps');
+
+    const both = await app.call('DELETE', `/v1/clusters/${id}?forget=true&purge=true`);
+    assert.equal(both.status, 400);
+    assert.equal(both.body.code, 'VALIDATION_FAILED');
+    assert.equal(both.body.errors[0].pointer, '/forget');
+    const preview = await app.call('DELETE', `/v1/clusters/${id}?forget=true&dryRun=true`);
+    assert.equal(preview.status, 200);
+    assert.deepEqual(preview.body.steps, []);
+    assert.match(preview.body.summary, /record only/);
+
+    const deletion = await app.call('DELETE', `/v1/clusters/${id}?forget=true`);
+    assert.equal(deletion.status, 202);
+    const done = await waitForOperation(app, deletion.body.id);
+    assert.equal(done.state, 'SUCCEEDED');
+    assert.deepEqual(done.result, { type: 'cluster.delete', purged: false, forgotten: true });
+    assert.deepEqual(done.steps, []);
+    assert.deepEqual(app.infrastructure.effects('forgotten'), effectsBefore, 'nothing was done on the infrastructure');
+    assert.equal((await app.call('GET', `/v1/clusters/${id}`)).status, 404);
   });
 });

@@ -128,6 +128,13 @@ describe('hosts that change hands or reboot (SSH backend, host lab)', () => {
       assert.match(await shellOn(node, `cat ${CONFIG}`), /^wsrep_cluster_name\s*=\s*"?fresh"?$/m);
     }
     assert.equal((await ctx.app.call('GET', `/v1/clusters/${fresh}`)).body.status.state, 'READY');
+
+    // The stale record can still go: forget removes the record only and runs nothing on the hosts.
+    const forgotten = await succeeded(await run('DELETE', `/v1/clusters/${stale}?forget=true`));
+    assert.deepEqual(forgotten.steps, []);
+    assert.deepEqual(forgotten.result, { type: 'cluster.delete', purged: false, forgotten: true });
+    assert.equal((await ctx.app.call('GET', `/v1/clusters/${stale}`)).status, 404);
+    assert.deepEqual(await sizes(nodes.slice(0, 3)), [3, 3, 3], 'the other cluster runs on, all three members');
   });
 
   test('a host that reboots during its state transfer (longer than a few seconds) is waited for, and the scale-out finishes', async () => {

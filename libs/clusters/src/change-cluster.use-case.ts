@@ -10,6 +10,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { checkSpec, refuse } from './cluster-spec.defaults';
 import { ClusterStatus, setCondition } from './cluster-status';
+import { planChange } from './change-plan';
 import { ClusterTargetFactory, toMemberRecord } from './cluster-target.factory';
 import { clusterErrors } from './clusters.errors';
 import { ClustersService } from './clusters.service';
@@ -26,7 +27,7 @@ export type ClusterChangeRequest =
   | { type: 'cluster.start' }
   | { type: 'cluster.recover'; acceptMissing?: string[]; approve?: boolean }
   | { type: 'cluster.reconfigure'; parameters: Record<string, string | number | boolean> }
-  | { type: 'cluster.delete'; purge?: boolean };
+  | { type: 'cluster.delete'; purge?: boolean; forget?: boolean };
 
 /** Who asks, and how. */
 export interface ChangeContext {
@@ -105,7 +106,7 @@ export class ChangeClusterUseCase {
     if (!dryRun) return { kind: 'started', operation: started.operation, clusterId };
     const { cluster, nodes, prepared } = started;
     const target = await this.targets.build(cluster, prepared.spec, nodes.map(toMemberRecord));
-    const plan = await this.targets.backendOf(cluster.backendKind).plan(target, prepared.change, { signal: AbortSignal.timeout(120_000) });
+    const plan = await planChange(this.targets.backendOf(cluster.backendKind), target, prepared.change, { signal: AbortSignal.timeout(120_000) });
     return { kind: 'planned', plan: toPlanView(request.type, plan, prepared.approvalRequired || Boolean(plan.requiresApproval), prepared.warnings) };
   }
 
@@ -151,7 +152,7 @@ export class ChangeClusterUseCase {
     });
     if (!dryRun) return { kind: 'started', operation: started.operation, clusterId };
     const target = await this.targets.build(started.cluster, started.spec);
-    const plan = await this.targets.backendOf(started.cluster.backendKind).plan(target, params.change, { signal: AbortSignal.timeout(120_000) });
+    const plan = await planChange(this.targets.backendOf(started.cluster.backendKind), target, params.change, { signal: AbortSignal.timeout(120_000) });
     return { kind: 'planned', plan: toPlanView(original.type, plan, original.approvalRequired && !original.approvedAt, params.warnings ?? []) };
   }
 
@@ -229,7 +230,11 @@ export class ChangeClusterUseCase {
       }
       case 'cluster.delete': {
         if (spec.policy.deletionProtection) throw clusterErrors.deletionProtected(cluster.id);
-        return { change: { type: 'cluster.delete', purge: request.purge ?? false }, spec, specChanged: false, warnings: [], approvalRequired: false };
+        if (request.forget && request.purge) {
+          refuse('VALIDATION_FAILED', [{ pointer: '/forget', detail: 'forget removes only the record and touches no host: it cannot purge data too' }]);
+        }
+        const change: ClusterChange = request.forget ? { type: 'cluster.delete', purge: false, forget: true } : { type: 'cluster.delete', purge: request.purge ?? false };
+        return { change, spec, specChanged: false, warnings: [], approvalRequired: false };
       }
       case 'cluster.stop':
       case 'cluster.start':

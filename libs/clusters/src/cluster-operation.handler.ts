@@ -8,6 +8,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { ClusterStatus, setCondition } from './cluster-status';
+import { planChange } from './change-plan';
 import { ClusterTargetFactory } from './cluster-target.factory';
 import { ClustersService } from './clusters.service';
 
@@ -81,7 +82,7 @@ function typedResult(operation: OperationEntity, steps: readonly OperationStepEn
     case 'cluster.reconfigure':
       return { changedParameters: change.parameters, restartedNodes: stepNodes(/restart/), members };
     case 'cluster.delete':
-      return { purged: change.purge };
+      return { purged: change.purge, forgotten: change.forget ?? false };
   }
 }
 
@@ -117,7 +118,7 @@ export class ClusterOperationHandler implements OperationHandler, OnModuleInit {
   async plan(operation: OperationEntity, options: { signal: AbortSignal; log: (message: string) => void }): Promise<EnginePlan> {
     const cluster = await this.clusterOf(operation);
     const target = await this.targets.build(cluster);
-    const plan = await this.targets.backendOf(cluster.backendKind).plan(target, paramsOf(operation).change, options);
+    const plan = await planChange(this.targets.backendOf(cluster.backendKind), target, paramsOf(operation).change, options);
     return {
       summary: plan.summary,
       details: { ...plan.details, warnings: [...(paramsOf(operation).warnings ?? []), ...(plan.details.warnings ?? [])], membersBefore: target.members.map((m) => m.name) },
@@ -240,7 +241,7 @@ export class ClusterOperationHandler implements OperationHandler, OnModuleInit {
       status.state = 'DELETED';
       await manager.getRepository(NodeEntity).delete({ clusterId: cluster.id });
       await manager.getRepository(ClusterEntity).update({ id: cluster.id }, { status: status as unknown as JsonDocument, state: 'DELETED', deletedAt: now, credentialId: null, updatedAt: now });
-      await this.events.append({ type: 'cluster.deleted', clusterId: cluster.id, data: { purged: change.purge } }, manager);
+      await this.events.append({ type: 'cluster.deleted', clusterId: cluster.id, data: { purged: change.purge, forgotten: change.forget ?? false } }, manager);
       return;
     }
     if (change.type === 'cluster.create') {

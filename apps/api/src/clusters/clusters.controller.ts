@@ -117,12 +117,26 @@ export class ClustersController {
   @Delete(':id')
   @HttpCode(202)
   @Audited('cluster.delete', 'cluster')
-  @ApiOperation({ operationId: 'deleteCluster', summary: 'Delete a cluster: stop its services, keep data unless purge' })
+  @ApiOperation({ operationId: 'deleteCluster', summary: 'Delete a cluster: stop its services, keep data unless purge; forget=true removes only the record' })
   @ApiDryRun() @IF_MATCH @ACCEPTED @PLANNED
   @ApiQuery({ name: 'purge', required: false, type: Boolean, description: 'Also remove data directories / volumes' })
+  @ApiQuery({
+    name: 'forget',
+    required: false,
+    type: Boolean,
+    description: 'Remove only the record; nothing on the hosts or objects is touched (e.g. a stale record whose hosts another cluster took over). Not with purge.',
+  })
   @ApiProblems(400, 401, 403, CHANGE_PROBLEMS, PLAN_REFUSALS, { 409: ['DELETION_PROTECTED'] })
-  delete(@Param('id') id: string, @Query('purge') purge: unknown, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
-    return this.change(id, { type: 'cluster.delete', purge: parseFlag('purge', purge) }, dryRun, ifMatch, principal, request);
+  delete(
+    @Param('id') id: string,
+    @Query('purge') purge: unknown,
+    @Query('forget') forget: unknown,
+    @Query('dryRun') dryRun: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: RequestWithContext,
+  ) {
+    return this.change(id, { type: 'cluster.delete', purge: parseFlag('purge', purge), forget: parseFlag('forget', forget) }, dryRun, ifMatch, principal, request);
   }
 
   @Post(':id/scale')

@@ -197,6 +197,8 @@ export class ClusterUpdatedEventDataDto {
 export class ClusterDeletedEventDataDto {
   /** Data directories / volumes were removed too. */
   @ApiProperty() purged!: boolean;
+  /** Only the record went (`forget`): nothing on the hosts or objects was touched. */
+  @ApiProperty() forgotten!: boolean;
 }
 
 /** `node.up`, `node.down`: a member became healthy or not. */

@@ -109,6 +109,7 @@ export class ClusterReconfigureResultDto extends ResultOutcomeDto {
 export class ClusterDeleteResultDto extends ResultOutcomeDto {
   @ApiProperty({ enum: ['cluster.delete'] }) type!: 'cluster.delete';
   @ApiProperty({ description: 'Data directories / volumes were removed too' }) purged!: boolean;
+  @ApiProperty({ description: 'Only the record went (forget=true): nothing on the hosts or objects was touched' }) forgotten!: boolean;
 }
 
 /** Every typed result, by operation type. */

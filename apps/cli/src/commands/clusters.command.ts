@@ -215,12 +215,14 @@ export function clustersCommand(sessionOf: SessionOf): Command {
       .command('delete')
       .description('delete a cluster: stop its services; its data is kept unless --purge')
       .argument('<cluster>', CLUSTER_ARGUMENT)
-      .option('--purge', 'also remove data directories / volumes'),
+      .option('--purge', 'also remove data directories / volumes')
+      .option('--forget', 'remove only the record: touch no host or object (e.g. hosts another cluster took over)'),
     { idempotencyKey: false },
-  ).action(async (ref: string, options: MutationOptions & { purge?: boolean }, command: Command) => {
+  ).action(async (ref: string, options: MutationOptions & { purge?: boolean; forget?: boolean }, command: Command) => {
     const session = sessionOf(command);
     const id = await resolveClusterId(session.client, ref);
-    const answer = await unwrap(session.client.DELETE('/v1/clusters/{id}', { params: { path: { id }, query: { purge: options.purge || undefined, dryRun: options.dryRun || undefined } } }));
+    const query = { purge: options.purge || undefined, forget: options.forget || undefined, dryRun: options.dryRun || undefined };
+    const answer = await unwrap(session.client.DELETE('/v1/clusters/{id}', { params: { path: { id }, query } }));
     await reportStarted(session, answer, { wait: options.wait, timeoutMs: waitTimeoutOf(options) });
   });
 

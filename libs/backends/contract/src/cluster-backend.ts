@@ -52,7 +52,11 @@ export type ClusterChange =
   | { type: 'cluster.start' }
   | { type: 'cluster.recover'; acceptMissing: string[] }
   | { type: 'cluster.reconfigure'; parameters: Record<string, string | number | boolean> }
-  | { type: 'cluster.delete'; purge: boolean };
+  /**
+   * `forget`: only the control plane's record goes (hosts another cluster took over, say). No
+   * backend plans or runs it: libs/clusters answers an empty plan itself.
+   */
+  | { type: 'cluster.delete'; purge: boolean; forget?: boolean };
 
 export type ChangeType = ClusterChange['type'];
 
