@@ -3,14 +3,11 @@
  * trip (missing ones told apart from empty ones), atomic writes (`writeFileCommand`) only when
  * the content differs, so a step run again changes nothing.
  */
-import { randomBytes } from 'node:crypto';
 import { and, command, or, sequence, writeFileCommand, type RemoteCommand } from './shell';
+import { markerNonce } from './marker-nonce';
 import type { RemoteHost } from './remote-host';
 
-/** A random tag for markers, so no file content can pass for a marker. */
-export function markerNonce(): string {
-  return randomBytes(6).toString('hex');
-}
+export { markerNonce } from './marker-nonce';
 
 /** Prints each file between `@@file-<nonce> <i>` markers, or `@@missing-<nonce> <i>`. */
 export function readFilesCommand(paths: readonly string[], nonce: string): RemoteCommand {

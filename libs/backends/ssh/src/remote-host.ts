@@ -4,7 +4,7 @@
  * the host's facts read once per session.
  */
 import { parseHostFacts, hostFactsCommand, type HostFacts } from './host-facts';
-import { markerNonce } from './remote-files';
+import { markerNonce } from './marker-nonce';
 import { serviceManager, type ServiceManager } from './service-manager';
 import { toBackendError, type SshBackendErrorCode } from './ssh-backend.errors';
 import type { SessionLease } from './session-pool';
