@@ -1,5 +1,6 @@
 import { connect as connectTcp, type Socket } from 'node:net';
-import { Client, type ConnectConfig } from 'ssh2';
+import { NodeSSH, SSHError as NodeSshError, type Config as NodeSshConfig } from 'node-ssh';
+import type { Client } from 'ssh2';
 import { describeHostKey, normalizeFingerprint, type HostKeyInfo } from './host-key';
 import { Redactor } from './redactor';
 import { HostKeyMismatchError, SshError, type SshEndpoint } from './ssh.errors';
@@ -112,7 +113,7 @@ function endpointOf(target: { host: string; port?: number }): SshEndpoint {
 }
 
 /**
- * Opens SSH sessions (one TCP connection each) on `ssh2`. Stateless apart from its defaults,
+ * Opens SSH sessions (one TCP connection each) through `node-ssh` (over `ssh2`). Stateless apart from its defaults,
  * so one instance serves the whole process.
  */
 export class SshConnector {
@@ -144,7 +145,7 @@ export class SshConnector {
     }
 
     const auth = target.auth;
-    const config: ConnectConfig = { username: target.username };
+    const config: NodeSshConfig = { username: target.username };
     const secrets: Array<string | Buffer | undefined> = [...(resolved.redact ?? []), target.sudo?.password];
     if (auth?.kind === 'privateKey') {
       if (!(typeof auth.privateKey === 'string' || Buffer.isBuffer(auth.privateKey)) || auth.privateKey.length === 0) {
@@ -152,7 +153,8 @@ export class SshConnector {
       }
       // ssh2 decrypts the key when connecting; an encrypted key costs a bcrypt run (about a
       // second of blocked event loop), so it is not decrypted a second time here to check it.
-      config.privateKey = auth.privateKey;
+      // node-ssh takes the key as text; OpenSSH and PEM keys are ASCII.
+      config.privateKey = typeof auth.privateKey === 'string' ? auth.privateKey : auth.privateKey.toString('utf8');
       if (auth.passphrase !== undefined) config.passphrase = auth.passphrase;
       secrets.push(auth.privateKey, auth.passphrase);
     } else if (auth?.kind === 'password') {
@@ -164,76 +166,60 @@ export class SshConnector {
     }
 
     const socket = await this.#openSocket(endpoint, resolved);
-    const client = new Client();
+    const ssh = new NodeSSH();
     let seen: HostKeyInfo | undefined;
     let mismatch = false;
     config.sock = socket;
     config.readyTimeout = resolved.readyTimeoutMs;
     config.keepaliveInterval = resolved.keepaliveIntervalMs;
     config.keepaliveCountMax = resolved.keepaliveCountMax;
+    // node-ssh hands the ConnectConfig to ssh2 as it is: the key is checked by this verifier
+    // during the handshake, before any credential leaves.
     config.hostVerifier = (key: Buffer) => {
       seen = describeHostKey(key);
       mismatch = pinned !== undefined && seen.fingerprint !== pinned;
       return !mismatch;
     };
     if (auth.kind === 'password') {
-      client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
-        finish(prompts.map(() => auth.password));
-      });
+      // Every prompt gets the password (node-ssh's own handler answers only prompts that say
+      // "password", which leaves other PAM wordings unanswered).
+      config.onKeyboardInteractive = (_name, _instructions, _lang, prompts, finish) => finish(prompts.map(() => auth.password));
     }
 
+    let client: Client | null = null;
     await new Promise<void>((resolve, reject) => {
       let done = false;
       const settle = (error?: SshError) => {
         if (done) return;
         done = true;
-        client.removeListener('ready', onReady);
-        client.removeListener('error', onError);
-        client.removeListener('close', onClose);
         resolved.signal?.removeEventListener('abort', onAbort);
         if (error) {
           // Late events of the abandoned client must not become unhandled 'error' events.
-          client.on('error', () => undefined);
-          client.destroy();
+          client?.on('error', () => undefined);
+          client?.destroy();
           socket.destroy();
           reject(error);
         } else {
           resolve();
         }
       };
-      const onReady = () => settle();
-      const onError = (error: Error & { level?: string; code?: string }) => {
+      const onFailure = (error: unknown) => {
         if (mismatch && seen && pinned) {
           return settle(new HostKeyMismatchError(endpoint, pinned, seen.fingerprint, seen.keyType));
         }
-        settle(mapConnectError(error, endpoint, resolved.readyTimeoutMs));
+        settle(mapNodeSshConnectError(error, endpoint, resolved.readyTimeoutMs));
       };
-      const onClose = () => settle(new SshError('SSH_DISCONNECTED', 'the server closed the connection during the handshake', endpoint));
       const onAbort = () => settle(new SshError('SSH_ABORTED', 'connecting was aborted', endpoint, { cause: resolved.signal?.reason }));
-      client.on('ready', onReady);
-      client.on('error', onError);
-      client.on('close', onClose);
       resolved.signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        client.connect(config);
-      } catch (error) {
-        const message = (error as Error).message;
-        // ssh2 throws here when the private key cannot be parsed or decrypted: a wrong
-        // passphrase is a wrong credential.
-        const keyProblem = /privateKey|passphrase/i.test(message);
-        settle(
-          new SshError(
-            keyProblem ? 'SSH_AUTH_FAILED' : 'SSH_CONFIG_INVALID',
-            keyProblem ? `the private key cannot be used: ${message}` : `cannot start the SSH client: ${message}`,
-            endpoint,
-            { cause: error },
-          ),
-        );
-      }
+      const connecting = ssh.connect(config);
+      // node-ssh creates the ssh2 client and starts the handshake before its first await, so
+      // the client is there to be destroyed on abort or failure.
+      client = ssh.connection;
+      connecting.then(() => settle(), onFailure);
     });
 
     return new SshSession({
-      client,
+      ssh,
       endpoint,
       username: target.username,
       hostKey: seen!,
@@ -257,26 +243,24 @@ export class SshConnector {
     const resolved = this.#resolve(options);
     const where = endpointOf(endpoint);
     const socket = await this.#openSocket(where, resolved);
-    const client = new Client();
+    const ssh = new NodeSSH();
     let seen: HostKeyInfo | undefined;
+    let client: Client | null = null;
     return new Promise<HostKeyInfo>((resolve, reject) => {
       let done = false;
       const settle = (error?: SshError) => {
         if (done) return;
         done = true;
         resolved.signal?.removeEventListener('abort', onAbort);
-        client.removeAllListeners();
-        client.on('error', () => undefined);
-        client.destroy();
+        client?.on('error', () => undefined);
+        client?.destroy();
         socket.destroy();
         if (seen) resolve(seen);
         else reject(error ?? new SshError('SSH_HANDSHAKE_FAILED', 'the server sent no host key', where));
       };
       const onAbort = () => settle(new SshError('SSH_ABORTED', 'probing the host key was aborted', where, { cause: resolved.signal?.reason }));
       resolved.signal?.addEventListener('abort', onAbort, { once: true });
-      client.on('error', (error: Error & { level?: string; code?: string }) => settle(mapConnectError(error, where, resolved.readyTimeoutMs)));
-      client.on('close', () => settle(new SshError('SSH_DISCONNECTED', 'the server closed the connection during the handshake', where)));
-      client.connect({
+      const connecting = ssh.connect({
         sock: socket,
         username: 'host-key-probe',
         readyTimeout: resolved.readyTimeoutMs,
@@ -287,6 +271,11 @@ export class SshConnector {
           return false;
         },
       });
+      client = ssh.connection;
+      connecting.then(
+        () => settle(),
+        (error: unknown) => settle(mapNodeSshConnectError(error, where, resolved.readyTimeoutMs)),
+      );
     });
   }
 
@@ -346,6 +335,32 @@ export class SshConnector {
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * node-ssh rejects a connect with ssh2's error event (it carries a `level`), with its own
+ * `SSHError` when the connection closed before it was ready, with an `AssertionError` for a
+ * config it refuses, or with what ssh2 threw while starting (an unusable private key).
+ */
+function mapNodeSshConnectError(error: unknown, endpoint: SshEndpoint, readyTimeoutMs: number): SshError {
+  if (error instanceof NodeSshError) {
+    return new SshError('SSH_DISCONNECTED', 'the server closed the connection during the handshake', endpoint, { cause: error });
+  }
+  const failure: Error & { level?: string; code?: string } = error instanceof Error ? error : new Error(String(error));
+  if (typeof failure.level === 'string') return mapConnectError(failure, endpoint, readyTimeoutMs);
+  const message = failure.message;
+  if (failure.name === 'AssertionError') {
+    return new SshError('SSH_CONFIG_INVALID', `cannot start the SSH client: ${message}`, endpoint, { cause: error });
+  }
+  // ssh2 throws when the private key cannot be parsed or decrypted: a wrong passphrase is a
+  // wrong credential.
+  const keyProblem = /privateKey|passphrase/i.test(message);
+  return new SshError(
+    keyProblem ? 'SSH_AUTH_FAILED' : 'SSH_CONFIG_INVALID',
+    keyProblem ? `the private key cannot be used: ${message}` : `cannot start the SSH client: ${message}`,
+    endpoint,
+    { cause: error },
+  );
 }
 
 function mapConnectError(error: Error & { level?: string; code?: string }, endpoint: SshEndpoint, readyTimeoutMs: number): SshError {

@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { PassThrough } from 'node:stream';
+import type { NodeSSH } from 'node-ssh';
 import type { Client, ClientChannel } from 'ssh2';
 import { RemoteCommand } from '../shell/command';
 import { EXEC_MARKERS, execEnvelope, killProcessGroupCommand, type SudoMode } from '../shell/exec-envelope';
@@ -62,7 +64,8 @@ export interface SessionSudo {
 
 /** @internal Everything a session is built from; made by `SshConnector`. */
 export interface SshSessionInit {
-  readonly client: Client;
+  /** Connected: its `connection` is the session's ssh2 client. */
+  readonly ssh: NodeSSH;
   readonly endpoint: SshEndpoint;
   readonly username: string;
   readonly hostKey: HostKeyInfo;
@@ -87,6 +90,9 @@ interface Running {
  * `maxChannels` at a time (the rest wait in order). Close it when the operation is done.
  */
 export class SshSession {
+  readonly #ssh: NodeSSH;
+  // node-ssh forgets its client once it ends; the session keeps it for its events and for
+  // destroying it, which node-ssh has no call for.
   readonly #client: Client;
   readonly #endpoint: SshEndpoint;
   readonly #username: string;
@@ -107,7 +113,12 @@ export class SshSession {
 
   /** @internal Sessions are made by `SshConnector.connect`. */
   constructor(init: SshSessionInit) {
-    this.#client = init.client;
+    if (!init.ssh.connection) throw new SshError('SSH_DISCONNECTED', 'the connection is not open', init.endpoint);
+    this.#ssh = init.ssh;
+    this.#client = init.ssh.connection;
+    // Each exec waiting for its channel listens for connection errors (node-ssh), plus the kill
+    // channels of stopped commands.
+    this.#client.setMaxListeners(Math.max(10, 2 * init.maxChannels + 4));
     this.#endpoint = init.endpoint;
     this.#username = init.username;
     this.#limiter = new ChannelLimiter(init.maxChannels);
@@ -219,7 +230,7 @@ export class SshSession {
           clearTimeout(timer);
           resolve();
         });
-        this.#client.end();
+        this.#ssh.dispose();
       });
     })();
     return this.#closing;
@@ -238,7 +249,7 @@ export class SshSession {
     killOnStop: boolean,
   ): Promise<ExecResult> {
     const endpoint = this.#endpoint;
-    const client = this.#client;
+    const ssh = this.#ssh;
     const envelope = execEnvelope(command, sudo?.mode);
     const lineRedactor = sudo?.password ? redactor.with(sudo.password) : redactor;
     const started = performance.now();
@@ -263,12 +274,14 @@ export class SshSession {
       const closeWaiters: Array<() => void> = [];
       let processGroupId: number | undefined;
       const processGroupWaiters: Array<() => void> = [];
-      let exitCode: number | null | undefined;
-      let exitSignal: string | undefined;
       let stopping: SshExecError | undefined;
       let settled = false;
       let stdinSent = false;
       let killing: Promise<void> | undefined;
+      // The command's stdin, piped into the channel by node-ssh. It stays open until the
+      // payload is written: with sudo, the password (after sudo's prompt) and the payload (after
+      // sudo's ready line) go through it first.
+      const input = new PassThrough();
 
       const details = () => ({
         command: lineRedactor.redact(command.text),
@@ -287,9 +300,9 @@ export class SshSession {
           if (stopping && killOnStop && killing === undefined) void killGroup().then(() => channel?.close());
         },
         onSudoPrompt: (count) => {
-          if (count === 1 && sudo?.password !== undefined && channel) {
+          if (count === 1 && sudo?.password !== undefined) {
             // The password goes to sudo's stdin only after sudo asked for it, never in argv.
-            channel.write(`${sudo.password}\n`);
+            input.write(`${sudo.password}\n`);
             return;
           }
           const reason = sudo?.password === undefined ? 'sudo asked for a password and none is set' : 'sudo rejected the password';
@@ -372,16 +385,14 @@ export class SshSession {
       if (options.signal?.aborted) onAbort();
 
       const sendStdin = () => {
-        if (stdinSent || !channel) return;
+        if (stdinSent) return;
         stdinSent = true;
-        const ch = channel;
-        // eof() rather than end(): the channel stays writable for a sudo password, and ssh2
-        // would drop writes after end().
-        if (options.stdin !== undefined && options.stdin.length > 0) ch.write(options.stdin, () => ch.eof());
-        else ch.eof();
+        // Ending the input ends the channel's writing side (EOF) once the payload is out.
+        if (options.stdin !== undefined && options.stdin.length > 0) input.end(options.stdin);
+        else input.end();
       };
 
-      const onClose = () => {
+      const onClose = (exitCode: number | null, exitSignal: string | null) => {
         if (channelClosed) return;
         channelClosed = true;
         filter.end();
@@ -404,7 +415,7 @@ export class SshSession {
           );
           return;
         }
-        if (exitCode === undefined) {
+        if (exitCode === null && exitSignal === null) {
           finish(execError('SSH_DISCONNECTED', 'the channel closed without an exit status'));
           return;
         }
@@ -419,35 +430,58 @@ export class SshSession {
           });
           return;
         }
-        finish(new SshCommandFailedError(endpoint, details(), exitCode, exitSignal));
+        finish(new SshCommandFailedError(endpoint, details(), exitCode, exitSignal ?? undefined));
       };
 
-      try {
-        client.exec(envelope.command.text, (error, opened) => {
-          if (error) {
-            const lost = this.#closedBy !== undefined || /No response|Not connected/i.test(error.message);
-            channelClosed = true;
-            for (const wake of processGroupWaiters.splice(0)) wake();
-            if (stopping) return finish(stopping);
-            return finish(
-              execError(lost ? 'SSH_DISCONNECTED' : 'SSH_CHANNEL_OPEN_FAILED', `could not open a channel: ${error.message}`, error),
-            );
-          }
-          channel = opened;
-          opened.on('data', (chunk: Buffer) => stdout.push(chunk));
-          opened.stderr.on('data', (chunk: Buffer) => filter.push(chunk));
-          opened.on('exit', (code: number | null, signalName?: string) => {
-            exitCode = code;
-            exitSignal = signalName;
-          });
-          opened.on('close', onClose);
-          // Without sudo the command's stdin can go at once; with sudo only after sudo is done
-          // with stdin (the ready line), so a password prompt never reads the payload.
-          if (!sudo) sendStdin();
-        });
-      } catch (error) {
-        finish(execError('SSH_DISCONNECTED', 'the connection is not open', error));
-      }
+      const onOpenFailed = (error: unknown) => {
+        if (channel) return;
+        const message = error instanceof Error ? error.message : String(error);
+        const lost = this.#closedBy !== undefined || !ssh.isConnected() || /No response|Not connected/i.test(message);
+        channelClosed = true;
+        for (const wake of processGroupWaiters.splice(0)) wake();
+        if (stopping) return finish(stopping);
+        finish(execError(lost ? 'SSH_DISCONNECTED' : 'SSH_CHANNEL_OPEN_FAILED', `could not open a channel: ${message}`, error));
+      };
+
+      // Without sudo the command's stdin can go at once; with sudo only after sudo is done
+      // with stdin (the ready line), so a password prompt never reads the payload.
+      if (!sudo) sendStdin();
+      ssh
+        .execCommand(envelope.command.text, {
+          stdin: input,
+          noTrim: true,
+          onChannel: (opened) => {
+            if (settled) {
+              // The exec failed (the connection broke) while the channel was being opened.
+              opened.close();
+              return;
+            }
+            channel = opened;
+            opened.on('data', (chunk: Buffer) => stdout.push(chunk));
+            opened.stderr.on('data', (chunk: Buffer) => filter.push(chunk));
+            dropNodeSshBuffers(opened);
+          },
+        })
+        .then(
+          (response) => onClose(response.code, response.signal),
+          (error: unknown) => onOpenFailed(error),
+        );
     });
   }
+}
+
+/**
+ * node-ssh keeps a copy of every output chunk until the command ends, which would undo the
+ * per-stream cap ({@link OutputCollector} keeps the tail only). It adds those listeners right
+ * after `onChannel` returns; a microtask later they are removed (at most the packets of the
+ * socket read that opened the channel reach them), while the session's own listeners, added
+ * first, see everything. node-ssh's answer then carries only the exit code and signal, which is
+ * all the session takes from it.
+ */
+function dropNodeSshBuffers(channel: ClientChannel): void {
+  const ours = new Set([...channel.listeners('data'), ...channel.stderr.listeners('data')]);
+  queueMicrotask(() => {
+    for (const listener of channel.listeners('data')) if (!ours.has(listener)) channel.removeListener('data', listener as (chunk: Buffer) => void);
+    for (const listener of channel.stderr.listeners('data')) if (!ours.has(listener)) channel.stderr.removeListener('data', listener as (chunk: Buffer) => void);
+  });
 }
