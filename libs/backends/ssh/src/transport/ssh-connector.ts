@@ -113,8 +113,8 @@ function endpointOf(target: { host: string; port?: number }): SshEndpoint {
 }
 
 /**
- * Opens SSH sessions (one TCP connection each) through `node-ssh` (over `ssh2`). Stateless apart from its defaults,
- * so one instance serves the whole process.
+ * Opens SSH sessions (one TCP connection each) through `node-ssh` (over `ssh2`). Stateless
+ * apart from its defaults, so one instance serves the whole process.
  */
 export class SshConnector {
   readonly #defaults: SshConnectOptions;
