@@ -1,5 +1,6 @@
 export * from './operation-error';
 export * from './operation-handler';
+export * from './operation-lease';
 export * from './operation-queue';
 export * from './operation-runner';
 export * from './operation-states';
@@ -7,3 +8,4 @@ export * from './operation-worker';
 export * from './operations.module';
 export * from './operations.service';
 export * from './operation-stream';
+export * from './step-executor';

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { OperationHandlerRegistry } from './operation-handler';
+import { OperationLease } from './operation-lease';
 import { OperationQueue } from './operation-queue';
 import { OperationRunner } from './operation-runner';
 import { OperationWorker } from './operation-worker';
 import { OperationStream } from './operation-stream';
+import { StepExecutor } from './step-executor';
 import { OperationsService } from './operations.service';
 
 /**
@@ -12,7 +14,7 @@ import { OperationsService } from './operations.service';
  * role (apps call `OperationWorker.start()`).
  */
 @Module({
-  providers: [OperationHandlerRegistry, OperationQueue, OperationsService, OperationRunner, OperationWorker, OperationStream],
+  providers: [OperationHandlerRegistry, OperationQueue, OperationsService, OperationLease, StepExecutor, OperationRunner, OperationWorker, OperationStream],
   exports: [OperationHandlerRegistry, OperationQueue, OperationsService, OperationWorker, OperationStream],
 })
 export class OperationsModule {}
