@@ -2,6 +2,7 @@ export * from './operation-error';
 export * from './operation-handler';
 export * from './operation-lease';
 export * from './operation-queue';
+export * from './operation.repository';
 export * from './operation-runner';
 export * from './operation-states';
 export * from './operation-worker';

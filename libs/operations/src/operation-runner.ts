@@ -8,6 +8,7 @@ import { EnginePlan, OperationHandlerRegistry } from './operation-handler';
 import { Claim, LeaseLostError, OperationLease, StopReason } from './operation-lease';
 import { OperationLogBuffer } from './operation-log-buffer';
 import { OperationQueue } from './operation-queue';
+import { OperationRepository } from './operation.repository';
 import { APPROVAL_STEP } from './operation-states';
 import { OperationError, toOperationError } from './operation-error';
 import { StepExecutor, untilAborted } from './step-executor';
@@ -48,6 +49,7 @@ export class OperationRunner {
     private readonly queue: OperationQueue,
     private readonly lease: OperationLease,
     private readonly executor: StepExecutor,
+    private readonly repository: OperationRepository,
   ) {}
 
   /** Operations this process is running now. */
@@ -160,7 +162,7 @@ export class OperationRunner {
   }
 
   private stepsOf(operationId: string): Promise<OperationStepEntity[]> {
-    return this.dataSource.getRepository(OperationStepEntity).find({ where: { operationId }, order: { index: 'ASC' } });
+    return this.repository.steps(operationId);
   }
 
   /**
@@ -221,7 +223,7 @@ export class OperationRunner {
       }),
     );
     await this.lease.fenced(claim, async (manager) => {
-      await manager.getRepository(OperationStepEntity).insert(steps.map((s) => asRow(s)));
+      await this.repository.insertSteps(steps, manager);
       const planDoc = { summary: plan.summary, details: plan.details };
       await manager.update(OperationEntity, { id: operation.id }, asRow({ plan: planDoc, approvalRequired, updatedAt: new Date() }));
       operation.plan = planDoc;
