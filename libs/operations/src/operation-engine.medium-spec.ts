@@ -241,4 +241,49 @@ describe('operation engine on PostgreSQL (medium)', () => {
     const resumed = await queryRows(b.dataSource, `SELECT 1 FROM events WHERE operation_id = $1 AND type = 'operation.resumed'`, [id]);
     assert.equal(resumed.length, 1);
   });
+
+  test('a step interrupted as many times as it may be attempted fails the operation instead of running again', async () => {
+    let runs = 0;
+    const id = await start(a, {
+      steps: [{ key: 'fragile', action: 'test.step', title: 'Fragile', params: {}, maxAttempts: 1 }],
+      execute: async (_step, context) => {
+        runs += 1;
+        await aborted(context.signal);
+      },
+    });
+    const dying = a.runner.run(id, 'worker-a', shutdown.signal);
+    await eventually(async () => runs === 1);
+    await a.dataSource.query(`UPDATE operations SET lease_owner = 'worker-a-dead', lease_expires_at = now() - interval '1 second' WHERE id = $1`, [id]);
+    await b.runner.run(id, 'worker-b', shutdown.signal);
+    await dying;
+    const operation = await operationOf(b, id);
+    assert.equal(operation.state, 'FAILED');
+    assert.equal(operation.error?.code, 'STEP_INTERRUPTED');
+    assert.equal(runs, 1);
+    assert.deepEqual((await stepsOf(b, id)).map((s) => s.state), ['FAILED']);
+  });
+
+  test('a graceful shutdown gives the lease back mid-step; the operation stays runnable and is queued again', async () => {
+    let started = false;
+    const id = await start(a, {
+      steps: [{ key: 'long', action: 'test.step', title: 'Long', params: {} }],
+      execute: async (_step, context) => {
+        started = true;
+        await aborted(context.signal);
+      },
+    });
+    const stopping = new AbortController();
+    const run = a.runner.run(id, 'worker-a', stopping.signal);
+    await eventually(async () => started);
+    stopping.abort();
+    await run;
+    const operation = await operationOf(a, id);
+    assert.equal(operation.state, 'RUNNING');
+    assert.equal(operation.leaseOwner, null);
+    assert.ok(operation.dispatchedAt && operation.dispatchedAt.getTime() > operation.createdAt.getTime());
+    // Another worker claims it at once and finishes it.
+    scenarios.set(String(operation.params.scenario), { steps: [], execute: async () => undefined });
+    await b.runner.run(id, 'worker-b', shutdown.signal);
+    assert.equal((await operationOf(b, id)).state, 'SUCCEEDED');
+  });
 });
