@@ -3,10 +3,8 @@ import { OperationEntity, OperationStepEntity, queryRows } from '@galera-cp/data
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { MediumProcess, MediumWorld, startMediumWorld, TEST_OPERATOR } from '../../../test/support/medium-engine';
-import type { EngineStepContext, OperationHandler } from './operation-handler';
-import { LeaseLostError } from './operation-lease';
-import { retryBackoffMs } from './step-executor';
+import { EngineStepContext, LeaseLostError, OperationHandler, retryBackoffMs } from '@galera-cp/operations';
+import { MediumProcess, MediumWorld, startMediumWorld, TEST_OPERATOR } from '../support/medium-engine';
 
 /**
  * The engine on a real PostgreSQL (medium tier): the lease and its fencing, retries and their
