@@ -4,7 +4,9 @@
 // TEST_DATABASE_URL names a server; every test file creates its own database on it, so files can
 // run in parallel.
 //
-//   node scripts/test.mjs [unit] [e2e] [lab] [--only <substring>]
+//   node scripts/test.mjs [unit] [medium] [e2e] [lab] [--only <substring>]
+//
+// medium: the engine and the use cases on a real PostgreSQL, without HTTP (*.medium-spec.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
@@ -15,6 +17,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const suites = {
   unit: { dirs: ['libs', 'apps', 'test', 'sdk/src', 'bench'], pattern: /\.spec\.ts$/, timeoutMs: 120_000 },
+  medium: { dirs: ['libs', 'apps', 'test'], pattern: /\.medium-spec\.ts$/, timeoutMs: 300_000 },
   e2e: { dirs: ['test'], pattern: /\.e2e-spec\.ts$/, timeoutMs: 300_000 },
   lab: { dirs: ['test'], pattern: /\.lab-spec\.ts$/, timeoutMs: 900_000, concurrency: 1 },
 };
@@ -22,7 +25,7 @@ const suites = {
 const args = process.argv.slice(2);
 const onlyIndex = args.indexOf('--only');
 const only = onlyIndex >= 0 ? args.splice(onlyIndex, 2)[1] : undefined;
-const chosen = args.length > 0 ? args : ['unit', 'e2e'];
+const chosen = args.length > 0 ? args : ['unit', 'medium', 'e2e'];
 for (const name of chosen) {
   if (!suites[name]) {
     console.error(`unknown suite "${name}"; known: ${Object.keys(suites).join(', ')}`);
@@ -51,8 +54,8 @@ async function filesOf(suite) {
     for await (const file of walk(join(root, dir))) {
       const name = file.split('/').pop();
       if (!suite.pattern.test(name)) continue;
-      // a *.e2e-spec.ts or *.lab-spec.ts file is not a unit spec
-      if (suite === suites.unit && /\.(e2e|lab)-spec\.ts$/.test(name)) continue;
+      // a *.e2e-spec.ts, *.medium-spec.ts or *.lab-spec.ts file is not a unit spec
+      if (suite === suites.unit && /\.(e2e|medium|lab)-spec\.ts$/.test(name)) continue;
       if (only && !relative(root, file).includes(only)) continue;
       files.add(relative(root, file));
     }

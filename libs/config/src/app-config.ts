@@ -108,6 +108,13 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(20)
   STEP_MAX_ATTEMPTS = 3;
 
+  /**
+   * Seconds one attempt of a step may take when its plan states no bound of its own (plans set
+   * `timeoutSeconds` on the steps they know to be long or short). The engine's one default.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  STEP_TIMEOUT_SECONDS = 600;
+
   /** Seconds between two status observations of every cluster (0 turns the monitor off). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(86400)
   MONITOR_INTERVAL_SECONDS = 15;
@@ -224,6 +231,8 @@ export interface AppConfig {
   operationSweepSeconds: number;
   retentionDays: number;
   stepMaxAttempts: number;
+  /** Bound of one step attempt when the plan states none. */
+  stepTimeoutSeconds: number;
   monitorIntervalSeconds: number;
   bodyLimit: string;
   /** Unset: `/metrics` needs no token. */
@@ -292,6 +301,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     operationSweepSeconds: vars.OPERATION_SWEEP_SECONDS,
     retentionDays: vars.RETENTION_DAYS,
     stepMaxAttempts: vars.STEP_MAX_ATTEMPTS,
+    stepTimeoutSeconds: vars.STEP_TIMEOUT_SECONDS,
     monitorIntervalSeconds: vars.MONITOR_INTERVAL_SECONDS,
     bodyLimit: vars.BODY_LIMIT.toLowerCase(),
     metricsToken: vars.METRICS_TOKEN === '' ? undefined : vars.METRICS_TOKEN,

@@ -5,3 +5,15 @@
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type JsonDocument = { [key: string]: any };
+
+/** The plan of an operation as stored: its summary and the details a person reads first. */
+export interface OperationPlanDocument extends JsonDocument {
+  summary: string;
+  details: JsonDocument;
+}
+
+/** An operation's or a step's error as stored: a problem with a stable code and a detail. */
+export interface ProblemDocument extends JsonDocument {
+  code: string;
+  detail: string;
+}

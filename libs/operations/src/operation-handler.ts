@@ -1,34 +1,19 @@
 import type { OperationEntity, OperationStepEntity } from '@galera-cp/database';
+import type { StepContext, StepSpec } from '@galera-cp/core';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-
-/** One step as a handler plans it. */
-export interface EngineStepSpec {
-  key: string;
-  action: string;
-  title: string;
-  node?: string;
-  params: Record<string, unknown>;
-  timeoutSeconds?: number;
-  maxAttempts?: number;
-}
 
 /** A handler's plan: persisted once, then executed step by step (and resumed after a crash). */
 export interface EnginePlan {
   summary: string;
   details: Record<string, unknown>;
-  steps: EngineStepSpec[];
+  /** The steps in order, in the one step vocabulary (`StepSpec` of libs/core). */
+  steps: StepSpec[];
   requiresApproval?: boolean;
 }
 
-/** Where a step runs. */
-export interface EngineStepContext {
-  operationId: string;
-  signal: AbortSignal;
-  attempt: number;
-  outputs: Record<string, Record<string, unknown>>;
-  log(message: string, level?: 'debug' | 'info' | 'warn' | 'error'): void;
-}
+/** Where a step runs: the `StepContext` of libs/core (the backend contract passes the same one on). */
+export type EngineStepContext = StepContext;
 
 /** What a step hands back: an output to persist, and writes to make in the same (fenced) transaction. */
 export interface StepOutcome {

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { OperationHandlerRegistry } from './operation-handler';
+import { OperationLease } from './operation-lease';
 import { OperationQueue } from './operation-queue';
+import { OperationRepository } from './operation.repository';
 import { OperationRunner } from './operation-runner';
 import { OperationWorker } from './operation-worker';
 import { OperationStream } from './operation-stream';
+import { StepExecutor } from './step-executor';
 import { OperationsService } from './operations.service';
 
 /**
@@ -12,7 +15,7 @@ import { OperationsService } from './operations.service';
  * role (apps call `OperationWorker.start()`).
  */
 @Module({
-  providers: [OperationHandlerRegistry, OperationQueue, OperationsService, OperationRunner, OperationWorker, OperationStream],
-  exports: [OperationHandlerRegistry, OperationQueue, OperationsService, OperationWorker, OperationStream],
+  providers: [OperationHandlerRegistry, OperationQueue, OperationRepository, OperationsService, OperationLease, StepExecutor, OperationRunner, OperationWorker, OperationStream],
+  exports: [OperationHandlerRegistry, OperationQueue, OperationRepository, OperationsService, OperationWorker, OperationStream],
 })
 export class OperationsModule {}

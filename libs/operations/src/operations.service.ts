@@ -1,12 +1,13 @@
 import { DomainError, Principal } from '@galera-cp/core';
-import { asRow, newId, OperationEntity, OperationLogEntity, OperationStepEntity, queryRows, transactionOrDryRun } from '@galera-cp/database';
+import { newId, OperationEntity, OperationStepEntity, transactionOrDryRun } from '@galera-cp/database';
 import { CHANNELS, EventsService } from '@galera-cp/events';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { OperationHandlerRegistry } from './operation-handler';
 import { OperationQueue } from './operation-queue';
-import { ACTIVE_STATES, APPROVAL_STEP, isTerminal } from './operation-states';
+import { OperationFilter, OperationRepository } from './operation.repository';
+import { isTerminal } from './operation-states';
 
 /** What it takes to start an operation. */
 export interface NewOperation {
@@ -32,6 +33,7 @@ export class OperationsService {
     private readonly queue: OperationQueue,
     private readonly events: EventsService,
     private readonly handlers: OperationHandlerRegistry,
+    private readonly repository: OperationRepository,
   ) {}
 
   /**
@@ -71,7 +73,7 @@ export class OperationsService {
     });
     try {
       await manager.query('SAVEPOINT operation_insert');
-      await manager.getRepository(OperationEntity).insert(asRow(operation));
+      await this.repository.insert(operation, manager);
       await manager.query('RELEASE SAVEPOINT operation_insert');
     } catch (error) {
       if (error instanceof QueryFailedError && (error as unknown as { constraint?: string }).constraint === ACTIVE_INDEX && input.clusterId) {
@@ -92,11 +94,7 @@ export class OperationsService {
   }
 
   private async assertNoActiveOperation(manager: EntityManager, clusterId: string): Promise<void> {
-    const active = await manager
-      .getRepository(OperationEntity)
-      .createQueryBuilder('o')
-      .where('o.cluster_id = :clusterId AND o.state IN (:...states)', { clusterId, states: ACTIVE_STATES })
-      .getOne();
+    const active = await this.repository.activeOn(clusterId, manager);
     if (active) {
       throw new DomainError('conflict', 'OPERATION_IN_PROGRESS', `Operation ${active.id} (${active.type}) is still ${active.state.toLowerCase()} on this cluster; wait for it or cancel it`, {
         extensions: { activeOperationId: active.id },
@@ -105,36 +103,28 @@ export class OperationsService {
   }
 
   async get(id: string): Promise<OperationEntity> {
-    const operation = await this.dataSource.getRepository(OperationEntity).findOneBy({ id });
+    const operation = await this.repository.findById(id);
     if (!operation) throw new DomainError('not_found', 'OPERATION_NOT_FOUND', `Operation ${id} does not exist`);
     return operation;
   }
 
   steps(operationId: string): Promise<OperationStepEntity[]> {
-    return this.dataSource.getRepository(OperationStepEntity).find({ where: { operationId }, order: { index: 'ASC' } });
+    return this.repository.steps(operationId);
   }
 
   /** Steps of many operations at once (for lists). */
-  async stepsOf(operationIds: string[]): Promise<Map<string, OperationStepEntity[]>> {
-    const out = new Map<string, OperationStepEntity[]>(operationIds.map((id) => [id, []]));
-    if (operationIds.length === 0) return out;
-    const rows = await this.dataSource
-      .getRepository(OperationStepEntity)
-      .createQueryBuilder('s')
-      .where('s.operation_id IN (:...ids)', { ids: operationIds })
-      .orderBy('s.operation_id')
-      .addOrderBy('s.index')
-      .getMany();
-    for (const row of rows) out.get(row.operationId)?.push(row);
-    return out;
+  stepsOf(operationIds: string[]): Promise<Map<string, OperationStepEntity[]>> {
+    return this.repository.stepsOf(operationIds);
   }
 
-  query() {
-    return this.dataSource.getRepository(OperationEntity).createQueryBuilder('o');
+  /** Operations matching `filter`, for a paged list (see OperationRepository.listQuery). */
+  listQuery(filter: OperationFilter = {}) {
+    return this.repository.listQuery(filter);
   }
 
+  /** An operation's log lines, for a paged list. */
   logsQuery(operationId: string) {
-    return this.dataSource.getRepository(OperationLogEntity).createQueryBuilder('l').where('l.operation_id = :operationId', { operationId });
+    return this.repository.logsQuery(operationId);
   }
 
   /**
@@ -143,7 +133,7 @@ export class OperationsService {
    */
   async cancel(id: string, principal: Principal, options: { dryRun?: boolean } = {}): Promise<OperationEntity> {
     return transactionOrDryRun(this.dataSource, options.dryRun ?? false, async (manager) => {
-      const operation = await manager.getRepository(OperationEntity).createQueryBuilder('o').setLock('pessimistic_write').where('o.id = :id', { id }).getOne();
+      const operation = await this.repository.lock(id, manager);
       if (!operation) throw new DomainError('not_found', 'OPERATION_NOT_FOUND', `Operation ${id} does not exist`);
       if (isTerminal(operation.state)) {
         throw new DomainError('conflict', 'OPERATION_FINISHED', `Operation ${id} already ${operation.state.toLowerCase()}; there is nothing to cancel`);
@@ -157,15 +147,15 @@ export class OperationsService {
         operation.cancelRequestedBy = principal.id;
         operation.leaseOwner = null;
         operation.error = { code: 'OPERATION_CANCELLED', detail: `Cancelled by ${principal.name} before it ran` };
-        await manager.getRepository(OperationEntity).update({ id }, asRow({ state: operation.state, finishedAt: operation.finishedAt, cancelRequestedBy: principal.id, leaseOwner: null, error: operation.error, updatedAt: new Date() }));
-        await manager.query(`UPDATE operation_steps SET state = 'CANCELLED', finished_at = now() WHERE operation_id = $1 AND state IN ('PENDING','WAITING','RUNNING')`, [id]);
+        await this.repository.update(id, { state: operation.state, finishedAt: operation.finishedAt, cancelRequestedBy: principal.id, leaseOwner: null, error: operation.error, updatedAt: new Date() }, manager);
+        await this.repository.cancelOpenSteps(id, manager);
         await this.handlers.get(operation.type).onFinished(operation, manager);
         await this.events.append({ type: 'operation.cancelled', clusterId: operation.clusterId, operationId: id, data: { by: principal.id } }, manager);
         return operation;
       }
       operation.state = 'CANCELLING';
       operation.cancelRequestedBy = principal.id;
-      await manager.getRepository(OperationEntity).update({ id }, { state: 'CANCELLING', cancelRequestedBy: principal.id, updatedAt: new Date() });
+      await this.repository.update(id, { state: 'CANCELLING', cancelRequestedBy: principal.id, updatedAt: new Date() }, manager);
       await this.events.append({ type: 'operation.cancel_requested', clusterId: operation.clusterId, operationId: id, data: { by: principal.id } }, manager);
       await this.events.notify(CHANNELS.operationCancel, id, manager);
       if (!leaseHeld) await this.queue.enqueue(id, manager);
@@ -180,7 +170,7 @@ export class OperationsService {
     options: { dryRun?: boolean; withOperation?: (manager: EntityManager, operation: OperationEntity) => Promise<void> } = {},
   ): Promise<OperationEntity> {
     return transactionOrDryRun(this.dataSource, options.dryRun ?? false, async (manager) => {
-      const operation = await manager.getRepository(OperationEntity).createQueryBuilder('o').setLock('pessimistic_write').where('o.id = :id', { id }).getOne();
+      const operation = await this.repository.lock(id, manager);
       if (!operation) throw new DomainError('not_found', 'OPERATION_NOT_FOUND', `Operation ${id} does not exist`);
       if (!operation.approvalRequired) throw new DomainError('conflict', 'APPROVAL_NOT_REQUIRED', `Operation ${id} does not wait for an approval`);
       if (operation.approvedAt) {
@@ -193,7 +183,7 @@ export class OperationsService {
       }
       operation.approvedAt = new Date();
       operation.approvedBy = principal.id;
-      await manager.getRepository(OperationEntity).update({ id }, { approvedAt: operation.approvedAt, approvedBy: principal.id, updatedAt: new Date() });
+      await this.repository.update(id, { approvedAt: operation.approvedAt, approvedBy: principal.id, updatedAt: new Date() }, manager);
       await this.events.append({ type: 'operation.approved', clusterId: operation.clusterId, operationId: id, data: { by: principal.id } }, manager);
       if (await this.isWaitingForApproval(manager, operation)) await this.queue.enqueue(id, manager);
       await options.withOperation?.(manager, operation);
@@ -201,9 +191,8 @@ export class OperationsService {
     });
   }
 
-  private async isWaitingForApproval(manager: EntityManager, operation: OperationEntity): Promise<boolean> {
-    if (!operation.approvalRequired) return false;
-    const rows = await queryRows(manager, `SELECT 1 FROM operation_steps WHERE operation_id = $1 AND key = $2 AND state = 'WAITING'`, [operation.id, APPROVAL_STEP.key]);
-    return rows.length > 0;
+  private isWaitingForApproval(manager: EntityManager, operation: OperationEntity): Promise<boolean> {
+    if (!operation.approvalRequired) return Promise.resolve(false);
+    return this.repository.isWaitingForApproval(operation.id, manager);
   }
 }

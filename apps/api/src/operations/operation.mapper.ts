@@ -1,6 +1,6 @@
 import type { PlanView } from '@galera-cp/clusters';
 import type { OperationEntity, OperationLogEntity, OperationStepEntity } from '@galera-cp/database';
-import type { OperationDto, OperationErrorDto, OperationLogDto, PlanDetailsDto, PlanDto } from './operation.dto';
+import type { OperationDto, OperationLogDto, PlanDetailsDto, PlanDto } from './operation.dto';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -28,16 +28,16 @@ export function toOperationDto(entity: OperationEntity, steps: OperationStepEnti
       maxAttempts: s.maxAttempts,
       startedAt: iso(s.startedAt),
       finishedAt: iso(s.finishedAt),
-      error: (s.error as OperationErrorDto | null) ?? null,
+      error: s.error,
     })),
-    plan: entity.plan ? { summary: String(entity.plan.summary ?? ''), details: toPlanDetailsDto((entity.plan.details ?? {}) as Record<string, unknown>) } : null,
+    plan: entity.plan ? { summary: entity.plan.summary ?? '', details: toPlanDetailsDto(entity.plan.details ?? {}) } : null,
     approval: {
       state: !entity.approvalRequired ? 'NOT_REQUIRED' : entity.approvedAt ? 'APPROVED' : 'PENDING',
       approvedBy: entity.approvedBy,
       approvedAt: iso(entity.approvedAt),
     },
     result: entity.result,
-    error: (entity.error as OperationErrorDto | null) ?? null,
+    error: entity.error,
     requestedBy: entity.requestedBy,
     requestId: entity.requestId,
     cancelRequestedBy: entity.cancelRequestedBy,

@@ -30,10 +30,7 @@ export class OperationsController {
   @ApiOkResponse({ type: OperationPageDto })
   @ApiProblems(401, { 400: ['INVALID_PAGE_TOKEN'] })
   async list(@Query() query: ListOperationsQueryDto): Promise<OperationPageDto> {
-    const q = this.operations.query();
-    if (query.clusterId) q.andWhere('o.cluster_id = :clusterId', { clusterId: query.clusterId });
-    if (query.type) q.andWhere('o.type = :type', { type: query.type });
-    if (query.state) q.andWhere('o.state = :state', { state: query.state });
+    const q = this.operations.listQuery({ clusterId: query.clusterId, type: query.type, state: query.state });
     const page = await paginate(q, { keyColumn: 'o.id', keyOf: (o) => o.id, direction: 'DESC', page: query, scope: `operations|${query.clusterId ?? ''}|${query.type ?? ''}|${query.state ?? ''}` });
     const steps = await this.operations.stepsOf(page.items.map((o) => o.id));
     return mapPage(page, (o) => toOperationDto(o, steps.get(o.id) ?? []));
@@ -137,7 +134,7 @@ export class ClusterOperationsController {
   @ApiProblems(401, { 400: ['INVALID_PAGE_TOKEN'], 404: ['CLUSTER_NOT_FOUND'] })
   async list(@Param('id') clusterId: string, @Query() query: ListLogsQueryDto): Promise<OperationPageDto> {
     await this.clusters.get(clusterId);
-    const q = this.operations.query().where('o.cluster_id = :clusterId', { clusterId });
+    const q = this.operations.listQuery({ clusterId });
     const page = await paginate(q, { keyColumn: 'o.id', keyOf: (o) => o.id, direction: 'DESC', page: query, scope: `cluster-operations|${clusterId}` });
     const steps = await this.operations.stepsOf(page.items.map((o) => o.id));
     return mapPage(page, (o) => toOperationDto(o, steps.get(o.id) ?? []));

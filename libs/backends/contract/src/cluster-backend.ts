@@ -1,4 +1,4 @@
-import { DomainError, type FieldError } from '@galera-cp/core';
+import { DomainError, type FieldError, type StepContext as CoreStepContext, type StepSpec } from '@galera-cp/core';
 import type { BackendKind, ClusterSpec, SshHostSpec } from './cluster-spec';
 
 /** A member of a cluster as the control plane records it. */
@@ -60,22 +60,11 @@ export type ClusterChange =
 
 export type ChangeType = ClusterChange['type'];
 
-/** One step of a plan: data, so that it can be persisted and executed again after a crash. */
-export interface PlannedStep {
-  /** Unique within the operation, e.g. `join:galera-2`. */
-  key: string;
-  /** The backend verb that executes it, e.g. `ssh.join-node`. */
-  action: string;
-  /** What a person reads in the plan. */
-  title: string;
-  /** The member it acts on, if any. */
-  node?: string;
-  params: Record<string, unknown>;
-  /** Bound of one attempt (default: the backend's command timeout). */
-  timeoutSeconds?: number;
-  /** Attempts before the operation fails (default: STEP_MAX_ATTEMPTS). */
-  maxAttempts?: number;
-}
+/**
+ * One step of a backend's plan: the step vocabulary of libs/core (`StepSpec`), the same shape the
+ * engine persists and runs. Fields only backends need go here.
+ */
+export interface PlannedStep extends StepSpec {}
 
 /** Per-node evidence of a full-crash recovery plan. */
 export interface RecoveryEvidenceRow {
@@ -132,17 +121,8 @@ export interface StepResult {
   pinnedHostKeys?: { address: string; fingerprint: string }[];
 }
 
-/** Where a step runs: cancellation, bounded time, logs, and what earlier steps reported. */
-export interface StepContext {
-  operationId: string;
-  /** Aborted on cancellation, on the step's timeout, or when the worker lost its lease. */
-  signal: AbortSignal;
-  /** 1 on the first attempt. */
-  attempt: number;
-  /** Outputs of the earlier steps of this operation, by step key. */
-  outputs: Record<string, Record<string, unknown>>;
-  log(message: string, level?: 'debug' | 'info' | 'warn' | 'error'): void;
-}
+/** Where a step runs (the engine's `StepContext` of libs/core). */
+export type StepContext = CoreStepContext;
 
 /** One member as observed now. */
 export interface ObservedMember {

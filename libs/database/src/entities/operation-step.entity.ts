@@ -1,4 +1,4 @@
-import type { JsonDocument } from '../json-document';
+import type { JsonDocument, ProblemDocument } from '../json-document';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** One planned step of an operation, with its persisted execution state. */
@@ -43,7 +43,7 @@ export class OperationStepEntity {
   output!: JsonDocument | null;
 
   @Column({ type: 'jsonb', nullable: true })
-  error!: JsonDocument | null;
+  error!: ProblemDocument | null;
 
   @Column({ type: 'timestamptz', name: 'started_at', nullable: true })
   startedAt!: Date | null;

@@ -1,4 +1,4 @@
-import type { JsonDocument } from '../json-document';
+import type { JsonDocument, OperationPlanDocument, ProblemDocument } from '../json-document';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** A durable, observable, cancellable job (see libs/operations). */
@@ -21,13 +21,13 @@ export class OperationEntity {
 
   /** The plan's summary and details (bootstrap node, donors, quorum, evidence), set when planned. */
   @Column({ type: 'jsonb', nullable: true })
-  plan!: JsonDocument | null;
+  plan!: OperationPlanDocument | null;
 
   @Column({ type: 'jsonb', nullable: true })
   result!: JsonDocument | null;
 
   @Column({ type: 'jsonb', nullable: true })
-  error!: JsonDocument | null;
+  error!: ProblemDocument | null;
 
   @Column({ type: 'integer' })
   progress!: number;
