@@ -16,7 +16,10 @@ describe('the project tree keeps its import rules', () => {
   const report = checkBoundaries(PROJECT_ROOT, { allowedCycles: KNOWN_CYCLES });
 
   test('every lib and app README states its imports and the sources keep to them, with no import cycle', () => {
-    assert.deepEqual(report.violations.map((violation) => violation.message), []);
+    assert.deepEqual(
+      report.violations.map((violation) => violation.message),
+      [],
+    );
   });
 
   test('the check saw the whole tree: every lib and app, and their imports', () => {
@@ -27,7 +30,10 @@ describe('the project tree keeps its import rules', () => {
     for (const unit of report.units) assert.ok(unit.allowed, `${unit.dir}/README.md has a parsed Imports: line`);
     // a resolver that silently failed would see no project imports and pass everything
     assert.ok(report.edges.filter((edge) => edge.to !== undefined).length > 500, 'project imports resolved');
-    assert.ok(report.edges.some((edge) => edge.from.startsWith('libs/clusters/') && edge.to === 'libs/operations/src/index.ts'), 'aliases resolve to the lib barrels');
+    assert.ok(
+      report.edges.some((edge) => edge.from.startsWith('libs/clusters/') && edge.to === 'libs/operations/src/index.ts'),
+      'aliases resolve to the lib barrels',
+    );
   });
 });
 
@@ -89,7 +95,11 @@ describe('the boundary checker on a fixture tree', () => {
 
     const report = checkBoundaries(root, { allowedCycles: [['libs/gone/a.ts', 'libs/gone/b.ts']] });
     const messages = report.violations.map((violation) => `${violation.file}:${violation.line} ${violation.message}`);
-    const expect = (pattern: RegExp) => assert.ok(messages.some((message) => pattern.test(message)), `expected ${pattern} in:\n${messages.join('\n')}`);
+    const expect = (pattern: RegExp) =>
+      assert.ok(
+        messages.some((message) => pattern.test(message)),
+        `expected ${pattern} in:\n${messages.join('\n')}`,
+      );
 
     expect(/^libs\/low\/src\/a\.ts:1 .*'@fixture\/mid'.*libs\/mid is not on the Imports: line of libs\/low\/README\.md/);
     expect(/^libs\/mid\/src\/sneaky\.ts:1 .*'\.\.\/\.\.\/top\/src\/top'.*libs\/mid\/README\.md says it must not import libs\/top/);
@@ -137,6 +147,12 @@ describe('findCycles', () => {
       ]),
       [['x', 'y', 'z', 'x']],
     );
-    assert.deepEqual(findCycles([{ from: 'p', to: 'q' }, { from: 'q', to: 'r' }]), []);
+    assert.deepEqual(
+      findCycles([
+        { from: 'p', to: 'q' },
+        { from: 'q', to: 'r' },
+      ]),
+      [],
+    );
   });
 });

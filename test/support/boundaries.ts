@@ -110,10 +110,7 @@ function importsOf(file: string, text: string): { specifier: string; kind: Impor
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier) {
       const allTypes =
         node.isTypeOnly ||
-        (node.exportClause !== undefined &&
-          ts.isNamedExports(node.exportClause) &&
-          node.exportClause.elements.length > 0 &&
-          node.exportClause.elements.every((element) => element.isTypeOnly));
+        (node.exportClause !== undefined && ts.isNamedExports(node.exportClause) && node.exportClause.elements.length > 0 && node.exportClause.elements.every((element) => element.isTypeOnly));
       add(node.moduleSpecifier, allTypes ? 'type' : 'static');
     } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
       add(node.moduleReference.expression, node.isTypeOnly ? 'type' : 'static');
@@ -208,7 +205,7 @@ function importsParagraph(readme: string): string | undefined {
   }
   let text = paragraph.join(' ').replace(/\*\*|`/g, '');
   // asides in parentheses say why, not what: "http (request type)"
-  for (let previous = ''; previous !== text; ) [previous, text] = [text, text.replace(/\s*\([^()]*\)/g, '')];
+  for (let previous = ''; previous !== text;) [previous, text] = [text, text.replace(/\s*\([^()]*\)/g, '')];
   return text.replace(/^\s*(?:[-*]\s+)?Imports:\s*/, '');
 }
 
@@ -218,7 +215,12 @@ function parseNames(list: string, words: Vocabulary, self: string): { units: Set
   const tokens = list
     .split(/,|\s+(?:and|or)\s+/)
     // "core only" says the same as "core"
-    .map((token) => token.trim().replace(/^(?:and|or)\s+/, '').replace(/\s+only$/, ''))
+    .map((token) =>
+      token
+        .trim()
+        .replace(/^(?:and|or)\s+/, '')
+        .replace(/\s+only$/, ''),
+    )
     .filter((token) => token !== '');
   for (const token of tokens) {
     const group = words.groups.get(token);
@@ -407,9 +409,7 @@ export function checkBoundaries(root: string, options: BoundaryOptions = {}): Bo
 
   const allowedCycles = (options.allowedCycles ?? []).map((files) => new Set(files));
   const used = new Set<number>();
-  const cycles = findCycles(
-    edges.filter((edge): edge is ImportEdge & { to: string } => edge.to !== undefined && edge.kind !== 'dynamic'),
-  ).filter((cycle) => {
+  const cycles = findCycles(edges.filter((edge): edge is ImportEdge & { to: string } => edge.to !== undefined && edge.kind !== 'dynamic')).filter((cycle) => {
     const members = new Set(cycle);
     const match = allowedCycles.findIndex((allowed) => allowed.size === members.size && [...allowed].every((file) => members.has(file)));
     if (match >= 0) used.add(match);
