@@ -238,4 +238,16 @@ describe('clusters: create, read, list, update, scale, delete', () => {
     assert.deepEqual(app.infrastructure.effects('forgotten'), effectsBefore, 'nothing was done on the infrastructure');
     assert.equal((await app.call('GET', `/v1/clusters/${id}`)).status, 404);
   });
+
+  test("a cluster's operations page as GET /v1/operations does: 50 by default, at most 200, as documented", async () => {
+    const created = await app.call('POST', '/v1/clusters', { body: sshClusterBody('paged', credentialId) });
+    await waitForOperation(app, created.body.id);
+    const path = `/v1/clusters/${created.body.clusterId}/operations`;
+    const auth = { type: 'bearer' } as const;
+    await app.request().get(`${path}?pageSize=200`).auth(app.adminToken, auth).expect(200);
+    const tooMany = await app.request().get(`${path}?pageSize=201`).auth(app.adminToken, auth).expect(400);
+    assert.equal(tooMany.body.code, 'VALIDATION_FAILED');
+    const documented = (await app.request().get('/openapi.json').expect(200)).body.paths['/v1/clusters/{id}/operations'].get.parameters.find((p: { name: string }) => p.name === 'pageSize');
+    assert.deepEqual([documented.schema.default, documented.schema.maximum], [50, 200]);
+  });
 });

@@ -13,13 +13,9 @@ describe('HTTP contract', () => {
   after(() => app.close());
 
   test('401 without or with a bad token, with a problem body and WWW-Authenticate', async () => {
-    const none = await app.call('GET', '/v1/clusters', { token: null });
-    assert.equal(none.status, 401);
-    assert.equal(none.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+    const none = await app.request().get('/v1/clusters').expect(401).expect('content-type', 'application/problem+json; charset=utf-8').expect('www-authenticate', /^Bearer/);
     assert.equal(none.body.code, 'UNAUTHENTICATED');
-    assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer/);
-    const bad = await app.call('GET', '/v1/clusters', { token: 'gcp_not-a-real-token' });
-    assert.equal(bad.status, 401);
+    const bad = await app.request().get('/v1/clusters').auth('gcp_not-a-real-token', { type: 'bearer' }).expect(401);
     assert.equal(bad.body.code, 'INVALID_TOKEN');
   });
 
@@ -92,30 +88,35 @@ describe('HTTP contract', () => {
   });
 
   test('bodies: 413 over the limit, 400 malformed JSON, 415 not JSON, 400 unknown fields', async () => {
-    const big = await app.call('POST', '/v1/credentials', { raw: JSON.stringify({ name: 'big', kind: 'ssh-password', password: 'x'.repeat(70_000) }), headers: { 'content-type': 'application/json' } });
-    assert.equal(big.status, 413);
+    const admin = () => app.request().post('/v1/credentials').auth(app.adminToken, { type: 'bearer' });
+    const big = await admin()
+      .type('json')
+      .send(JSON.stringify({ name: 'big', kind: 'ssh-password', password: 'x'.repeat(70_000) }))
+      .expect(413);
     assert.equal(big.body.code, 'PAYLOAD_TOO_LARGE');
-    const malformed = await app.call('POST', '/v1/credentials', { raw: '{"name":', headers: { 'content-type': 'application/json' } });
-    assert.equal(malformed.status, 400);
+    const malformed = await admin().type('json').send('{"name":').expect(400);
     assert.equal(malformed.body.code, 'MALFORMED_JSON');
-    const text = await app.call('POST', '/v1/credentials', { raw: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    assert.equal(text.status, 415);
-    const unknown = await app.call('POST', '/v1/credentials', { body: { name: 'u', kind: 'ssh-password', password: 'p', admin: true } });
-    assert.equal(unknown.status, 400);
+    await admin().type('form').send('name=x').expect(415);
+    const unknown = await admin().send({ name: 'u', kind: 'ssh-password', password: 'p', admin: true }).expect(400);
     assert.deepEqual(unknown.body.errors, [{ pointer: '/admin', detail: 'admin is not a known field' }]);
-    const nested = await app.call('POST', '/v1/clusters', { body: { name: 'n', backend: 'ssh', ssh: { credentialId: 'cr_00000000000000000000000000', hosts: [{ address: '10.0.0.1', port: 22 }] } } });
-    assert.equal(nested.status, 400);
+    const nested = await app
+      .request()
+      .post('/v1/clusters')
+      .auth(app.adminToken, { type: 'bearer' })
+      .send({ name: 'n', backend: 'ssh', ssh: { credentialId: 'cr_00000000000000000000000000', hosts: [{ address: '10.0.0.1', port: 22 }] } })
+      .expect(400);
     assert.ok(nested.body.errors.some((e: { pointer: string }) => e.pointer === '/ssh/hosts/0/port'));
   });
 
   test('request ids: echoed, and in problem bodies; unknown routes are problems too', async () => {
-    const answer = await app.call('GET', '/v1/nowhere', { headers: { 'x-request-id': 'trace-123' } });
-    assert.equal(answer.status, 404);
-    assert.equal(answer.headers.get('x-request-id'), 'trace-123');
+    const answer = await app.request().get('/v1/nowhere').auth(app.adminToken, { type: 'bearer' }).set('x-request-id', 'trace-123').expect(404).expect('x-request-id', 'trace-123');
     assert.equal(answer.body.requestId, 'trace-123');
     assert.equal(answer.body.code, 'ROUTE_NOT_FOUND');
-    const generated = await app.call('GET', '/v1/clusters');
-    assert.match(generated.headers.get('x-request-id') ?? '', /^req_[0-9a-f]{20}$/);
+    await app
+      .request()
+      .get('/v1/clusters')
+      .auth(app.adminToken, { type: 'bearer' })
+      .expect('x-request-id', /^req_[0-9a-f]{20}$/);
   });
 
   test('every mutation leaves an audit record: succeeded, failed and denied, with who and the request id', async () => {
@@ -236,27 +237,27 @@ describe('HTTP contract', () => {
   });
 
   test('CORS answers configured origins only', async () => {
-    const allowed = await fetch(`${app.url}/v1/clusters`, { method: 'OPTIONS', headers: { origin: 'https://portal.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,idempotency-key' } });
-    assert.equal(allowed.status, 204);
-    assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://portal.example');
-    assert.match(allowed.headers.get('access-control-allow-headers') ?? '', /Idempotency-Key/);
-    const other = await fetch(`${app.url}/v1/clusters`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
-    assert.equal(other.headers.get('access-control-allow-origin'), null);
+    await app
+      .request()
+      .options('/v1/clusters')
+      .set({ origin: 'https://portal.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,idempotency-key' })
+      .expect(204)
+      .expect('access-control-allow-origin', 'https://portal.example')
+      .expect('access-control-allow-headers', /Idempotency-Key/);
+    const other = await app.request().options('/v1/clusters').set({ origin: 'https://evil.example', 'access-control-request-method': 'POST' });
+    assert.equal(other.headers['access-control-allow-origin'], undefined);
   });
 
   test('health, readiness, metrics and docs need no token', async () => {
-    assert.deepEqual((await app.call('GET', '/healthz', { token: null })).body, { status: 'ok' });
-    assert.deepEqual((await app.call('GET', '/readyz', { token: null })).body, { status: 'ok' });
-    const metrics = await app.call('GET', '/metrics', { token: null });
-    assert.equal(metrics.status, 200);
-    assert.match(metrics.body, /galera_cp_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/clusters"/);
-    assert.match(metrics.body, /galera_cp_operations\{type="cluster.create",state="SUCCEEDED"\} \d+/);
-    assert.match(metrics.body, /galera_cp_queue_depth \d+/);
-    assert.match(metrics.body, /galera_cp_galera_cluster_size\{cluster="[^"]+",node="[^"]+"\} 3/);
-    const docs = await fetch(`${app.url}/docs`);
-    assert.equal(docs.status, 200);
-    assert.match(await docs.text(), /swagger/i);
-    const spec = await app.call('GET', '/openapi.json', { token: null });
+    await app.request().get('/healthz').expect(200, { status: 'ok' });
+    await app.request().get('/readyz').expect(200, { status: 'ok' });
+    const metrics = await app.request().get('/metrics').expect(200);
+    assert.match(metrics.text, /galera_cp_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/clusters"/);
+    assert.match(metrics.text, /galera_cp_operations\{type="cluster.create",state="SUCCEEDED"\} \d+/);
+    assert.match(metrics.text, /galera_cp_queue_depth \d+/);
+    assert.match(metrics.text, /galera_cp_galera_cluster_size\{cluster="[^"]+",node="[^"]+"\} 3/);
+    await app.request().get('/docs').expect(200).expect(/swagger/i);
+    const spec = await app.request().get('/openapi.json').expect(200);
     assert.equal(spec.body.info.title, 'Galera control plane API');
   });
 });

@@ -20,9 +20,9 @@ describe('the problem conformance check every e2e app runs', () => {
     doctored.attach(app.app.getHttpServer());
     faithful.attach(app.app.getHttpServer());
 
-    assert.equal((await app.call('GET', '/v1/clusters/cl_00000000000000000000000000')).status, 404);
-    assert.equal((await app.call('GET', '/v1/clusters', { token: null })).status, 401);
-    assert.equal((await app.call('GET', '/v1/nowhere')).status, 404);
+    await app.request().get('/v1/clusters/cl_00000000000000000000000000').auth(app.adminToken, { type: 'bearer' }).expect(404);
+    await app.request().get('/v1/clusters').expect(401);
+    await app.request().get('/v1/nowhere').auth(app.adminToken, { type: 'bearer' }).expect(404);
     assert.deepEqual([...doctored.violations], ['GET /v1/clusters/{id} 404 CLUSTER_NOT_FOUND']);
     assert.throws(() => doctored.assertConformant(), /GET \/v1\/clusters\/\{id\} 404 CLUSTER_NOT_FOUND/);
     assert.deepEqual([...faithful.violations], []);

@@ -1,6 +1,22 @@
 import type { FaultRule } from './faults';
-import type { KubernetesSimulator } from './simulator';
 import { isPlainObject } from './types';
+
+/**
+ * The simulator controls this API drives. The simulator passes itself; declared here rather than
+ * imported as `KubernetesSimulator`, so simulator.ts and this file do not import each other.
+ */
+export interface SimulatorControls {
+  readonly faults: { add(rule: FaultRule): number; remove(id: number): void; clear(): void; list(): unknown[]; seed(seed: number): void };
+  readonly pods: {
+    crash(namespace: string, name: string): void;
+    neverReady(namespace: string, name: string): void;
+    heal(namespace: string, name: string): void;
+    setReadyDelay(ms: number, target?: { namespace: string; statefulSet: string } | { namespace: string; pod: string }): void;
+  };
+  readonly controller: { pause(): void; resume(): void; readonly paused: boolean; actions(): unknown[] };
+  readonly requests: { list(): unknown[]; clear(): void };
+  compactWatchHistory(): void;
+}
 
 type Answer = { status: number; body: unknown };
 
@@ -24,7 +40,7 @@ const bad = (message: string): Answer => ({ status: 400, body: { error: message 
  * | PUT `/_sim/ready-delay`                     | `{ "ms": 50, "namespace"?, "statefulSet"? \| "pod"? }` |
  * | POST `/_sim/compact`                        | -                                      |
  */
-export function handleControlRequest(sim: KubernetesSimulator, method: string, segments: string[], body: unknown): Answer {
+export function handleControlRequest(sim: SimulatorControls, method: string, segments: string[], body: unknown): Answer {
   const [area, ...rest] = segments;
   const input = isPlainObject(body) ? body : {};
   switch (area) {

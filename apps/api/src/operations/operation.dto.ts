@@ -223,7 +223,7 @@ export class ListOperationsQueryDto extends PageQueryDto {
   state?: string;
 }
 
-/** Paging of logs and scoped lists. */
+/** Paging of an operation's log lines: 200 lines a page unless asked (the logs route passes that default to paginate). */
 @ApiSchema({ name: 'ListLogsQuery' })
 export class ListLogsQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 200 })

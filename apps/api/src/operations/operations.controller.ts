@@ -2,7 +2,7 @@ import { Audited } from '@galera-cp/audit';
 import { CurrentPrincipal } from '@galera-cp/auth';
 import { ChangeClusterUseCase, ClustersService } from '@galera-cp/clusters';
 import type { Principal } from '@galera-cp/core';
-import { mapPage, paginate, RequestWithContext } from '@galera-cp/http';
+import { mapPage, PageQueryDto, paginate, RequestWithContext } from '@galera-cp/http';
 import { OperationStream, OperationsService, parseCursor } from '@galera-cp/operations';
 import { Controller, Get, Headers, HttpCode, MessageEvent, Param, Post, Query, Req, Sse, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -118,7 +118,7 @@ export class OperationsController {
   }
 }
 
-/** A cluster's operations (the same list, scoped by path). */
+/** A cluster's operations: the same list and paging as GET /v1/operations (50 a page, at most 200), scoped by path. */
 @ApiTags('operations')
 @ApiBearerAuth()
 @Controller('v1/clusters/:id/operations')
@@ -132,7 +132,7 @@ export class ClusterOperationsController {
   @ApiOperation({ operationId: 'listClusterOperations', summary: 'List a cluster\'s operations, newest first' })
   @ApiOkResponse({ type: OperationPageDto })
   @ApiProblems(401, { 400: ['INVALID_PAGE_TOKEN'], 404: ['CLUSTER_NOT_FOUND'] })
-  async list(@Param('id') clusterId: string, @Query() query: ListLogsQueryDto): Promise<OperationPageDto> {
+  async list(@Param('id') clusterId: string, @Query() query: PageQueryDto): Promise<OperationPageDto> {
     await this.clusters.get(clusterId);
     const q = this.operations.listQuery({ clusterId });
     const page = await paginate(q, { keyColumn: 'o.id', keyOf: (o) => o.id, direction: 'DESC', page: query, scope: `cluster-operations|${clusterId}` });
