@@ -7,12 +7,14 @@ import type { ClusterTarget, MemberChange, PlannedStep, StepResult } from '@gale
 import {
   canRemoveMembers,
   chooseDonor,
+  GALERA_PORT_NUMBERS,
+  isRecentlyRestarted,
   renderGaleraConfig,
   renderGrastate,
   type DonorCandidate,
   type WsrepStatus,
 } from '@galera-cp/galera';
-import { GALERA_PORTS, configuredForUs, missingPackages, platformOf, runsOurGalera, type HostFacts } from './host-facts';
+import { configuredForUs, missingPackages, platformOf, runsOurGalera, type HostFacts } from './host-facts';
 import type { HostConnections, HostRef } from './host-connections';
 import {
   isSyncedMember,
@@ -154,7 +156,7 @@ function summary(facts: HostFacts) {
     datadir: facts.datadir,
     diskFreeMiB: facts.diskAvailableBytes !== undefined ? Math.floor(facts.diskAvailableBytes / 1024 ** 2) : null,
     memoryMiB: facts.memory ? Math.floor(facts.memory.totalBytes / 1024 ** 2) : null,
-    galeraPortsInUse: facts.listening.filter((l) => (GALERA_PORTS as readonly number[]).includes(l.port)).map((l) => l.port),
+    galeraPortsInUse: facts.listening.filter((l) => GALERA_PORT_NUMBERS.includes(l.port)).map((l) => l.port),
   };
 }
 
@@ -294,7 +296,7 @@ async function chooseLiveDonor(env: StepEnv, joiner: HostRef, members: readonly 
     const candidates: DonorCandidate[] = others.flatMap((m) => {
       const s = statuses.get(m.node)?.status;
       if (!s) return [];
-      return [{ name: m.node, nodeState: s.nodeState, primary: s.clusterStatus === 'Primary', recentlyRestarted: (statuses.get(m.node)?.uptimeSeconds ?? Infinity) < 120 }];
+      return [{ name: m.node, nodeState: s.nodeState, primary: s.clusterStatus === 'Primary', recentlyRestarted: isRecentlyRestarted(statuses.get(m.node)?.uptimeSeconds) }];
     });
     const choice = chooseDonor(candidates, joiner.node, { sstMethod: env.target.spec.galera.sstMethod });
     if (choice.ok) {

@@ -9,7 +9,9 @@ import { DomainError } from '@galera-cp/core';
 import {
   chooseDonor,
   compareNodeNames,
+  nextOrdinal,
   orderRollingRestart,
+  parseNodeState,
   quorumChange,
   type BootstrapDecision,
   type DonorCandidate,
@@ -71,8 +73,7 @@ function addresses(refs: readonly HostRef[]): string[] {
 }
 
 function stateOf(member: MemberRecord): WsrepNodeState {
-  const known: WsrepNodeState[] = ['Initialized', 'Joining', 'Waiting for SST', 'Joined', 'Synced', 'Donor/Desynced'];
-  return known.find((s) => s === member.wsrepState) ?? 'Unknown';
+  return parseNodeState(member.wsrepState);
 }
 
 /**
@@ -142,7 +143,7 @@ export function planScaleOut(target: ClusterTarget, count: number, host?: string
   if (existing.length === 0 && members.length > 0) {
     throw new DomainError('conflict', 'NO_SYNCED_MEMBER', `no member is Synced in a Primary component (${names(lagging).join(', ')}): nothing to join; start the cluster (cluster.start) or recover it (cluster.recover) first`);
   }
-  const next = Math.max(-1, ...members.map((r) => r.ordinal)) + 1;
+  const next = nextOrdinal(members.map((r) => r.ordinal));
   const added = free.map((address, i) => ({ node: memberName(target.name, next + i), address, ordinal: next + i }));
   const joiners = [...lagging, ...added];
   const all = [...members, ...added];

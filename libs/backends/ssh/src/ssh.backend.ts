@@ -19,7 +19,7 @@ import {
   type StepResult,
 } from '@galera-cp/backends';
 import type { FieldError } from '@galera-cp/core';
-import { planParameterChanges, readGaleraConfig, validateParameters } from '@galera-cp/galera';
+import { highestOrdinals, planParameterChanges, readGaleraConfig, validateParameters } from '@galera-cp/galera';
 import { observeCluster } from './cluster-observer';
 import * as steps from './galera-steps';
 import { isSyncedMember, readNodeStatus } from './galera-node';
@@ -159,7 +159,7 @@ export class SshBackend implements ClusterBackend {
           const rejoin = await this.#laggingMembers(target, options.signal);
           if (count > 0 || rejoin.length > 0) return planScaleOut(target, count, undefined, rejoin);
         }
-        const remove = [...target.members].sort((a, b) => b.ordinal - a.ordinal).slice(0, -count).map((m) => m.name);
+        const remove = highestOrdinals(target.members, -count).map((m) => m.name);
         return planScaleIn(target, remove);
       }
       case 'node.add': {
