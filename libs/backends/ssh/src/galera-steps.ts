@@ -12,6 +12,7 @@ import {
   renderGaleraConfig,
   renderGrastate,
   type DonorCandidate,
+  type SstMethod,
   type WsrepStatus,
 } from '@galera-cp/galera';
 import { configuredForUs, missingPackages, platformOf, runsOurGalera, type HostFacts } from './host-facts';
@@ -176,15 +177,17 @@ export async function checkHosts(env: StepEnv): Promise<StepResult> {
  * server: it is stopped before the host is configured.
  */
 export async function installPackages(env: StepEnv): Promise<StepResult> {
-  const sst = env.target.spec.galera.sstMethod;
+  // The SST methods the plan's joins use (a plan persisted before they were listed: the spec's).
+  const methods = (env.step.params.sstMethods as SstMethod[] | undefined) ?? [env.target.spec.galera.sstMethod];
+  const needed = (facts: HostFacts) => [...new Set(methods.flatMap((m) => missingPackages(facts, m)))];
   const installed: Record<string, string[]> = {};
   await Promise.all(
     (await env.hosts.all(param<HostRef[]>(env, 'hosts'))).map(async (host) => {
       // The preflight read the packages over this same connection moments ago.
       const facts = await host.facts();
-      const missing = missingPackages(facts, sst);
+      const missing = needed(facts);
       if (missing.length === 0) {
-        env.log(`${host.node}: ${platformOf(facts).packagesFor(sst).join(', ')} present; nothing to install`, 'info');
+        env.log(`${host.node}: ${[...new Set(methods.flatMap((m) => platformOf(facts).packagesFor(m)))].join(', ')} present; nothing to install`, 'info');
         return;
       }
       const install = platformOf(facts).installCommand(missing);
@@ -192,7 +195,7 @@ export async function installPackages(env: StepEnv): Promise<StepResult> {
       env.log(`${host.node}: installing ${missing.join(', ')}`, 'info');
       await host.run(install, { log: 'output', timeoutMs: 25 * 60_000, failedCode: 'PACKAGES_MISSING' });
       const after = await host.facts(true);
-      const still = missingPackages(after, sst);
+      const still = needed(after);
       if (still.length > 0) throw memberError('PACKAGES_MISSING', host.node, `still missing after the installation: ${still.join(', ')}`);
       installed[host.node] = missing;
       if (after.serviceManager === 'systemd' && after.mariadbdPids.length > 0 && !runsOurGalera(after, { clusterName: env.target.name, clusterId: env.target.clusterId })) {
@@ -287,7 +290,7 @@ async function statusesOf(env: StepEnv, refs: readonly HostRef[]): Promise<Map<s
 }
 
 /** Galera: a donor is chosen from the live states (chooseDonor); waits while the only Synced node would be taken. */
-async function chooseLiveDonor(env: StepEnv, joiner: HostRef, members: readonly HostRef[]): Promise<string | undefined> {
+async function chooseLiveDonor(env: StepEnv, joiner: HostRef, members: readonly HostRef[], sstMethod: SstMethod): Promise<string | undefined> {
   const others = members.filter((m) => m.node !== joiner.node);
   if (others.length === 0) return undefined;
   const deadline = Date.now() + 120_000;
@@ -298,7 +301,7 @@ async function chooseLiveDonor(env: StepEnv, joiner: HostRef, members: readonly 
       if (!s) return [];
       return [{ name: m.node, nodeState: s.nodeState, primary: s.clusterStatus === 'Primary', recentlyRestarted: isRecentlyRestarted(statuses.get(m.node)?.uptimeSeconds) }];
     });
-    const choice = chooseDonor(candidates, joiner.node, { sstMethod: env.target.spec.galera.sstMethod });
+    const choice = chooseDonor(candidates, joiner.node, { sstMethod });
     if (choice.ok) {
       env.log(`${joiner.node}: ${choice.message}`, 'info');
       return choice.wsrepSstDonor;
@@ -315,7 +318,7 @@ async function chooseLiveDonor(env: StepEnv, joiner: HostRef, members: readonly 
  * already Synced or already starting. With `wait`, waits until it is Synced; without, returns
  * once its server runs (the member is then Joining; a `ssh.wait-synced` step follows).
  */
-async function joinMember(env: StepEnv, host: RemoteHost, ref: HostRef, members: readonly HostRef[], wait: boolean): Promise<WsrepStatus | undefined> {
+async function joinMember(env: StepEnv, host: RemoteHost, ref: HostRef, members: readonly HostRef[], wait: boolean, sstMethod?: SstMethod): Promise<WsrepStatus | undefined> {
   // The donor candidates' connections warm up while this node is read.
   const warm = env.hosts.each(members.filter((m) => m.node !== ref.node)).catch(() => undefined);
   const now = await ownStatus(env, host, 'start its server');
@@ -330,8 +333,11 @@ async function joinMember(env: StepEnv, host: RemoteHost, ref: HostRef, members:
     env.log(`${ref.node}: the server is already starting`, 'info');
     return wait ? waitForSynced(host, bounds) : undefined;
   }
-  const donor = await chooseLiveDonor(env, ref, members);
-  const launched = await launchStart(host, { signal: env.signal, log: env.log, mode: 'join', ...(donor ? { sstDonor: donor } : {}) });
+  const configured = env.target.spec.galera.sstMethod;
+  const donor = await chooseLiveDonor(env, ref, members, sstMethod ?? configured);
+  // Only a method other than the option file's goes on the command line (this start only).
+  const override = sstMethod !== undefined && sstMethod !== configured ? { sstMethod } : {};
+  const launched = await launchStart(host, { signal: env.signal, log: env.log, mode: 'join', ...(donor ? { sstDonor: donor } : {}), ...override });
   return wait ? waitForSynced(host, { ...bounds, startFailed: launched.failed }) : undefined;
 }
 
@@ -351,8 +357,9 @@ export async function joinNode(env: StepEnv): Promise<StepResult> {
     await ownStatus(env, host, 'enable its service');
     await ensureEnabled(host, true);
   }
-  const status = await joinMember(env, host, ref, param<HostRef[]>(env, 'members'), false);
-  return { output: { node: ref.node, synced: status !== undefined }, members: [joined(ref, status)] };
+  const sstMethod = env.step.params.sstMethod as SstMethod | undefined;
+  const status = await joinMember(env, host, ref, param<HostRef[]>(env, 'members'), false, sstMethod);
+  return { output: { node: ref.node, synced: status !== undefined, ...(sstMethod ? { sstMethod } : {}) }, members: [joined(ref, status)] };
 }
 
 /**
@@ -364,7 +371,20 @@ export async function waitSyncedStep(env: StepEnv): Promise<StepResult> {
   const host = await env.hosts.get(ref);
   await ownStatus(env, host, 'count it as a member');
   const status = await waitForSynced(host, { signal: env.signal, timeoutMs: env.settings.syncTimeoutMs, pollMs: env.settings.pollIntervalMs, log: env.log });
+  const restore = env.step.params.restoreSstMethod as SstMethod | undefined;
+  if (restore) await restoreSstMethod(env, host, restore);
   return { output: { node: ref.node, lastCommitted: status.lastCommitted ?? null }, members: [synced(ref, status)] };
+}
+
+/**
+ * Sets the running server's `wsrep_sst_method` back to the configured one (its option file says
+ * it already) after a join that asked for another method on its command line: a later state
+ * transfer this server asks for without a restart uses the configured method too.
+ */
+async function restoreSstMethod(env: StepEnv, host: RemoteHost, method: SstMethod): Promise<void> {
+  if (method !== 'rsync' && method !== 'mariabackup') throw new BackendError('STEP_INVALID', `step ${env.step.key}: not an SST method: ${JSON.stringify(method)}`);
+  await host.run(sqlCommand(), { stdin: `SET GLOBAL wsrep_sst_method = '${method}';\n`, log: 'command', what: 'setting wsrep_sst_method back' });
+  env.log(`${host.node}: wsrep_sst_method is ${method} again (as its configuration says)`, 'info');
 }
 
 /**
