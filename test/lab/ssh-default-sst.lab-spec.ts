@@ -59,7 +59,7 @@ async function sstMethodOf(node: PlainGaleraNode): Promise<{ file: string | unde
 
 describe('the default SST method (mariabackup) on the host lab', () => {
   test('create with defaults: the joins take rsync (new, empty cluster), then every member says mariabackup', async () => {
-    const body = labClusterBody('sst', ctx.credentialId, hosts.slice(0, 3), { replicas: 3, galera: { sstMethod: undefined } });
+    const body = labClusterBody('sst', ctx.credentialId, hosts, { replicas: 3, galera: { sstMethod: undefined } });
     assert.equal((body.galera as { sstMethod?: string }).sstMethod, undefined, 'the request leaves sstMethod to the API default');
     const dry = await ctx.app.call('POST', '/v1/clusters?dryRun=true', { body });
     assert.equal(dry.status, 200, JSON.stringify(dry.body));

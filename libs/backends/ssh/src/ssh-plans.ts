@@ -24,39 +24,17 @@ import {
 } from '@galera-cp/galera';
 import type { HostRef } from './host-connections';
 import { STARTUP_TIMEOUT_SECONDS } from './service-manager';
+import { SSH_ACTIONS, sshStep } from './ssh-steps';
 
-/** The verbs of the SSH backend's steps. */
-export const SSH_ACTIONS = {
-  preflight: 'ssh.preflight',
-  checkHosts: 'ssh.check-hosts',
-  install: 'ssh.install-packages',
-  configure: 'ssh.configure',
-  bootstrap: 'ssh.bootstrap-node',
-  join: 'ssh.join-node',
-  start: 'ssh.start-node',
-  restart: 'ssh.restart-node',
-  waitSynced: 'ssh.wait-synced',
-  stop: 'ssh.stop-node',
-  remove: 'ssh.remove-node',
-  updateMembers: 'ssh.update-members',
-  setSafeToBootstrap: 'ssh.set-safe-to-bootstrap',
-  applyParameters: 'ssh.apply-parameters',
-  decommission: 'ssh.decommission-node',
-  verify: 'ssh.verify',
-  nothingToDo: 'ssh.nothing-to-do',
-} as const;
-
-/** One step verb. */
-export type SshAction = (typeof SSH_ACTIONS)[keyof typeof SSH_ACTIONS];
+export { SSH_ACTIONS, type SshAction } from './ssh-steps';
 
 /** Bound of a step that starts a server: the init system's own wait, plus room for the poll and the stop before a restart. */
 const SERVER_STEP_TIMEOUT_SECONDS = STARTUP_TIMEOUT_SECONDS * 2 + 120;
 /** Bound of a package installation (apt-get update + install on a slow mirror). */
 const INSTALL_STEP_TIMEOUT_SECONDS = 1800;
 
-function step(key: string, action: SshAction, title: string, params: Record<string, unknown>, node?: string, timeoutSeconds?: number): PlannedStep {
-  return { key, action, title, params, ...(node ? { node } : {}), ...(timeoutSeconds ? { timeoutSeconds } : {}) };
-}
+/** Steps are built typed by their action (ssh-steps.ts), and persisted as the contract's PlannedStep. */
+const step = sshStep;
 
 /**
  * Galera: one node at a time, Synced before the next: the step after every start. After a join
