@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { averageWriteSetBytes, chooseDonor, chooseStateTransfer, recommendGcacheSize, type DonorCandidate } from './donor';
+import { averageWriteSetBytes, chooseDonor, chooseStateTransfer, isRecentlyRestarted, recommendGcacheSize, type DonorCandidate } from './donor';
 import { parseWsrepStatus } from './node-health';
 import { GaleraRuleError } from './problems';
 
@@ -140,5 +140,14 @@ describe('recommendGcacheSize', () => {
       (e: unknown) => e instanceof GaleraRuleError && e.code === 'GCACHE_INPUT_INVALID',
     );
     assert.throws(() => recommendGcacheSize({ writeBytesPerSecond: 1, outageSeconds: Number.POSITIVE_INFINITY }), GaleraRuleError);
+  });
+});
+
+describe('isRecentlyRestarted', () => {
+  test('under two minutes of uptime is just restarted; unknown uptime is not', () => {
+    assert.equal(isRecentlyRestarted(5), true);
+    assert.equal(isRecentlyRestarted(119), true);
+    assert.equal(isRecentlyRestarted(120), false);
+    assert.equal(isRecentlyRestarted(undefined), false);
   });
 });

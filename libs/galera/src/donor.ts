@@ -19,6 +19,14 @@ export interface DonorCandidate {
   recentlyRestarted?: boolean;
 }
 
+/** A server up for less than this is "just restarted": its caches are cold, a poor donor. */
+export const RECENT_RESTART_SECONDS = 120;
+
+/** Whether a server with this uptime counts as just restarted (unknown uptime: it does not). */
+export function isRecentlyRestarted(uptimeSeconds: number | undefined): boolean {
+  return uptimeSeconds !== undefined && uptimeSeconds < RECENT_RESTART_SECONDS;
+}
+
 /** Options of {@link chooseDonor}. */
 export interface DonorOptions {
   /** The member taking writes: avoided as donor when another Synced node exists. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ZERO_UUID, parseGrastate, parseGvwstate, renderGrastate } from './grastate';
+import { ZERO_UUID, needsPositionRecovery, parseGrastate, parseGvwstate, renderGrastate } from './grastate';
 
 const UUID = '05f061bd-02a3-11ee-857c-aa370ff6666b';
 
@@ -76,5 +76,17 @@ describe('parseGvwstate', () => {
   test('refuses a file without my_uuid or members', () => {
     assert.equal(parseGvwstate('#vwbeg\n#vwend').ok, false);
     assert.equal(parseGvwstate('my_uuid: d3124bc8-1605-11e4-aa3d-ab44303c044a\n').ok, false);
+  });
+});
+
+describe('needsPositionRecovery', () => {
+  const uuid = '6e1a7c4c-9b8e-11ee-8c4a-0242ac120002';
+  test('a crash (seqno -1 with a history) and a missing file need a recovered position', () => {
+    assert.equal(needsPositionRecovery({ version: '2.1', uuid, seqno: -1, safeToBootstrap: false }), true);
+    assert.equal(needsPositionRecovery(undefined), true);
+  });
+  test('a clean shutdown (seqno kept) and an empty datadir (zero uuid) do not', () => {
+    assert.equal(needsPositionRecovery({ version: '2.1', uuid, seqno: 17, safeToBootstrap: true }), false);
+    assert.equal(needsPositionRecovery({ version: '2.1', uuid: ZERO_UUID, seqno: -1, safeToBootstrap: false }), false);
   });
 });

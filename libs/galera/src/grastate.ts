@@ -26,6 +26,16 @@ export interface Grastate {
   safeToBootstrap: boolean;
 }
 
+/**
+ * Galera: whether a stopped node's grastate.dat does not hold its position, so it must be
+ * recovered (`galera_recovery` / `mariadbd --wsrep-recover`) before a bootstrap choice: no file,
+ * or seqno -1 with a real history (a crash, or a server killed while it ran). A zero UUID with
+ * seqno -1 is an empty data directory or an aborted SST: nothing to recover.
+ */
+export function needsPositionRecovery(grastate: Grastate | undefined): boolean {
+  return !grastate || (grastate.seqno < 0 && grastate.uuid !== ZERO_UUID);
+}
+
 /** Splits `key: value` lines, ignoring comments and blank lines. */
 function keyValues(text: string): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];

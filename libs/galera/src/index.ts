@@ -5,9 +5,12 @@
  */
 export { GaleraRuleError, pointerToken, type FieldError, type GaleraProblem, type ParseResult } from './problems';
 export { compareNodeNames } from './node-names';
+export { highestOrdinals, nextOrdinal } from './ordinals';
+export { GALERA_PORT_NUMBERS, GALERA_PORTS } from './ports';
 export { formatByteSize, parseByteSize } from './byte-size';
 export {
   assessNodeHealth,
+  parseNodeState,
   parseWsrepStatus,
   type NodeHealth,
   type NodeHealthCode,
@@ -44,6 +47,7 @@ export {
 export {
   ZERO_UUID,
   isGaleraUuid,
+  needsPositionRecovery,
   parseGrastate,
   parseGvwstate,
   renderGrastate,
@@ -71,7 +75,9 @@ export {
   averageWriteSetBytes,
   chooseDonor,
   chooseStateTransfer,
+  isRecentlyRestarted,
   recommendGcacheSize,
+  RECENT_RESTART_SECONDS,
   type DonorCandidate,
   type DonorChoice,
   type DonorOptions,
@@ -81,6 +87,15 @@ export {
   type StateTransferCode,
   type StateTransferInput,
 } from './donor';
+export {
+  chooseSstMethod,
+  NEW_CLUSTER_SST_METHOD,
+  planJoinTransfer,
+  type JoinSituation,
+  type JoinTransfer,
+  type SstMethodChoice,
+  type SstMethodCode,
+} from './join-transfer';
 export {
   DROPPED_PARAMETERS,
   PARAMETER_SPECS,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assessNodeHealth, parseWsrepStatus, type WsrepStatusRow } from './node-health';
+import { assessNodeHealth, parseNodeState, parseWsrepStatus, type WsrepStatusRow } from './node-health';
 import { WSREP_STATUS_10_11_SINGLE_NODE, statusRows } from './test-fixtures';
 
 /** Rows as a healthy MariaDB 10.11 / Galera 26.4 node returns them. */
@@ -161,5 +161,18 @@ describe('assessNodeHealth', () => {
     );
     const allowed = assessNodeHealth(donor, { donorServesTraffic: true });
     assert.deepEqual([allowed.healthy, allowed.code], [true, 'NODE_DONOR_ALLOWED']);
+  });
+});
+
+describe('parseNodeState', () => {
+  test('reads a state comment by its leading word, as a member record keeps it', () => {
+    assert.equal(parseNodeState('Synced'), 'Synced');
+    assert.equal(parseNodeState('Joining: receiving State Transfer'), 'Joining');
+    assert.equal(parseNodeState('Donor/Desynced'), 'Donor/Desynced');
+    assert.equal(parseNodeState('Joined'), 'Joined');
+  });
+  test('Unknown for anything else (Unreachable, empty)', () => {
+    assert.equal(parseNodeState('Unreachable'), 'Unknown');
+    assert.equal(parseNodeState(undefined), 'Unknown');
   });
 });

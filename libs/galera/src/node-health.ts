@@ -137,6 +137,14 @@ const CLUSTER_STATUSES: Record<string, WsrepClusterStatus> = {
 };
 
 /**
+ * The node state a `wsrep_local_state_comment` names (as a status read or a member record keeps
+ * it), matched by its leading word; `Unknown` when it names none (Unreachable, empty).
+ */
+export function parseNodeState(comment: string | undefined): WsrepNodeState {
+  return nodeStateOf(comment, undefined);
+}
+
+/**
  * Derives the node state. Galera writes comments such as "Joining: receiving State Transfer",
  * so the comment is matched by its leading word; the number is the fallback.
  */

@@ -4,7 +4,7 @@
  * Pure: the backend reads the live facts (StatefulSet, claims, ConfigMap) and passes them in.
  */
 import { memberName, type ClusterChange, type ClusterTarget, type Plan, type PlanDetails, type PlannedStep } from '@galera-cp/backends';
-import { planParameterChanges, quorumChange, readGaleraConfig, validateParameters, type ParameterChange } from '@galera-cp/galera';
+import { nextOrdinal, planParameterChanges, quorumChange, readGaleraConfig, validateParameters, type ParameterChange } from '@galera-cp/galera';
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import { kubernetesErrors } from './kubernetes.errors';
 import { CONFIG_HASH_ANNOTATION, claimName, configHash, objectNames, RESTARTED_AT_ANNOTATION, type ClusterObjectKind } from './render-manifests';
@@ -116,7 +116,7 @@ class ClusterPlanner {
    * leaves it above what is there). Without the pods: the StatefulSet's spec, else the records.
    */
   currentReplicas(): number {
-    if (this.facts.statefulSet && this.facts.podOrdinals) return this.facts.podOrdinals.length === 0 ? 0 : Math.max(...this.facts.podOrdinals) + 1;
+    if (this.facts.statefulSet && this.facts.podOrdinals) return nextOrdinal(this.facts.podOrdinals);
     return this.facts.statefulSet?.spec?.replicas ?? this.target.members.length;
   }
 

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ClusterSpec, KubernetesSpec } from '@galera-cp/backends';
-import { NODE_START_OPTIONS, nodeHealthProbe, renderSharedGaleraConfig, type RenderedGaleraConfig } from '@galera-cp/galera';
+import { GALERA_PORTS, NODE_START_OPTIONS, nodeHealthProbe, renderSharedGaleraConfig, type RenderedGaleraConfig } from '@galera-cp/galera';
 import type {
   V1ConfigMap,
   V1Container,
@@ -37,14 +37,6 @@ export const CONTAINER_NAME = 'mariadb';
 export const TERMINATION_GRACE_SECONDS = 120;
 /** Seconds a starting member may take before the liveness probe counts (a joiner receiving SST does not answer yet). */
 export const STARTUP_WINDOW_SECONDS = 7200;
-
-/** Ports every member listens on (Galera rules: 3306 SQL, 4567 group communication, 4568 IST, 4444 SST). */
-export const GALERA_PORTS = [
-  { name: 'mysql', port: 3306 },
-  { name: 'galera', port: 4567 },
-  { name: 'ist', port: 4568 },
-  { name: 'sst', port: 4444 },
-] as const;
 
 /** The names of a cluster's objects. */
 export interface ClusterObjectNames {

@@ -15,6 +15,7 @@ import {
   type ReadGaleraConfig,
   type Gvwstate,
   type RecoveredPosition,
+  type SstMethod,
   type WsrepStatus,
 } from '@galera-cp/galera';
 import {
@@ -151,6 +152,8 @@ export interface LaunchOptions {
   mode: 'bootstrap' | 'join';
   /** Acceptable donors in preference order (join only). */
   sstDonor?: string;
+  /** The SST method this join asks for, when it is not the option file's (join only). */
+  sstMethod?: SstMethod;
 }
 
 /** A start under way: whether its command failed (while it may still run in the background). */
@@ -166,8 +169,12 @@ export interface LaunchedStart {
  */
 export async function launchStart(host: RemoteHost, options: LaunchOptions): Promise<LaunchedStart> {
   const manager = await host.serviceManager();
-  const command = options.mode === 'bootstrap' ? manager.bootstrap() : manager.start(options.sstDonor ? { sstDonor: options.sstDonor } : {});
-  options.log(`${host.node}: ${options.mode === 'bootstrap' ? 'bootstrapping a new Primary component' : `starting${options.sstDonor ? ` (donors: ${options.sstDonor})` : ''}`}`, 'info');
+  const command =
+    options.mode === 'bootstrap'
+      ? manager.bootstrap()
+      : manager.start({ ...(options.sstDonor ? { sstDonor: options.sstDonor } : {}), ...(options.sstMethod ? { sstMethod: options.sstMethod } : {}) });
+  const how = [...(options.sstDonor ? [`donors: ${options.sstDonor}`] : []), ...(options.sstMethod ? [`SST method: ${options.sstMethod}`] : [])].join('; ');
+  options.log(`${host.node}: ${options.mode === 'bootstrap' ? 'bootstrapping a new Primary component' : `starting${how ? ` (${how})` : ''}`}`, 'info');
   let startError: Error | undefined;
   let finished = false;
   void host

@@ -3,16 +3,19 @@
  * state first, so running it again after a crash or a retry finishes what is left and repeats
  * nothing that would harm; it reports member changes for the control plane to persist.
  */
-import type { ClusterTarget, MemberChange, PlannedStep, StepResult } from '@galera-cp/backends';
+import type { ClusterTarget, MemberChange, StepResult } from '@galera-cp/backends';
 import {
   canRemoveMembers,
   chooseDonor,
+  GALERA_PORT_NUMBERS,
+  isRecentlyRestarted,
   renderGaleraConfig,
   renderGrastate,
   type DonorCandidate,
+  type SstMethod,
   type WsrepStatus,
 } from '@galera-cp/galera';
-import { GALERA_PORTS, configuredForUs, missingPackages, platformOf, runsOurGalera, type HostFacts } from './host-facts';
+import { configuredForUs, missingPackages, platformOf, runsOurGalera, type HostFacts } from './host-facts';
 import type { HostConnections, HostRef } from './host-connections';
 import {
   isSyncedMember,
@@ -32,6 +35,7 @@ import { readFiles, writeFileIfChanged } from './remote-files';
 import type { RemoteHost, StepLog } from './remote-host';
 import { command, emptyDirectoryCommand } from './shell';
 import { memberError } from './ssh-backend.errors';
+import type { SshAction, SshStep, SshStepOf, SshStepParams } from './ssh-steps';
 import { BackendError } from '@galera-cp/backends';
 
 /** Settings of the steps (from the target's settings and the backend's options). */
@@ -43,10 +47,10 @@ export interface StepSettings {
   syncTimeoutMs: number;
 }
 
-/** Everything a step runs with. */
-export interface StepEnv {
+/** Everything a step runs with; `step.params` are typed by the action (ssh-steps.ts, narrowed by toSshStep). */
+export interface StepEnv<A extends SshAction = SshAction> {
   target: ClusterTarget;
-  step: PlannedStep;
+  step: SshStepOf<A>;
   hosts: HostConnections;
   signal: AbortSignal;
   log: StepLog;
@@ -84,10 +88,9 @@ async function ownStatus(env: StepEnv, host: RemoteHost, doing: string): Promise
   return status;
 }
 
-function param<T>(env: StepEnv, name: string): T {
-  const value = env.step.params[name];
-  if (value === undefined) throw new BackendError('STEP_INVALID', `step ${env.step.key} has no parameter ${name}`);
-  return value as T;
+/** The parameters of the step an executor runs. */
+function paramsOf<A extends SshAction>(env: StepEnv<A>): SshStepParams[A] {
+  return env.step.params;
 }
 
 /** Ports of the cluster's sshd (for reachability probes). */
@@ -101,9 +104,8 @@ function sshPort(env: StepEnv): number {
  * (service manager, ports, disk, memory, another cluster), and prove TCP paths between all of
  * them. New members are recorded as Pending, so a delete after a failure cleans them up.
  */
-export async function preflight(env: StepEnv): Promise<StepResult> {
-  const hosts = param<HostRef[]>(env, 'hosts');
-  const members = (env.step.params.members as HostRef[] | undefined) ?? [];
+export async function preflight(env: StepEnv<'ssh.preflight'>): Promise<StepResult> {
+  const { hosts, members, register } = paramsOf(env);
   const all = [...hosts, ...members];
   const connected = await env.hosts.all(all);
   const expect = {
@@ -141,7 +143,7 @@ export async function preflight(env: StepEnv): Promise<StepResult> {
   for (const [node, f] of facts) env.log(`${node}: ${f.distribution}, ${f.serviceManager}, datadir ${f.datadir}, ${f.diskFreeMiB} MiB free, ${f.memoryMiB} MiB memory`, 'info');
   return {
     output: { hosts: Object.fromEntries(facts) },
-    members: env.step.params.register ? hosts.map((ref) => memberUpsert(ref, 'Pending', 'Unknown', undefined, false)) : [],
+    members: register ? hosts.map((ref) => memberUpsert(ref, 'Pending', 'Unknown', undefined, false)) : [],
     pinnedHostKeys: env.hosts.pinnedHostKeys(),
   };
 }
@@ -154,13 +156,13 @@ function summary(facts: HostFacts) {
     datadir: facts.datadir,
     diskFreeMiB: facts.diskAvailableBytes !== undefined ? Math.floor(facts.diskAvailableBytes / 1024 ** 2) : null,
     memoryMiB: facts.memory ? Math.floor(facts.memory.totalBytes / 1024 ** 2) : null,
-    galeraPortsInUse: facts.listening.filter((l) => (GALERA_PORTS as readonly number[]).includes(l.port)).map((l) => l.port),
+    galeraPortsInUse: facts.listening.filter((l) => GALERA_PORT_NUMBERS.includes(l.port)).map((l) => l.port),
   };
 }
 
 /** `ssh.check-hosts`: connect to every member (host keys, credential) and check its clock. */
-export async function checkHosts(env: StepEnv): Promise<StepResult> {
-  const connected = await env.hosts.all(param<HostRef[]>(env, 'hosts'));
+export async function checkHosts(env: StepEnv<'ssh.check-hosts'>): Promise<StepResult> {
+  const connected = await env.hosts.all(paramsOf(env).hosts);
   await Promise.all(connected.map(async (h) => {
     await ownStatus(env, h, 'act on it');
     await checkClockSkew(h, env.settings.clockSkewMaxMs);
@@ -173,16 +175,19 @@ export async function checkHosts(env: StepEnv): Promise<StepResult> {
  * (apt-get / dnf); skips hosts that have them. On systemd hosts the package starts a standalone
  * server: it is stopped before the host is configured.
  */
-export async function installPackages(env: StepEnv): Promise<StepResult> {
-  const sst = env.target.spec.galera.sstMethod;
+export async function installPackages(env: StepEnv<'ssh.install-packages'>): Promise<StepResult> {
+  // The SST methods the plan's joins use (a plan persisted before they were listed: the spec's).
+  const { hosts, sstMethods } = paramsOf(env);
+  const methods = sstMethods ?? [env.target.spec.galera.sstMethod];
+  const needed = (facts: HostFacts) => [...new Set(methods.flatMap((m) => missingPackages(facts, m)))];
   const installed: Record<string, string[]> = {};
   await Promise.all(
-    (await env.hosts.all(param<HostRef[]>(env, 'hosts'))).map(async (host) => {
+    (await env.hosts.all(hosts)).map(async (host) => {
       // The preflight read the packages over this same connection moments ago.
       const facts = await host.facts();
-      const missing = missingPackages(facts, sst);
+      const missing = needed(facts);
       if (missing.length === 0) {
-        env.log(`${host.node}: ${platformOf(facts).packagesFor(sst).join(', ')} present; nothing to install`, 'info');
+        env.log(`${host.node}: ${[...new Set(methods.flatMap((m) => platformOf(facts).packagesFor(m)))].join(', ')} present; nothing to install`, 'info');
         return;
       }
       const install = platformOf(facts).installCommand(missing);
@@ -190,7 +195,7 @@ export async function installPackages(env: StepEnv): Promise<StepResult> {
       env.log(`${host.node}: installing ${missing.join(', ')}`, 'info');
       await host.run(install, { log: 'output', timeoutMs: 25 * 60_000, failedCode: 'PACKAGES_MISSING' });
       const after = await host.facts(true);
-      const still = missingPackages(after, sst);
+      const still = needed(after);
       if (still.length > 0) throw memberError('PACKAGES_MISSING', host.node, `still missing after the installation: ${still.join(', ')}`);
       installed[host.node] = missing;
       if (after.serviceManager === 'systemd' && after.mariadbdPids.length > 0 && !runsOurGalera(after, { clusterName: env.target.name, clusterId: env.target.clusterId })) {
@@ -259,19 +264,17 @@ async function ensureEnabled(host: RemoteHost, enabled: boolean): Promise<void> 
  * (renderGaleraConfig) and writes it atomically where it differs, gives the init system a long
  * startup timeout (an SST outlasts Debian's 30 s), and enables the service so a reboot starts it.
  */
-export async function configure(env: StepEnv): Promise<StepResult> {
-  const refs = param<HostRef[]>(env, 'hosts');
-  const members = param<string[]>(env, 'members');
-  const enable = env.step.params.enable !== false;
+export async function configure(env: StepEnv<'ssh.configure'>): Promise<StepResult> {
+  const { hosts: refs, members, enable: enabled } = paramsOf(env);
+  const enable = enabled !== false;
   const hosts = await env.hosts.all(refs);
   await Promise.all(hosts.map((host, i) => configureHost(env, host, refs[i], members, { filesOnly: false, enable })));
   return { output: { configured: refs.map((r) => r.node) } };
 }
 
 /** `ssh.update-members`: writes the member list into existing members' files; no restart (it matters at their next start). */
-export async function updateMembers(env: StepEnv): Promise<StepResult> {
-  const refs = param<HostRef[]>(env, 'hosts');
-  const members = param<string[]>(env, 'members');
+export async function updateMembers(env: StepEnv<'ssh.update-members'>): Promise<StepResult> {
+  const { hosts: refs, members } = paramsOf(env);
   const hosts = await env.hosts.all(refs);
   const wrote = await Promise.all(hosts.map((host, i) => configureHost(env, host, refs[i], members, { filesOnly: true, enable: false })));
   return { output: { updated: refs.filter((_, i) => wrote[i]).map((r) => r.node) } };
@@ -285,7 +288,7 @@ async function statusesOf(env: StepEnv, refs: readonly HostRef[]): Promise<Map<s
 }
 
 /** Galera: a donor is chosen from the live states (chooseDonor); waits while the only Synced node would be taken. */
-async function chooseLiveDonor(env: StepEnv, joiner: HostRef, members: readonly HostRef[]): Promise<string | undefined> {
+async function chooseLiveDonor(env: StepEnv, joiner: HostRef, members: readonly HostRef[], sstMethod: SstMethod): Promise<string | undefined> {
   const others = members.filter((m) => m.node !== joiner.node);
   if (others.length === 0) return undefined;
   const deadline = Date.now() + 120_000;
@@ -294,9 +297,9 @@ async function chooseLiveDonor(env: StepEnv, joiner: HostRef, members: readonly 
     const candidates: DonorCandidate[] = others.flatMap((m) => {
       const s = statuses.get(m.node)?.status;
       if (!s) return [];
-      return [{ name: m.node, nodeState: s.nodeState, primary: s.clusterStatus === 'Primary', recentlyRestarted: (statuses.get(m.node)?.uptimeSeconds ?? Infinity) < 120 }];
+      return [{ name: m.node, nodeState: s.nodeState, primary: s.clusterStatus === 'Primary', recentlyRestarted: isRecentlyRestarted(statuses.get(m.node)?.uptimeSeconds) }];
     });
-    const choice = chooseDonor(candidates, joiner.node, { sstMethod: env.target.spec.galera.sstMethod });
+    const choice = chooseDonor(candidates, joiner.node, { sstMethod });
     if (choice.ok) {
       env.log(`${joiner.node}: ${choice.message}`, 'info');
       return choice.wsrepSstDonor;
@@ -313,7 +316,7 @@ async function chooseLiveDonor(env: StepEnv, joiner: HostRef, members: readonly 
  * already Synced or already starting. With `wait`, waits until it is Synced; without, returns
  * once its server runs (the member is then Joining; a `ssh.wait-synced` step follows).
  */
-async function joinMember(env: StepEnv, host: RemoteHost, ref: HostRef, members: readonly HostRef[], wait: boolean): Promise<WsrepStatus | undefined> {
+async function joinMember(env: StepEnv, host: RemoteHost, ref: HostRef, members: readonly HostRef[], wait: boolean, sstMethod?: SstMethod): Promise<WsrepStatus | undefined> {
   // The donor candidates' connections warm up while this node is read.
   const warm = env.hosts.each(members.filter((m) => m.node !== ref.node)).catch(() => undefined);
   const now = await ownStatus(env, host, 'start its server');
@@ -328,8 +331,11 @@ async function joinMember(env: StepEnv, host: RemoteHost, ref: HostRef, members:
     env.log(`${ref.node}: the server is already starting`, 'info');
     return wait ? waitForSynced(host, bounds) : undefined;
   }
-  const donor = await chooseLiveDonor(env, ref, members);
-  const launched = await launchStart(host, { signal: env.signal, log: env.log, mode: 'join', ...(donor ? { sstDonor: donor } : {}) });
+  const configured = env.target.spec.galera.sstMethod;
+  const donor = await chooseLiveDonor(env, ref, members, sstMethod ?? configured);
+  // Only a method other than the option file's goes on the command line (this start only).
+  const override = sstMethod !== undefined && sstMethod !== configured ? { sstMethod } : {};
+  const launched = await launchStart(host, { signal: env.signal, log: env.log, mode: 'join', ...(donor ? { sstDonor: donor } : {}), ...override });
   return wait ? waitForSynced(host, { ...bounds, startFailed: launched.failed }) : undefined;
 }
 
@@ -342,27 +348,39 @@ function joined(ref: HostRef, status: WsrepStatus | undefined): MemberChange {
  * `ssh.join-node` / `ssh.start-node`: starts a member that joins the Primary component (donor
  * chosen from the live states) and reports it Joining; the next step waits until it is Synced.
  */
-export async function joinNode(env: StepEnv): Promise<StepResult> {
-  const ref = param<HostRef>(env, 'host');
+export async function joinNode(env: StepEnv<'ssh.join-node' | 'ssh.start-node'>): Promise<StepResult> {
+  const { host: ref, members, sstMethod, enable } = paramsOf(env);
   const host = await env.hosts.get(ref);
-  if (env.step.params.enable) {
+  if (enable) {
     await ownStatus(env, host, 'enable its service');
     await ensureEnabled(host, true);
   }
-  const status = await joinMember(env, host, ref, param<HostRef[]>(env, 'members'), false);
-  return { output: { node: ref.node, synced: status !== undefined }, members: [joined(ref, status)] };
+  const status = await joinMember(env, host, ref, members, false, sstMethod);
+  return { output: { node: ref.node, synced: status !== undefined, ...(sstMethod ? { sstMethod } : {}) }, members: [joined(ref, status)] };
 }
 
 /**
  * `ssh.wait-synced`: Galera: one node at a time, Synced before the next. Polls the member until
  * it is Synced, Primary and ready (its state transfer done) and reports it a Member.
  */
-export async function waitSyncedStep(env: StepEnv): Promise<StepResult> {
-  const ref = param<HostRef>(env, 'host');
+export async function waitSyncedStep(env: StepEnv<'ssh.wait-synced'>): Promise<StepResult> {
+  const { host: ref, restoreSstMethod: restore } = paramsOf(env);
   const host = await env.hosts.get(ref);
   await ownStatus(env, host, 'count it as a member');
   const status = await waitForSynced(host, { signal: env.signal, timeoutMs: env.settings.syncTimeoutMs, pollMs: env.settings.pollIntervalMs, log: env.log });
+  if (restore) await restoreSstMethod(env, host, restore);
   return { output: { node: ref.node, lastCommitted: status.lastCommitted ?? null }, members: [synced(ref, status)] };
+}
+
+/**
+ * Sets the running server's `wsrep_sst_method` back to the configured one (its option file says
+ * it already) after a join that asked for another method on its command line: a later state
+ * transfer this server asks for without a restart uses the configured method too.
+ */
+async function restoreSstMethod(env: StepEnv, host: RemoteHost, method: SstMethod): Promise<void> {
+  // `method` is rsync or mariabackup (toSshStep checked it), so it can be quoted as it is.
+  await host.run(sqlCommand(), { stdin: `SET GLOBAL wsrep_sst_method = '${method}';\n`, log: 'command', what: 'setting wsrep_sst_method back' });
+  env.log(`${host.node}: wsrep_sst_method is ${method} again (as its configuration says)`, 'info');
 }
 
 /**
@@ -371,13 +389,11 @@ export async function waitSyncedStep(env: StepEnv): Promise<StepResult> {
  * member joins it instead. For start and recovery the chosen node gets `safe_to_bootstrap: 1`
  * first (the plan chose it by the rules).
  */
-export async function bootstrapNode(env: StepEnv): Promise<StepResult> {
-  const ref = param<HostRef>(env, 'host');
-  const others = param<HostRef[]>(env, 'others');
-  const mode = param<'create' | 'start' | 'recover'>(env, 'mode');
+export async function bootstrapNode(env: StepEnv<'ssh.bootstrap-node'>): Promise<StepResult> {
+  const { host: ref, others, mode, enable } = paramsOf(env);
   const host = await env.hosts.get(ref);
   const now = await ownStatus(env, host, 'bootstrap it');
-  if (env.step.params.enable) await ensureEnabled(host, true);
+  if (enable) await ensureEnabled(host, true);
   if (isSyncedMember(now.status)) {
     env.log(`${ref.node}: already Synced in a Primary component; nothing to bootstrap`, 'info');
     return { members: [synced(ref, now.status as WsrepStatus)] };
@@ -420,8 +436,8 @@ async function markSafeToBootstrap(env: StepEnv, host: RemoteHost): Promise<void
 }
 
 /** `ssh.set-safe-to-bootstrap`: Galera: only on the node chosen to bootstrap. */
-export async function setSafeToBootstrap(env: StepEnv): Promise<StepResult> {
-  const ref = param<HostRef>(env, 'host');
+export async function setSafeToBootstrap(env: StepEnv<'ssh.set-safe-to-bootstrap'>): Promise<StepResult> {
+  const ref = paramsOf(env).host;
   const host = await env.hosts.get(ref);
   await ownStatus(env, host, 'change its grastate.dat');
   const files = await readStateFiles(host);
@@ -455,9 +471,8 @@ async function leaveCleanly(env: StepEnv, host: RemoteHost, ref: HostRef, member
  * `ssh.restart-node`: one member of a rolling restart: clean stop (if the others keep quorum),
  * start; the member is Joining until the `ssh.wait-synced` step that follows sees it Synced.
  */
-export async function restartNode(env: StepEnv): Promise<StepResult> {
-  const ref = param<HostRef>(env, 'host');
-  const members = param<HostRef[]>(env, 'members');
+export async function restartNode(env: StepEnv<'ssh.restart-node'>): Promise<StepResult> {
+  const { host: ref, members } = paramsOf(env);
   const host = await env.hosts.get(ref);
   if (!(await leaveCleanly(env, host, ref, members))) env.log(`${ref.node}: not running (an interrupted restart?); starting it`, 'info');
   const status = await joinMember(env, host, ref, members, false);
@@ -465,13 +480,13 @@ export async function restartNode(env: StepEnv): Promise<StepResult> {
 }
 
 /** `ssh.stop-node`: clean stop; optionally disables the service so a reboot leaves it stopped. */
-export async function stopNodeStep(env: StepEnv): Promise<StepResult> {
-  const ref = param<HostRef>(env, 'host');
+export async function stopNodeStep(env: StepEnv<'ssh.stop-node'>): Promise<StepResult> {
+  const { host: ref, disable } = paramsOf(env);
   const host = await env.hosts.get(ref);
   const now = await ownStatus(env, host, 'stop its server');
   if (now.running) await stopNode(host, env);
   else env.log(`${ref.node}: not running`, 'info');
-  if (env.step.params.disable) await ensureEnabled(host, false);
+  if (disable) await ensureEnabled(host, false);
   return { output: { stopped: ref.node }, members: [memberUpsert(ref, 'Stopped', 'Stopped', undefined, false)] };
 }
 
@@ -479,9 +494,8 @@ export async function stopNodeStep(env: StepEnv): Promise<StepResult> {
  * `ssh.remove-node`: scale-in of one member: quorum check on live states, clean stop, service
  * disabled, our configuration removed (so a manual start cannot rejoin it); the data is kept.
  */
-export async function removeNode(env: StepEnv): Promise<StepResult> {
-  const ref = param<HostRef>(env, 'host');
-  const members = param<HostRef[]>(env, 'members');
+export async function removeNode(env: StepEnv<'ssh.remove-node'>): Promise<StepResult> {
+  const { host: ref, members } = paramsOf(env);
   const host = await env.hosts.get(ref);
   await leaveCleanly(env, host, ref, members);
   await ensureEnabled(host, false);
@@ -491,9 +505,9 @@ export async function removeNode(env: StepEnv): Promise<StepResult> {
 }
 
 /** `ssh.apply-parameters`: `SET GLOBAL` statements (from planParameterChanges) on every member. */
-export async function applyParameters(env: StepEnv): Promise<StepResult> {
-  const statements = param<string[]>(env, 'statements');
-  const hosts = await env.hosts.all(param<HostRef[]>(env, 'hosts'));
+export async function applyParameters(env: StepEnv<'ssh.apply-parameters'>): Promise<StepResult> {
+  const { statements, hosts: refs } = paramsOf(env);
+  const hosts = await env.hosts.all(refs);
   const sql = `${statements.join(';\n')};\n`;
   await Promise.all(hosts.map((host) => ownStatus(env, host, 'change its server parameters')));
   await Promise.all(hosts.map((host) => host.run(sqlCommand(), { stdin: sql, log: 'command', what: 'applying the parameters' })));
@@ -502,24 +516,24 @@ export async function applyParameters(env: StepEnv): Promise<StepResult> {
 }
 
 /** `ssh.decommission-node`: cluster deletion of one member: stop, disable, remove our configuration; empty the datadir with `purge`. */
-export async function decommissionNode(env: StepEnv): Promise<StepResult> {
-  const ref = param<HostRef>(env, 'host');
+export async function decommissionNode(env: StepEnv<'ssh.decommission-node'>): Promise<StepResult> {
+  const { host: ref, purge } = paramsOf(env);
   const host = await env.hosts.get(ref);
   const facts = await host.facts();
-  const now = await ownStatus(env, host, env.step.params.purge ? 'stop it, remove its configuration and empty its data directory' : 'stop it and remove its configuration');
+  const now = await ownStatus(env, host, purge ? 'stop it, remove its configuration and empty its data directory' : 'stop it and remove its configuration');
   if (now.running) await stopNode(host, env);
   await ensureEnabled(host, false);
   await host.run(command('rm', '-f', '--', platformOf(facts).configPath));
-  if (env.step.params.purge) {
+  if (purge) {
     await host.run(emptyDirectoryCommand(facts.datadir), { log: 'command' });
     env.log(`${ref.node}: emptied ${facts.datadir}`, 'warn');
   }
-  return { output: { node: ref.node, purged: Boolean(env.step.params.purge) }, members: [{ op: 'remove', name: ref.node }] };
+  return { output: { node: ref.node, purged: Boolean(purge) }, members: [{ op: 'remove', name: ref.node }] };
 }
 
 /** `ssh.verify`: every member Synced in one Primary component of the expected size (waits a little for late state changes). */
-export async function verify(env: StepEnv): Promise<StepResult> {
-  const refs = param<HostRef[]>(env, 'hosts');
+export async function verify(env: StepEnv<'ssh.verify'>): Promise<StepResult> {
+  const refs = paramsOf(env).hosts;
   const deadline = Date.now() + 30_000;
   for (;;) {
     const statuses = await statusesOf(env, refs);
@@ -546,4 +560,32 @@ export async function verify(env: StepEnv): Promise<StepResult> {
 /** `ssh.nothing-to-do`. */
 export async function nothingToDo(): Promise<StepResult> {
   return {};
+}
+
+/** The executor of each action: the table's type ties every action to the executor of its parameters. */
+const EXECUTORS: { [A in SshAction]: (env: StepEnv<A>) => Promise<StepResult> } = {
+  'ssh.preflight': preflight,
+  'ssh.check-hosts': checkHosts,
+  'ssh.install-packages': installPackages,
+  'ssh.configure': configure,
+  'ssh.bootstrap-node': bootstrapNode,
+  'ssh.join-node': joinNode,
+  'ssh.start-node': joinNode,
+  'ssh.restart-node': restartNode,
+  'ssh.wait-synced': waitSyncedStep,
+  'ssh.stop-node': stopNodeStep,
+  'ssh.remove-node': removeNode,
+  'ssh.update-members': updateMembers,
+  'ssh.set-safe-to-bootstrap': setSafeToBootstrap,
+  'ssh.apply-parameters': applyParameters,
+  'ssh.decommission-node': decommissionNode,
+  'ssh.verify': verify,
+  'ssh.nothing-to-do': nothingToDo,
+};
+
+/** Runs one step (narrowed by toSshStep) with its executor. */
+export function runStep(step: SshStep, env: Omit<StepEnv, 'step'>): Promise<StepResult> {
+  // TypeScript cannot correlate the union of `step` with the table's key; EXECUTORS' type does.
+  const execute = EXECUTORS[step.action] as (env: StepEnv) => Promise<StepResult>;
+  return execute({ ...env, step });
 }

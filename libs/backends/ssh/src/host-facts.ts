@@ -4,13 +4,10 @@
  * a host must pass before it becomes a member. Parsing and checking are pure (unit-tested);
  * only {@link hostFactsCommand}'s output comes from the host.
  */
-import { parseByteSize, parseGrastate, readGaleraConfig, type ExistingData, type ReadGaleraConfig, type SstMethod } from '@galera-cp/galera';
+import { GALERA_PORT_NUMBERS, parseByteSize, parseGrastate, readGaleraConfig, type ExistingData, type ReadGaleraConfig, type SstMethod } from '@galera-cp/galera';
 import { hostPlatform, type DistributionFamily, type HostPlatform } from './host-platform';
 import type { ServiceManagerKind } from './service-manager';
 import { and, command, commandExists, discardOutput, not, or, sequence, type RemoteCommand } from './shell';
-
-/** The Galera ports a member needs free (or held by its own server): SQL, SST, group communication, IST. */
-export const GALERA_PORTS = [3306, 4444, 4567, 4568] as const;
 
 /** Debian's and MariaDB's default datadir. */
 export const DEFAULT_DATADIR = '/var/lib/mysql';
@@ -289,7 +286,7 @@ export function checkHostFacts(facts: HostFacts, expect: HostExpectations): Host
     });
   }
   if (!runsOurGalera(facts, expect)) {
-    const held = facts.listening.filter((l) => (GALERA_PORTS as readonly number[]).includes(l.port));
+    const held = facts.listening.filter((l) => GALERA_PORT_NUMBERS.includes(l.port));
     const ports = [...new Set(held.map((l) => `${l.port}${l.process ? ` (${l.process})` : ''}`))];
     if (ports.length > 0) problems.push({ code: 'PORT_IN_USE', message: `Galera ports already in use: ${ports.join(', ')}` });
   }

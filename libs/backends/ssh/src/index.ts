@@ -5,7 +5,7 @@
 export { SshBackend, type SshBackendOptions } from './ssh.backend';
 export { type SshBackendErrorCode } from './ssh-backend.errors';
 export { SSH_ACTIONS, type SshAction } from './ssh-plans';
-export { hostFactsCommand, parseHostFacts, checkHostFacts, GALERA_PORTS, type HostFacts, type HostProblem } from './host-facts';
+export { hostFactsCommand, parseHostFacts, checkHostFacts, type HostFacts, type HostProblem } from './host-facts';
 export { serviceManager, STARTUP_TIMEOUT_SECONDS, type ServiceManager, type ServiceManagerKind } from './service-manager';
 export { estimateClockSkew, judgeClockSkew, parseRemoteClock, type ClockSample, type ClockSkew } from './clock-skew';
 export { SessionPool, type SessionKey, type SessionLease, type SessionPoolOptions } from './session-pool';

@@ -4,7 +4,7 @@
  * runs, its live wsrep position. The choice itself is chooseBootstrapNode's (@galera-cp/galera).
  */
 import type { RecoveryEvidenceRow } from '@galera-cp/backends';
-import { chooseBootstrapNode, ZERO_UUID, type BootstrapDecision, type BootstrapEvidence, type BootstrapEvidenceRow } from '@galera-cp/galera';
+import { chooseBootstrapNode, needsPositionRecovery, ZERO_UUID, type BootstrapDecision, type BootstrapEvidence, type BootstrapEvidenceRow } from '@galera-cp/galera';
 import { readNodeStatus, readStateFiles, recoverPosition } from './galera-node';
 import type { HostConnections, HostRef } from './host-connections';
 import type { MemberEvidence } from './ssh-plans';
@@ -59,8 +59,7 @@ async function collectOne(hosts: HostConnections, ref: HostRef, recoverPositions
       ...(files.gvwstate ? { gvwstate: files.gvwstate } : {}),
     };
     // Galera: after a crash grastate.dat says seqno -1; the recovered position is the truth.
-    const crashed = !files.grastate || (files.grastate.seqno < 0 && files.grastate.uuid !== ZERO_UUID);
-    if (crashed && recoverPositions) {
+    if (needsPositionRecovery(files.grastate) && recoverPositions) {
       const recovered = await recoverPosition(host);
       if (recovered.position) evidence.recovered = recovered.position;
       else evidence.recoveryError = recovered.error;

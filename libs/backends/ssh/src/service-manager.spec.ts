@@ -33,6 +33,12 @@ describe('SysV service manager (Debian init script, the host lab)', () => {
     assert.equal(sysv.withStartupTimeout(kept), kept, 'idempotent');
   });
 
+  test('an SST method for this start only goes on the command line, after the donors', () => {
+    assert.equal(sysv.start({ sstDonor: 'db-0', sstMethod: 'rsync' }).text, "setsid -f -w service mariadb start '--wsrep_sst_donor=db-0' '--wsrep_sst_method=rsync'");
+    assert.equal(sysv.start({ sstMethod: 'mariabackup' }).text, "setsid -f -w service mariadb start '--wsrep_sst_method=mariabackup'");
+    assert.throws(() => sysv.start({ sstMethod: 'xtrabackup --skip-grant-tables' as 'rsync' }), RangeError);
+  });
+
   test('a donor list that is not node names is refused (it would reach mariadbd as an option)', () => {
     assert.throws(() => sysv.start({ sstDonor: 'db-1 --skip-grant-tables' }), RangeError);
     assert.throws(() => sysv.start({ sstDonor: '-x' }), RangeError);
@@ -55,6 +61,10 @@ describe('systemd service manager (real hosts)', () => {
       systemd.start({ sstDonor: 'db-1' }).text,
       "systemctl set-environment 'MYSQLD_OPTS=--wsrep_sst_donor=db-1'; { systemctl start mariadb && systemctl unset-environment MYSQLD_OPTS; } || { systemctl unset-environment MYSQLD_OPTS && false; }",
     );
+  });
+
+  test('donors and an SST method share MYSQLD_OPTS', () => {
+    assert.match(systemd.start({ sstDonor: 'db-1', sstMethod: 'rsync' }).text, /^systemctl set-environment 'MYSQLD_OPTS=--wsrep_sst_donor=db-1 --wsrep_sst_method=rsync';/);
   });
 
   test('enabled from systemctl is-enabled', () => {

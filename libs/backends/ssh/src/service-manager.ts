@@ -3,6 +3,7 @@
  * what the host lab has) or systemd (`systemctl`, `galera_new_cluster`). The backend detects
  * which one a host has (see host-facts.ts) and builds every service command here.
  */
+import type { SstMethod } from '@galera-cp/galera';
 import { and, command, inNewSession, or, sequence, type RemoteCommand } from './shell';
 
 /** Service managers the backend can drive. */
@@ -22,6 +23,11 @@ export const STARTUP_TIMEOUT_SECONDS = 900;
 export interface StartOptions {
   /** `wsrep_sst_donor` for this start only: acceptable donors in preference order (chooseDonor). */
   sstDonor?: string;
+  /**
+   * `wsrep_sst_method` for this start only (chooseSstMethod: rsync while a new cluster is
+   * created). The option file keeps the configured method, so the next start asks for that one.
+   */
+  sstMethod?: SstMethod;
 }
 
 /** Builds the commands that drive the MariaDB service on one host. */
@@ -58,11 +64,7 @@ class SysvServiceManager implements ServiceManager {
 
   start(options: StartOptions = {}): RemoteCommand {
     // The init script passes its extra arguments to mysqld_safe, and so to mariadbd.
-    return inNewSession(
-      options.sstDonor
-        ? command('service', MARIADB_SERVICE, 'start', `--wsrep_sst_donor=${donorList(options.sstDonor)}`)
-        : command('service', MARIADB_SERVICE, 'start'),
-    );
+    return inNewSession(command('service', MARIADB_SERVICE, 'start', ...startArguments(options)));
   }
 
   bootstrap(): RemoteCommand {
@@ -113,10 +115,11 @@ class SystemdServiceManager implements ServiceManager {
 
   start(options: StartOptions = {}): RemoteCommand {
     const start = command('systemctl', 'start', MARIADB_SERVICE);
-    if (!options.sstDonor) return start;
+    const args = startArguments(options);
+    if (args.length === 0) return start;
     // The unit passes $MYSQLD_OPTS to mariadbd; set it for this start only.
     return sequence(
-      command('systemctl', 'set-environment', `MYSQLD_OPTS=--wsrep_sst_donor=${donorList(options.sstDonor)}`),
+      command('systemctl', 'set-environment', `MYSQLD_OPTS=${args.join(' ')}`),
       or(and(start, command('systemctl', 'unset-environment', 'MYSQLD_OPTS')), and(command('systemctl', 'unset-environment', 'MYSQLD_OPTS'), command('false'))),
     );
   }
@@ -157,6 +160,19 @@ class SystemdServiceManager implements ServiceManager {
       '',
     ].join('\n');
   }
+}
+
+/** The server options of one start (validated: none can carry another option). */
+function startArguments(options: StartOptions): string[] {
+  return [
+    ...(options.sstDonor ? [`--wsrep_sst_donor=${donorList(options.sstDonor)}`] : []),
+    ...(options.sstMethod ? [`--wsrep_sst_method=${sstMethodName(options.sstMethod)}`] : []),
+  ];
+}
+
+function sstMethodName(value: string): SstMethod {
+  if (value !== 'rsync' && value !== 'mariabackup') throw new RangeError(`not an SST method: ${JSON.stringify(value)}`);
+  return value;
 }
 
 const DONOR_LIST = /^[A-Za-z0-9][A-Za-z0-9_.-]*(,[A-Za-z0-9][A-Za-z0-9_.-]*)*$/;

@@ -54,6 +54,49 @@ describe('SSH plans', () => {
     assert.throws(() => planScaleOut(none, 0, undefined, ['db-0', 'db-1', 'db-2']), (e: unknown) => e instanceof DomainError && e.code === 'NO_SYNCED_MEMBER');
   });
 
+  test('the default SST (mariabackup): a create joins by rsync (new and empty), sets the method back after each join, and installs both; a scale-out joins by mariabackup', () => {
+    const t = target(0, 5, 3);
+    t.spec.galera.sstMethod = 'mariabackup';
+    const plan = planCreate(t);
+    const transfers = plan.details.stateTransfer as Record<string, { kind: string; method: string; code: string; methodCode: string }>;
+    assert.deepEqual(Object.keys(transfers), ['db-1', 'db-2']);
+    for (const tr of Object.values(transfers)) assert.deepEqual([tr.kind, tr.method, tr.code, tr.methodCode], ['SST', 'rsync', 'SST_JOINER_EMPTY', 'SST_METHOD_NEW_CLUSTER']);
+    assert.equal(plan.details.sstMethod, 'mariabackup');
+    const params = (key: string) => plan.steps.find((s) => s.key === key)?.params as Record<string, unknown>;
+    assert.equal(params('join:db-1').sstMethod, 'rsync');
+    assert.equal(params('synced:db-1').restoreSstMethod, 'mariabackup', 'the running server is set back to the configured method');
+    assert.deepEqual(params('install').sstMethods, ['mariabackup', 'rsync']);
+    assert.match(plan.summary, /rsync state transfer while the cluster is new and empty; later joins use mariabackup/);
+    assert.deepEqual(plan.details.warnings, []);
+
+    const serving = target(3, 5, 3);
+    serving.spec.galera.sstMethod = 'mariabackup';
+    const out = planScaleOut(serving, 1);
+    const added = (out.details.stateTransfer as Record<string, { kind: string; method: string }>)['db-3'];
+    assert.deepEqual([added.kind, added.method], ['SST', 'mariabackup']);
+    const join = out.steps.find((s) => s.key === 'join:db-3');
+    assert.equal(join?.params.sstMethod, 'mariabackup');
+    assert.match(join?.title ?? '', /SST \(mariabackup\)/);
+    assert.equal(out.steps.find((s) => s.key === 'synced:db-3')?.params.restoreSstMethod, undefined);
+    assert.deepEqual(out.steps.find((s) => s.key === 'install')?.params.sstMethods, ['mariabackup']);
+  });
+
+  test('a rejoining member whose recorded seqno is the cluster\'s expects IST', () => {
+    const t = target(4, 5, 4);
+    t.members = t.members.map((m) => ({ ...m, seqno: 42 }));
+    t.members[3] = { ...t.members[3], wsrepState: 'Joining', phase: 'Joining' };
+    const plan = planScaleOut(t, 0, undefined, ['db-3']);
+    const tr = (plan.details.stateTransfer as Record<string, { kind: string; code: string }>)['db-3'];
+    assert.deepEqual([tr.kind, tr.code], ['IST', 'IST_NOTHING_MISSING']);
+  });
+
+  test('an rsync spec: every join by rsync, no restore step, and the blocking donor is a warning', () => {
+    const plan = planCreate(target(0, 5, 3));
+    assert.equal(plan.steps.find((s) => s.key === 'synced:db-1')?.params.restoreSstMethod, undefined);
+    assert.match(plan.summary, /\(rsync state transfer\)$/);
+    assert.equal(plan.details.warnings.length, 1);
+  });
+
   test('create: preflight, install, configure, bootstrap the first member, join the others one at a time, verify', () => {
     const plan = planCreate(target(0, 5, 3));
     assert.deepEqual(keys(plan), ['preflight', 'install', 'configure', 'bootstrap:db-0', 'join:db-1', 'synced:db-1', 'join:db-2', 'synced:db-2', 'verify']);

@@ -9,52 +9,58 @@ import { DomainError } from '@galera-cp/core';
 import {
   chooseDonor,
   compareNodeNames,
+  nextOrdinal,
   orderRollingRestart,
+  parseNodeState,
+  planJoinTransfer,
   quorumChange,
+  ZERO_UUID,
   type BootstrapDecision,
   type DonorCandidate,
+  type JoinTransfer,
   type ParameterChangePlan,
+  type SstMethod,
   type WsrepNodeState,
 } from '@galera-cp/galera';
 import type { HostRef } from './host-connections';
 import { STARTUP_TIMEOUT_SECONDS } from './service-manager';
+import { SSH_ACTIONS, sshStep } from './ssh-steps';
 
-/** The verbs of the SSH backend's steps. */
-export const SSH_ACTIONS = {
-  preflight: 'ssh.preflight',
-  checkHosts: 'ssh.check-hosts',
-  install: 'ssh.install-packages',
-  configure: 'ssh.configure',
-  bootstrap: 'ssh.bootstrap-node',
-  join: 'ssh.join-node',
-  start: 'ssh.start-node',
-  restart: 'ssh.restart-node',
-  waitSynced: 'ssh.wait-synced',
-  stop: 'ssh.stop-node',
-  remove: 'ssh.remove-node',
-  updateMembers: 'ssh.update-members',
-  setSafeToBootstrap: 'ssh.set-safe-to-bootstrap',
-  applyParameters: 'ssh.apply-parameters',
-  decommission: 'ssh.decommission-node',
-  verify: 'ssh.verify',
-  nothingToDo: 'ssh.nothing-to-do',
-} as const;
-
-/** One step verb. */
-export type SshAction = (typeof SSH_ACTIONS)[keyof typeof SSH_ACTIONS];
+export { SSH_ACTIONS, type SshAction } from './ssh-steps';
 
 /** Bound of a step that starts a server: the init system's own wait, plus room for the poll and the stop before a restart. */
 const SERVER_STEP_TIMEOUT_SECONDS = STARTUP_TIMEOUT_SECONDS * 2 + 120;
 /** Bound of a package installation (apt-get update + install on a slow mirror). */
 const INSTALL_STEP_TIMEOUT_SECONDS = 1800;
 
-function step(key: string, action: SshAction, title: string, params: Record<string, unknown>, node?: string, timeoutSeconds?: number): PlannedStep {
-  return { key, action, title, params, ...(node ? { node } : {}), ...(timeoutSeconds ? { timeoutSeconds } : {}) };
+/** Steps are built typed by their action (ssh-steps.ts), and persisted as the contract's PlannedStep. */
+const step = sshStep;
+
+/**
+ * Galera: one node at a time, Synced before the next: the step after every start. After a join
+ * that asked for another SST method than the configured one, the running server is set back to
+ * the configured method, so nothing of the create's choice outlives the create.
+ */
+function syncedStep(ref: HostRef, restoreSstMethod?: SstMethod): PlannedStep {
+  return step(
+    `synced:${ref.node}`,
+    SSH_ACTIONS.waitSynced,
+    `Wait until ${ref.node} is Synced (state transfer done)${restoreSstMethod ? `; set its wsrep_sst_method back to ${restoreSstMethod}` : ''}`,
+    { host: ref, ...(restoreSstMethod ? { restoreSstMethod } : {}) },
+    ref.node,
+    SERVER_STEP_TIMEOUT_SECONDS,
+  );
 }
 
-/** Galera: one node at a time, Synced before the next: the step after every start. */
-function syncedStep(ref: HostRef): PlannedStep {
-  return step(`synced:${ref.node}`, SSH_ACTIONS.waitSynced, `Wait until ${ref.node} is Synced (state transfer done)`, { host: ref }, ref.node, SERVER_STEP_TIMEOUT_SECONDS);
+/** The state transfer of each joiner, keyed by node name (a plan's `details.stateTransfer`). */
+type StateTransfers = Record<string, JoinTransfer>;
+
+/** A history name for positions the member records carry without their state UUID: a member's own history is the cluster's. */
+const RECORDED_HISTORY = 'recorded-history';
+
+/** Join title: which state transfer the plan expects. */
+function joinTitle(ref: HostRef, transfer: JoinTransfer): string {
+  return `Start ${ref.node}: it joins by ${transfer.kind === 'IST' ? 'IST (SST by ' + transfer.method + ' if Galera falls back)' : `SST (${transfer.method})`} from a donor`;
 }
 
 /** The members of a target as host references, in ordinal order. */
@@ -71,20 +77,19 @@ function addresses(refs: readonly HostRef[]): string[] {
 }
 
 function stateOf(member: MemberRecord): WsrepNodeState {
-  const known: WsrepNodeState[] = ['Initialized', 'Joining', 'Waiting for SST', 'Joined', 'Synced', 'Donor/Desynced'];
-  return known.find((s) => s === member.wsrepState) ?? 'Unknown';
+  return parseNodeState(member.wsrepState);
 }
 
 /**
  * Donors as the plan expects them (each join re-chooses from the live states): existing members
  * as last observed, earlier joiners of this plan as Synced but just restarted (poor donors).
  */
-function expectedDonors(existing: readonly DonorCandidate[], joiners: readonly HostRef[], sstMethod: 'mariabackup' | 'rsync'): { donors: Record<string, string>; warnings: string[] } {
+function expectedDonors(existing: readonly DonorCandidate[], joiners: readonly HostRef[], transfers: StateTransfers): { donors: Record<string, string>; warnings: string[] } {
   const donors: Record<string, string> = {};
   const warnings: string[] = [];
   const members = [...existing];
   for (const joiner of joiners) {
-    const choice = chooseDonor(members, joiner.node, { sstMethod });
+    const choice = chooseDonor(members, joiner.node, { sstMethod: transfers[joiner.node]?.method });
     if (choice.ok) donors[joiner.node] = choice.donor;
     else warnings.push(`${joiner.node}: ${choice.message}; the join waits for a donor`);
     members.push({ name: joiner.node, nodeState: 'Synced', primary: true, recentlyRestarted: true });
@@ -98,20 +103,29 @@ export function planCreate(target: ClusterTarget): Plan {
   const refs = ssh.hosts.slice(0, target.spec.replicas).map((h, i) => ({ node: memberName(target.name, i), address: h.address, ordinal: i }));
   const [first, ...others] = refs;
   const sst = target.spec.galera.sstMethod;
-  const { donors, warnings } = expectedDonors([{ name: first.node, nodeState: 'Synced', primary: true, recentlyRestarted: true }], others, sst);
-  if (sst === 'rsync') warnings.push('rsync SST blocks the donor for the whole transfer; mariabackup does not');
+  // Galera: a new cluster holds no data and serves no clients: its joins take the fastest SST.
+  const stateTransfer: StateTransfers = Object.fromEntries(
+    others.map((ref) => [ref.node, planJoinTransfer('new-cluster', sst, { joiner: {}, donor: { uuid: ZERO_UUID, lastCommitted: 0 } })]),
+  );
+  const createMethods = [...new Set(Object.values(stateTransfer).map((t) => t.method))];
+  const { donors, warnings } = expectedDonors([{ name: first.node, nodeState: 'Synced', primary: true, recentlyRestarted: true }], others, stateTransfer);
+  if (sst === 'rsync') warnings.push('rsync SST blocks the donor for the whole transfer; later joins into the serving cluster block their donor too (mariabackup does not)');
+  const how = createMethods.length === 0 ? '' : createMethods.every((m) => m === sst) ? ` (${sst} state transfer)` : ` (${createMethods.join(', ')} state transfer while the cluster is new and empty; later joins use ${sst})`;
   return {
-    summary: `Create ${refs.length} members on ${addresses(refs).join(', ')}: bootstrap ${first.node}, then join ${others.length} one at a time (${sst} state transfer)`,
-    details: { bootstrapNode: first.node, donors, quorum: quorumChange(0, refs.length), membersAfter: names(refs), warnings, hosts: refs },
+    summary: `Create ${refs.length} members on ${addresses(refs).join(', ')}: bootstrap ${first.node}, then join ${others.length} one at a time${how}`,
+    details: { bootstrapNode: first.node, donors, stateTransfer, sstMethod: sst, quorum: quorumChange(0, refs.length), membersAfter: names(refs), warnings, hosts: refs },
     steps: [
       step('preflight', SSH_ACTIONS.preflight, `Check ${refs.length} hosts: host keys, clock skew, service manager, packages, ports, disk, memory, reachability`, { hosts: refs, members: [], register: true }),
-      step('install', SSH_ACTIONS.install, 'Install MariaDB and Galera where missing', { hosts: refs }, undefined, INSTALL_STEP_TIMEOUT_SECONDS),
-      step('configure', SSH_ACTIONS.configure, 'Write the Galera configuration and enable the service', { hosts: refs, members: addresses(refs) }),
+      step('install', SSH_ACTIONS.install, 'Install MariaDB and Galera where missing', { hosts: refs, sstMethods: [...new Set([sst, ...createMethods])] }, undefined, INSTALL_STEP_TIMEOUT_SECONDS),
+      step('configure', SSH_ACTIONS.configure, `Write the Galera configuration (wsrep_sst_method ${sst}) and enable the service`, { hosts: refs, members: addresses(refs) }),
       step(`bootstrap:${first.node}`, SSH_ACTIONS.bootstrap, `Bootstrap ${first.node} (a new Primary component)`, { host: first, others, mode: 'create' }, first.node, SERVER_STEP_TIMEOUT_SECONDS),
-      ...others.flatMap((ref, i) => [
-        step(`join:${ref.node}`, SSH_ACTIONS.join, `Start ${ref.node}: it joins with a state transfer from a donor`, { host: ref, members: refs.slice(0, i + 1) }, ref.node, SERVER_STEP_TIMEOUT_SECONDS),
-        syncedStep(ref),
-      ]),
+      ...others.flatMap((ref, i) => {
+        const transfer = stateTransfer[ref.node];
+        return [
+          step(`join:${ref.node}`, SSH_ACTIONS.join, joinTitle(ref, transfer), { host: ref, members: refs.slice(0, i + 1), sstMethod: transfer.method }, ref.node, SERVER_STEP_TIMEOUT_SECONDS),
+          syncedStep(ref, transfer.method !== sst ? sst : undefined),
+        ];
+      }),
       step('verify', SSH_ACTIONS.verify, `Verify: every member Synced, wsrep_cluster_size ${refs.length}`, { hosts: refs }),
     ],
   };
@@ -142,26 +156,36 @@ export function planScaleOut(target: ClusterTarget, count: number, host?: string
   if (existing.length === 0 && members.length > 0) {
     throw new DomainError('conflict', 'NO_SYNCED_MEMBER', `no member is Synced in a Primary component (${names(lagging).join(', ')}): nothing to join; start the cluster (cluster.start) or recover it (cluster.recover) first`);
   }
-  const next = Math.max(-1, ...members.map((r) => r.ordinal)) + 1;
+  const next = nextOrdinal(members.map((r) => r.ordinal));
   const added = free.map((address, i) => ({ node: memberName(target.name, next + i), address, ordinal: next + i }));
   const joiners = [...lagging, ...added];
   const all = [...members, ...added];
   const sst = target.spec.galera.sstMethod;
   const candidates: DonorCandidate[] = target.members.filter((m) => !rejoin.includes(m.name)).map((m) => ({ name: m.name, nodeState: stateOf(m), primary: stateOf(m) === 'Synced' }));
-  const { donors, warnings } = expectedDonors(candidates, joiners, sst);
+  // Galera: a join into a serving cluster keeps the configured (by default non-blocking) method.
+  const lastCommitted = Math.max(0, ...target.members.filter((m) => !rejoin.includes(m.name)).map((m) => m.seqno ?? 0));
+  const positionOf = (ref: HostRef) => {
+    const seqno = target.members.find((m) => m.name === ref.node)?.seqno;
+    return typeof seqno === 'number' && seqno >= 0 ? { uuid: RECORDED_HISTORY, seqno } : {};
+  };
+  const stateTransfer: StateTransfers = Object.fromEntries(
+    joiners.map((ref) => [ref.node, planJoinTransfer('serving-cluster', sst, { joiner: positionOf(ref), donor: { uuid: RECORDED_HISTORY, lastCommitted } })]),
+  );
+  const { donors, warnings } = expectedDonors(candidates, joiners, stateTransfer);
+  if (sst === 'rsync' && joiners.length > 0) warnings.push('rsync SST blocks the donor for the whole transfer; mariabackup does not');
   const what = [
     ...(lagging.length > 0 ? [`rejoin ${names(lagging).join(', ')} (not running or not Synced)`] : []),
     ...(added.length > 0 ? [`add ${added.map((r) => `${r.node} (${r.address})`).join(', ')}`] : []),
   ].join('; ');
   return {
     summary: `${what.charAt(0).toUpperCase()}${what.slice(1)}: ${members.length} -> ${all.length} members`,
-    details: { donors, quorum: quorumChange(members.length, all.length), membersAfter: names(all), warnings, hosts: added, ...(lagging.length > 0 ? { rejoin: names(lagging) } : {}) },
+    details: { donors, stateTransfer, sstMethod: sst, quorum: quorumChange(members.length, all.length), membersAfter: names(all), warnings, hosts: added, ...(lagging.length > 0 ? { rejoin: names(lagging) } : {}) },
     steps: [
       step('preflight', SSH_ACTIONS.preflight, `Check the ${lagging.length > 0 && added.length === 0 ? 'rejoining' : 'new'} host(s) and reach the ${existing.length} member(s)`, { hosts: joiners, members: existing, register: true }),
-      step('install', SSH_ACTIONS.install, 'Install MariaDB and Galera where missing', { hosts: joiners }, undefined, INSTALL_STEP_TIMEOUT_SECONDS),
+      step('install', SSH_ACTIONS.install, 'Install MariaDB and Galera where missing', { hosts: joiners, sstMethods: [sst] }, undefined, INSTALL_STEP_TIMEOUT_SECONDS),
       step('configure', SSH_ACTIONS.configure, `Write the Galera configuration of ${names(joiners).join(', ')} with all ${all.length} members`, { hosts: joiners, members: addresses(all) }),
       ...joiners.flatMap((ref, i) => [
-        step(`join:${ref.node}`, SSH_ACTIONS.join, `Start ${ref.node}: it joins with a state transfer from a donor`, { host: ref, members: [...existing, ...joiners.slice(0, i)] }, ref.node, SERVER_STEP_TIMEOUT_SECONDS),
+        step(`join:${ref.node}`, SSH_ACTIONS.join, joinTitle(ref, stateTransfer[ref.node]), { host: ref, members: [...existing, ...joiners.slice(0, i)], sstMethod: stateTransfer[ref.node].method }, ref.node, SERVER_STEP_TIMEOUT_SECONDS),
         syncedStep(ref),
       ]),
       step('update-members', SSH_ACTIONS.updateMembers, `Write the member list into the configuration of ${names(existing).join(', ')} (file only, no restart)`, { hosts: existing, members: addresses(all) }),

@@ -19,7 +19,7 @@ import {
   type StepResult,
 } from '@galera-cp/backends';
 import type { FieldError } from '@galera-cp/core';
-import { planParameterChanges, readGaleraConfig, validateParameters } from '@galera-cp/galera';
+import { highestOrdinals, planParameterChanges, readGaleraConfig, validateParameters } from '@galera-cp/galera';
 import { observeCluster } from './cluster-observer';
 import * as steps from './galera-steps';
 import { isSyncedMember, readNodeStatus } from './galera-node';
@@ -31,7 +31,8 @@ import type { StepLog } from './remote-host';
 import { STARTUP_TIMEOUT_SECONDS } from './service-manager';
 import { SessionPool } from './session-pool';
 import { isValidHost } from './shell';
-import { memberRefs, planCreate, planDelete, planReconfigure, planRecover, planRestart, planScaleIn, planScaleOut, planStart, planStop, SSH_ACTIONS } from './ssh-plans';
+import { memberRefs, planCreate, planDelete, planReconfigure, planRecover, planRestart, planScaleIn, planScaleOut, planStart, planStop } from './ssh-plans';
+import { toSshStep } from './ssh-steps';
 import { normalizeFingerprint, SshConnector, type SshSession } from './transport';
 
 /** Tunables of the backend (the bounds of each call come from the target's settings). */
@@ -49,26 +50,6 @@ export interface SshBackendOptions {
   /** Bound of one observation's connection and status query. Default 5 s. */
   observeTimeoutMs?: number;
 }
-
-const STEP_HANDLERS: Record<string, (env: steps.StepEnv) => Promise<StepResult>> = {
-  [SSH_ACTIONS.preflight]: steps.preflight,
-  [SSH_ACTIONS.checkHosts]: steps.checkHosts,
-  [SSH_ACTIONS.install]: steps.installPackages,
-  [SSH_ACTIONS.configure]: steps.configure,
-  [SSH_ACTIONS.bootstrap]: steps.bootstrapNode,
-  [SSH_ACTIONS.join]: steps.joinNode,
-  [SSH_ACTIONS.start]: steps.joinNode,
-  [SSH_ACTIONS.restart]: steps.restartNode,
-  [SSH_ACTIONS.waitSynced]: steps.waitSyncedStep,
-  [SSH_ACTIONS.stop]: steps.stopNodeStep,
-  [SSH_ACTIONS.remove]: steps.removeNode,
-  [SSH_ACTIONS.updateMembers]: steps.updateMembers,
-  [SSH_ACTIONS.setSafeToBootstrap]: steps.setSafeToBootstrap,
-  [SSH_ACTIONS.applyParameters]: steps.applyParameters,
-  [SSH_ACTIONS.decommission]: steps.decommissionNode,
-  [SSH_ACTIONS.verify]: steps.verify,
-  [SSH_ACTIONS.nothingToDo]: steps.nothingToDo,
-};
 
 const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 
@@ -159,7 +140,7 @@ export class SshBackend implements ClusterBackend {
           const rejoin = await this.#laggingMembers(target, options.signal);
           if (count > 0 || rejoin.length > 0) return planScaleOut(target, count, undefined, rejoin);
         }
-        const remove = [...target.members].sort((a, b) => b.ordinal - a.ordinal).slice(0, -count).map((m) => m.name);
+        const remove = highestOrdinals(target.members, -count).map((m) => m.name);
         return planScaleIn(target, remove);
       }
       case 'node.add': {
@@ -272,8 +253,8 @@ export class SshBackend implements ClusterBackend {
 
   /** Executes one step over the operation's pooled connections. */
   async executeStep(target: ClusterTarget, step: PlannedStep, context: StepContext): Promise<StepResult> {
-    const handler = STEP_HANDLERS[step.action];
-    if (!handler) throw new BackendError('STEP_INVALID', `the SSH backend has no step ${step.action}`);
+    // A persisted plan (perhaps from an older version) is checked before anything connects.
+    const sshStep = toSshStep(step);
     const hosts = this.#connections(
       target,
       context.operationId,
@@ -283,9 +264,8 @@ export class SshBackend implements ClusterBackend {
       [`plan:${target.clusterId}`],
     );
     try {
-      return await handler({
+      return await steps.runStep(sshStep, {
         target,
-        step,
         hosts,
         signal: hosts.signal,
         log: context.log,
