@@ -4,7 +4,7 @@
  * needs from the hosts (evidence, running servers, current parameters) is read by the backend
  * and passed in. The Galera rules come from @galera-cp/galera.
  */
-import { memberName, type ClusterTarget, type MemberRecord, type Plan, type PlannedStep, type RecoveryEvidenceRow } from '@galera-cp/backends';
+import { memberName, type ClusterTarget, type MemberRecord, type Plan, type PlannedStep, type RecoveryEvidenceRow, type StepEffect } from '@galera-cp/backends';
 import { DomainError } from '@galera-cp/core';
 import {
   chooseDonor,
@@ -48,8 +48,18 @@ const SERVER_STEP_TIMEOUT_SECONDS = STARTUP_TIMEOUT_SECONDS * 2 + 120;
 /** Bound of a package installation (apt-get update + install on a slow mirror). */
 const INSTALL_STEP_TIMEOUT_SECONDS = 1800;
 
+/** What each verb does to its member's server: declared with the step, read by the operation's typed result. */
+const EFFECT_OF_ACTION: Partial<Record<SshAction, StepEffect>> = {
+  [SSH_ACTIONS.bootstrap]: 'bootstrap',
+  [SSH_ACTIONS.join]: 'start',
+  [SSH_ACTIONS.start]: 'start',
+  [SSH_ACTIONS.restart]: 'restart',
+  [SSH_ACTIONS.stop]: 'stop',
+};
+
 function step(key: string, action: SshAction, title: string, params: Record<string, unknown>, node?: string, timeoutSeconds?: number): PlannedStep {
-  return { key, action, title, params, ...(node ? { node } : {}), ...(timeoutSeconds ? { timeoutSeconds } : {}) };
+  const effect = EFFECT_OF_ACTION[action];
+  return { key, action, title, params, ...(node ? { node } : {}), ...(timeoutSeconds ? { timeoutSeconds } : {}), ...(effect ? { effect } : {}) };
 }
 
 /** Galera: one node at a time, Synced before the next: the step after every start. */
