@@ -1,4 +1,4 @@
-import { ClusterSpec, MemberChange, ObservedCluster } from '@galera-cp/backends';
+import { MemberChange, ObservedCluster } from '@galera-cp/backends';
 import { JsonDocument, newId, NodeEntity } from '@galera-cp/database';
 import { EventsService } from '@galera-cp/events';
 import { Page, PageQueryDto } from '@galera-cp/http';
@@ -25,11 +25,6 @@ export class ClustersService {
     return this.repository.get(id, manager);
   }
 
-  /** A live cluster by id, or undefined. */
-  find(id: string): Promise<Cluster | undefined> {
-    return this.repository.find(id);
-  }
-
   /** A live cluster by id or name, or undefined. */
   findByRef(ref: string): Promise<Cluster | undefined> {
     return this.repository.findByRef(ref);
@@ -52,11 +47,6 @@ export class ClustersService {
 
   node(clusterId: string, nodeId: string): Promise<NodeEntity> {
     return this.repository.node(clusterId, nodeId);
-  }
-
-  /** A spec the system changed (host keys pinned): the generation stays. */
-  async updateSpec(clusterId: string, spec: ClusterSpec, manager: EntityManager): Promise<void> {
-    await this.repository.update(clusterId, { spec }, manager);
   }
 
   /** Applies member changes a step reported. */
