@@ -4,16 +4,22 @@ import {
   ClusterBackend,
   ClusterChange,
   ClusterSpec,
+  ClusterSpecDraft,
   ClusterTarget,
+  CredentialReference,
   memberName,
   MemberRecord,
   ObservedCluster,
   Plan,
   PlannedStep,
   StepContext,
+  StepEffect,
   StepResult,
+  SshHostSpec,
 } from '@galera-cp/backends';
-import type { FieldError } from '@galera-cp/core';
+import { addSshMember, checkSshInventory, SSH_AUDITED_FAILURES, sshCredentialOf, sshSpecDefaults } from '@galera-cp/backend-ssh';
+import { kubernetesCredentialOf, kubernetesSpecDefaults } from '@galera-cp/backend-kubernetes/spec';
+import { DomainError, type FieldError } from '@galera-cp/core';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -136,6 +142,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** What each step verb does to its member's server, as the real plans declare it. */
+const EFFECT_OF_VERB: Record<string, StepEffect | undefined> = { bootstrap: 'bootstrap', join: 'start', start: 'start', restart: 'restart', stop: 'stop' };
+
 function addressOf(spec: ClusterSpec, ordinal: number, name: string): string {
   return spec.ssh?.hosts[ordinal]?.address ?? `${name}.${spec.kubernetes?.namespace ?? 'default'}.svc`;
 }
@@ -149,10 +158,28 @@ export class DeterministicBackend implements ClusterBackend {
   readonly kind = 'ssh' as const;
   readonly capabilities: BackendCapabilities = { recover: true, removeAnyMember: true, providesHosts: false };
 
+  readonly auditedFailures = SSH_AUDITED_FAILURES;
+
   constructor(readonly infrastructure: DeterministicInfrastructure) {}
 
-  validateSpec(): FieldError[] {
-    return [];
+  // It stands in for either backend: the spec rules are the real backends' by the spec's kind
+  // (for SSH specs the inventory's rules only, so that tests need no real fingerprints).
+  validateSpec(spec: ClusterSpec): FieldError[] {
+    return spec.backend === 'ssh' ? checkSshInventory(spec) : [];
+  }
+
+  specDefaults(draft: ClusterSpecDraft): Partial<Pick<ClusterSpec, 'ssh' | 'kubernetes'>> & { replicas: number } {
+    return draft.backend === 'ssh' ? sshSpecDefaults(draft) : kubernetesSpecDefaults(draft);
+  }
+
+  credentialOf(spec: ClusterSpec): CredentialReference | undefined {
+    return spec.backend === 'ssh' ? sshCredentialOf(spec) : kubernetesCredentialOf(spec);
+  }
+
+  addMember(spec: ClusterSpec, request: { host?: SshHostSpec }, members: readonly MemberRecord[]): ClusterSpec {
+    if (spec.backend === 'ssh') return addSshMember(spec, request, members);
+    if (request.host) throw new DomainError('invalid', 'VALIDATION_FAILED', `/host: a ${spec.backend} cluster provides its own members; leave host out`, { errors: [{ pointer: '/host', detail: `a ${spec.backend} cluster provides its own members; leave host out` }] });
+    return spec;
   }
 
   async observe(target: ClusterTarget): Promise<ObservedCluster> {
@@ -169,7 +196,10 @@ export class DeterministicBackend implements ClusterBackend {
   async plan(target: ClusterTarget, change: ClusterChange): Promise<Plan> {
     const delay = this.infrastructure.scriptOf(target.name).planDelayMs;
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
-    const step = (key: string, title: string, node?: string, params: Record<string, unknown> = {}): PlannedStep => ({ key, action: `test.${key.split(':')[0]}`, title, ...(node ? { node } : {}), params });
+    const step = (key: string, title: string, node?: string, params: Record<string, unknown> = {}): PlannedStep => {
+      const effect = EFFECT_OF_VERB[key.split(':')[0]];
+      return { key, action: `test.${key.split(':')[0]}`, title, ...(node ? { node } : {}), params, ...(effect ? { effect } : {}) };
+    };
     const names = target.members.map((m) => m.name);
     switch (change.type) {
       case 'cluster.create': {

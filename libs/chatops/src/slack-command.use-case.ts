@@ -273,7 +273,7 @@ export class SlackCommandUseCase {
 
   /** A live cluster by id or name; a miss is audited and answered. */
   private async findCluster(context: CommandContext, action: string, ref: string): Promise<ClusterEntity> {
-    const cluster = await this.clusters.query().andWhere('(c.id = :ref OR c.name = :ref)', { ref }).getOne();
+    const cluster = await this.clusters.findByRef(ref);
     if (cluster) return cluster;
     await this.record(context, action, 'failed', { code: 'CLUSTER_NOT_FOUND', cluster: ref });
     throw new DomainError('not_found', 'CLUSTER_NOT_FOUND', `There is no cluster named ${ref}`);

@@ -1,7 +1,7 @@
 import { AuditService } from '@galera-cp/audit';
 import { ClusterChange, ClusterSpec, MemberRecord, SshHostSpec } from '@galera-cp/backends';
 import { DomainError, Principal } from '@galera-cp/core';
-import { ClusterEntity, JsonDocument, NodeEntity, OperationEntity, transactionOrDryRun } from '@galera-cp/database';
+import { NodeEntity, OperationEntity, transactionOrDryRun } from '@galera-cp/database';
 import { canRemoveMembers, checkClusterSize, validateParameters } from '@galera-cp/galera';
 import { assertIfMatch } from '@galera-cp/http';
 import { OperationsService } from '@galera-cp/operations';
@@ -9,11 +9,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { checkSpec, refuse } from './cluster-spec.defaults';
-import { ClusterStatus, setCondition } from './cluster-status';
+import { setCondition } from './cluster-status';
+import { Cluster, ClusterRepository } from './cluster.repository';
 import { planChange } from './change-plan';
 import { ClusterTargetFactory, toMemberRecord } from './cluster-target.factory';
 import { clusterErrors } from './clusters.errors';
-import { ClustersService } from './clusters.service';
 import { assertHostsFree, findHostClaims, HostClaim, takeoverWarning } from './host-claims';
 import { ChangeOutcome, toPlanView } from './plan-view';
 
@@ -69,7 +69,7 @@ const ALLOWED_STATES: Record<ClusterChangeRequest['type'], string[]> = {
 export class ChangeClusterUseCase {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly clusters: ClustersService,
+    private readonly clusters: ClusterRepository,
     private readonly operations: OperationsService,
     private readonly targets: ClusterTargetFactory,
     private readonly audit: AuditService,
@@ -82,7 +82,7 @@ export class ChangeClusterUseCase {
     // dry run rolls it back and answers the plan instead.
     const started = await transactionOrDryRun(this.dataSource, dryRun, async (manager) => {
       const cluster = await this.clusters.lock(clusterId, manager);
-      const nodes = await manager.getRepository(NodeEntity).find({ where: { clusterId }, order: { ordinal: 'ASC' } });
+      const nodes = await this.clusters.nodes(clusterId, manager);
       const prepared = this.prepare(cluster, nodes, request, context);
       const claims = await this.claimsOf(cluster, request, prepared, manager);
       const operation = await this.operations.create(manager, {
@@ -145,8 +145,8 @@ export class ChangeClusterUseCase {
         // A retried recovery needs its approval again: what it found may have changed.
         approvalRequired: original.approvalRequired,
       });
-      if (original.type === 'cluster.create') (cluster.status as unknown as ClusterStatus).state = 'CREATING';
-      const spec = cluster.spec as unknown as ClusterSpec;
+      if (original.type === 'cluster.create') cluster.status.state = 'CREATING';
+      const spec = cluster.spec;
       await this.markStarted(manager, cluster, { change: params.change, spec, specChanged: false, warnings: params.warnings ?? [], approvalRequired: original.approvalRequired }, operation, original.type);
       return { operation, cluster, spec };
     });
@@ -156,14 +156,14 @@ export class ChangeClusterUseCase {
     return { kind: 'planned', plan: toPlanView(original.type, plan, original.approvalRequired && !original.approvedAt, params.warnings ?? []) };
   }
 
-  private prepare(cluster: ClusterEntity, nodes: NodeEntity[], request: ClusterChangeRequest, context: ChangeContext): Prepared {
+  private prepare(cluster: Cluster, nodes: NodeEntity[], request: ClusterChangeRequest, context: ChangeContext): Prepared {
     assertIfMatch(context.ifMatch, cluster.generation);
     const state = cluster.state;
     if (!ALLOWED_STATES[request.type].includes(state)) {
       throw clusterErrors.wrongState(cluster.id, state, ALLOWED_STATES[request.type].join(' or '));
     }
     const backend = this.targets.backendOf(cluster.backendKind);
-    const spec = structuredClone(cluster.spec) as unknown as ClusterSpec;
+    const spec = structuredClone(cluster.spec);
     const members = nodes.map(toMemberRecord);
     const quorumMembers = nodes.map((n) => ({ name: n.name, role: n.role === 'arbitrator' ? ('arbitrator' as const) : ('data' as const), healthy: n.healthy }));
 
@@ -175,23 +175,23 @@ export class ChangeClusterUseCase {
         }
         if (request.replicas < members.length) this.assertRemovable(quorumMembers, highestOrdinals(members, members.length - request.replicas));
         spec.replicas = request.replicas;
-        return { change: { type: 'cluster.scale', replicas: request.replicas, force }, spec, specChanged: true, warnings: checkSpec(spec, force), approvalRequired: false };
+        return { change: { type: 'cluster.scale', replicas: request.replicas, force }, spec, specChanged: true, warnings: checkSpec(spec, force, backend), approvalRequired: false };
       }
       case 'node.add': {
         const force = request.force ?? false;
-        if (request.host) {
-          if (!spec.ssh) refuse('VALIDATION_FAILED', [{ pointer: '/host', detail: `a ${spec.backend} cluster provides its own members; leave host out` }]);
-          if (spec.ssh.hosts.some((h) => h.address === request.host?.address)) {
-            if (members.some((m) => m.address === request.host?.address)) throw new DomainError('conflict', 'HOST_ALREADY_MEMBER', `${request.host.address} is already a member`);
-          } else {
-            spec.ssh.hosts.push(request.host);
-          }
-        } else if (spec.ssh && spec.ssh.hosts.length <= members.length) {
-          refuse('NOT_ENOUGH_HOSTS', [{ pointer: '/host', detail: 'every host of the inventory is a member already; give the host to add' }]);
+        // A backend that provides its own hosts (pods) takes no host; one that grows from an
+        // inventory says how the inventory takes one more member (or refuses the host).
+        let grown: ClusterSpec;
+        if (backend.capabilities.providesHosts) {
+          if (request.host) refuse('VALIDATION_FAILED', [{ pointer: '/host', detail: `a ${spec.backend} cluster provides its own members; leave host out` }]);
+          grown = spec;
+        } else {
+          if (!backend.addMember) throw clusterErrors.notSupported('Adding a member', `the ${spec.backend} backend grows from an inventory but says not how`);
+          grown = backend.addMember(spec, request.host ? { host: request.host } : {}, members);
         }
-        spec.replicas = members.length + 1;
-        const warnings = checkSpec(spec, force);
-        return { change: { type: 'node.add', ...(request.host ? { host: request.host } : {}), force }, spec, specChanged: true, warnings, approvalRequired: false };
+        grown.replicas = members.length + 1;
+        const warnings = checkSpec(grown, force, backend);
+        return { change: { type: 'node.add', ...(request.host ? { host: request.host } : {}), force }, spec: grown, specChanged: true, warnings, approvalRequired: false };
       }
       case 'node.remove': {
         const force = request.force ?? false;
@@ -225,7 +225,7 @@ export class ChangeClusterUseCase {
         const given = validateParameters(request.parameters, { pointerPrefix: '/parameters' });
         if (given.errors.length > 0) refuse('VALIDATION_FAILED', given.errors.map((e) => ({ pointer: e.pointer, detail: e.detail })));
         spec.galera.parameters = { ...spec.galera.parameters, ...request.parameters };
-        const warnings = checkSpec(spec, true);
+        const warnings = checkSpec(spec, true, backend);
         return { change: { type: 'cluster.reconfigure', parameters: request.parameters }, spec, specChanged: true, warnings, approvalRequired: false };
       }
       case 'cluster.delete': {
@@ -251,9 +251,9 @@ export class ChangeClusterUseCase {
    * node.add of a given host: refuses a host another live cluster record holds unless the
    * request takes it over (HOSTS_HELD_BY_OTHER_CLUSTER); a takeover is a warning of the plan.
    */
-  private async claimsOf(cluster: ClusterEntity, request: ClusterChangeRequest, prepared: Prepared, manager: EntityManager = this.dataSource.manager): Promise<HostClaim[]> {
+  private async claimsOf(cluster: Cluster, request: ClusterChangeRequest, prepared: Prepared, manager: EntityManager = this.dataSource.manager): Promise<HostClaim[]> {
     if (request.type !== 'node.add' || !request.host) return [];
-    const claims = await findHostClaims(manager, this.targets.backendOf(cluster.backendKind), [request.host.address], cluster.id);
+    const claims = await findHostClaims(this.clusters, manager, this.targets.backendOf(cluster.backendKind), [request.host.address], cluster.id);
     assertHostsFree(claims, request.takeover ?? false);
     if (claims.length > 0) prepared.warnings.push(takeoverWarning(claims));
     return claims;
@@ -265,20 +265,21 @@ export class ChangeClusterUseCase {
     if (!check.allowed) throw new DomainError('conflict', check.code, check.message, { extensions: { quorumAfter: check.quorumAfter, healthyAfter: check.healthyAfter } });
   }
 
-  private async markStarted(manager: EntityManager, cluster: ClusterEntity, prepared: Prepared, operation: OperationEntity, type: string): Promise<void> {
-    const status = cluster.status as unknown as ClusterStatus;
+  private async markStarted(manager: EntityManager, cluster: Cluster, prepared: Prepared, operation: OperationEntity, type: string): Promise<void> {
+    const status = cluster.status;
     status.activeOperationId = operation.id;
     setCondition(status, { type: 'Progressing', status: 'True', reason: 'OperationRunning', message: `Operation ${operation.id} (${type}) is running` });
     if (type === 'cluster.delete') status.state = 'DELETING';
     status.size.desired = prepared.spec.replicas;
-    await manager.getRepository(ClusterEntity).update(
-      { id: cluster.id },
+    await this.clusters.update(
+      cluster.id,
       {
-        status: status as unknown as JsonDocument,
+        status,
         state: status.state,
-        ...(prepared.specChanged ? { spec: prepared.spec as unknown as JsonDocument, generation: cluster.generation + 1 } : {}),
+        ...(prepared.specChanged ? { spec: prepared.spec, generation: cluster.generation + 1 } : {}),
         updatedAt: new Date(),
       },
+      manager,
     );
   }
 }

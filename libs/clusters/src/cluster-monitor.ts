@@ -1,12 +1,11 @@
 import { SYSTEM_PRINCIPAL } from '@galera-cp/core';
-import { ClusterEntity } from '@galera-cp/database';
 import { APP_CONFIG, AppConfig } from '@galera-cp/config';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ClusterSpec } from '@galera-cp/backends';
 import { ChangeClusterUseCase } from './change-cluster.use-case';
 import { ClusterTargetFactory } from './cluster-target.factory';
+import { Cluster, ClusterRepository } from './cluster.repository';
 import { ClustersService } from './clusters.service';
 
 /** States in which a cluster is watched. */
@@ -29,6 +28,7 @@ export class ClusterMonitor implements OnApplicationShutdown {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clusters: ClustersService,
+    private readonly repository: ClusterRepository,
     private readonly targets: ClusterTargetFactory,
     private readonly changes: ChangeClusterUseCase,
   ) {}
@@ -49,10 +49,10 @@ export class ClusterMonitor implements OnApplicationShutdown {
       const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [MONITOR_LOCK])) as { locked: boolean }[];
       if (!locked) return [];
       try {
-        const clusters = await this.clusters.query().andWhere('c.state IN (:...states)', { states: WATCHED }).getMany();
+        const clusters = await this.repository.inStates(WATCHED);
         const observed: string[] = [];
         await Promise.all(clusters.map(async (cluster) => {
-          if ((cluster.status as { activeOperationId?: string | null }).activeOperationId) return;
+          if (cluster.status.activeOperationId) return;
           try {
             await this.observe(cluster);
             observed.push(cluster.id);
@@ -69,7 +69,7 @@ export class ClusterMonitor implements OnApplicationShutdown {
     }
   }
 
-  private async observe(cluster: ClusterEntity): Promise<void> {
+  private async observe(cluster: Cluster): Promise<void> {
     const target = await this.targets.build(cluster);
     const timeout = Math.max(5, Math.min(60, this.config.monitorIntervalSeconds * 2)) * 1000;
     const observed = await this.targets.backendOf(cluster.backendKind).observe(target, {
@@ -78,7 +78,7 @@ export class ClusterMonitor implements OnApplicationShutdown {
       log: (message) => this.logger.debug({ msg: message, clusterId: cluster.id }),
     });
     await this.clusters.applyObservation(cluster.id, observed);
-    const spec = cluster.spec as unknown as ClusterSpec;
+    const spec = cluster.spec;
     if (observed.condition === 'Down' && spec.policy.autoRecovery && this.targets.backendOf(cluster.backendKind).capabilities.recover) {
       this.logger.warn({ msg: 'cluster is down; starting automatic recovery (policy.autoRecovery)', clusterId: cluster.id });
       await this.changes

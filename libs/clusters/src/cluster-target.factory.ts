@@ -1,10 +1,9 @@
 import { BackendCredential, CLUSTER_BACKENDS, ClusterBackend, ClusterBackends, ClusterSpec, ClusterTarget, MemberRecord } from '@galera-cp/backends';
 import { APP_CONFIG, AppConfig } from '@galera-cp/config';
-import { ClusterEntity, NodeEntity } from '@galera-cp/database';
+import { NodeEntity } from '@galera-cp/database';
 import { CredentialsService } from '@galera-cp/secrets';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Cluster, ClusterRepository } from './cluster.repository';
 import { clusterErrors } from './clusters.errors';
 
 /** A node row as the member record a backend sees. */
@@ -27,7 +26,7 @@ export function toMemberRecord(node: NodeEntity): MemberRecord {
 @Injectable()
 export class ClusterTargetFactory {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clusters: ClusterRepository,
     @Inject(CLUSTER_BACKENDS) private readonly backends: ClusterBackends,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly credentials: CredentialsService,
@@ -40,13 +39,12 @@ export class ClusterTargetFactory {
   }
 
   async members(clusterId: string): Promise<MemberRecord[]> {
-    const nodes = await this.dataSource.getRepository(NodeEntity).find({ where: { clusterId }, order: { ordinal: 'ASC' } });
-    return nodes.map(toMemberRecord);
+    return (await this.clusters.nodes(clusterId)).map(toMemberRecord);
   }
 
   /** The target for a cluster row, optionally with another spec (dry runs and pending changes). */
-  async build(cluster: Pick<ClusterEntity, 'id' | 'name' | 'spec' | 'credentialId'>, spec: ClusterSpec = cluster.spec as unknown as ClusterSpec, members?: MemberRecord[]): Promise<ClusterTarget> {
-    const credentialId = cluster.credentialId ?? spec.ssh?.credentialId ?? spec.kubernetes?.credentialId;
+  async build(cluster: Pick<Cluster, 'id' | 'name' | 'spec' | 'credentialId'>, spec: ClusterSpec = cluster.spec, members?: MemberRecord[]): Promise<ClusterTarget> {
+    const credentialId = cluster.credentialId ?? this.backendOf(spec.backend).credentialOf(spec)?.id;
     const credential = credentialId ? ((await this.credentials.resolve(credentialId)) as BackendCredential) : undefined;
     return {
       clusterId: cluster.id,

@@ -4,6 +4,7 @@ import { ChangeClusterUseCase } from './change-cluster.use-case';
 import { ClusterMonitor } from './cluster-monitor';
 import { ClusterOperationHandler } from './cluster-operation.handler';
 import { ClusterTargetFactory } from './cluster-target.factory';
+import { ClusterRepository } from './cluster.repository';
 import { ClustersService } from './clusters.service';
 import { CreateClusterUseCase } from './create-cluster.use-case';
 import { UpdateClusterUseCase } from './update-cluster.use-case';
@@ -14,7 +15,7 @@ import { UpdateClusterUseCase } from './update-cluster.use-case';
  */
 @Module({
   imports: [OperationsModule],
-  providers: [ClustersService, ClusterTargetFactory, CreateClusterUseCase, ChangeClusterUseCase, UpdateClusterUseCase, ClusterOperationHandler, ClusterMonitor],
-  exports: [ClustersService, CreateClusterUseCase, ChangeClusterUseCase, UpdateClusterUseCase, ClusterMonitor, OperationsModule],
+  providers: [ClusterRepository, ClustersService, ClusterTargetFactory, CreateClusterUseCase, ChangeClusterUseCase, UpdateClusterUseCase, ClusterOperationHandler, ClusterMonitor],
+  exports: [ClusterRepository, ClustersService, CreateClusterUseCase, ChangeClusterUseCase, UpdateClusterUseCase, ClusterMonitor, OperationsModule],
 })
 export class ClustersModule {}

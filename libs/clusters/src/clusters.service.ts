@@ -1,63 +1,68 @@
 import { MemberChange, ObservedCluster } from '@galera-cp/backends';
-import { ClusterEntity, hydrate, JsonDocument, newId, NodeEntity, queryRows } from '@galera-cp/database';
+import { JsonDocument, newId, NodeEntity } from '@galera-cp/database';
 import { EventsService } from '@galera-cp/events';
+import { Page, PageQueryDto } from '@galera-cp/http';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { ClusterStatus, setCondition } from './cluster-status';
-import { clusterErrors } from './clusters.errors';
+import { setCondition } from './cluster-status';
+import { Cluster, ClusterListFilter, ClusterRepository } from './cluster.repository';
 
-/** Reads of clusters and nodes, and the writes of observed state. */
+/**
+ * Reads of clusters and nodes for the rest of the control plane (the queries are the
+ * repository's), and the writes of what backends report: member changes and observations.
+ */
 @Injectable()
 export class ClustersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: ClusterRepository,
     private readonly events: EventsService,
   ) {}
 
-  /** A live cluster by id (the API's hottest read: plain SQL, hydrated by entity metadata). */
-  async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<ClusterEntity> {
-    const rows = await queryRows(manager, 'SELECT * FROM clusters WHERE id = $1 AND deleted_at IS NULL', [id]);
-    const cluster = hydrate(this.dataSource, ClusterEntity, rows)[0];
-    if (!cluster) throw clusterErrors.notFound(id);
-    return cluster;
+  /** A live cluster by id; CLUSTER_NOT_FOUND otherwise. */
+  get(id: string, manager?: EntityManager): Promise<Cluster> {
+    return this.repository.get(id, manager);
+  }
+
+  /** A live cluster by id or name, or undefined. */
+  findByRef(ref: string): Promise<Cluster | undefined> {
+    return this.repository.findByRef(ref);
   }
 
   /** The cluster row locked for update, in the caller's transaction. */
-  async lock(id: string, manager: EntityManager): Promise<ClusterEntity> {
-    const cluster = await manager.getRepository(ClusterEntity).createQueryBuilder('c').setLock('pessimistic_write').where('c.id = :id AND c.deleted_at IS NULL', { id }).getOne();
-    if (!cluster) throw clusterErrors.notFound(id);
-    return cluster;
+  lock(id: string, manager: EntityManager): Promise<Cluster> {
+    return this.repository.lock(id, manager);
   }
 
-  query() {
-    return this.dataSource.getRepository(ClusterEntity).createQueryBuilder('c').where('c.deleted_at IS NULL');
+  /** One page of live clusters, oldest first. */
+  list(filter: ClusterListFilter, page: PageQueryDto): Promise<Page<Cluster>> {
+    return this.repository.list(filter, page);
   }
 
+  /** A cluster's members in ordinal order. */
   nodes(clusterId: string): Promise<NodeEntity[]> {
-    return this.dataSource.getRepository(NodeEntity).find({ where: { clusterId }, order: { ordinal: 'ASC' } });
+    return this.repository.nodes(clusterId);
   }
 
-  async node(clusterId: string, nodeId: string): Promise<NodeEntity> {
-    const node = await this.dataSource.getRepository(NodeEntity).findOneBy({ clusterId, id: nodeId });
-    if (!node) throw clusterErrors.nodeNotFound(nodeId);
-    return node;
+  node(clusterId: string, nodeId: string): Promise<NodeEntity> {
+    return this.repository.node(clusterId, nodeId);
   }
 
   /** Applies member changes a step reported. */
   async applyMemberChanges(clusterId: string, changes: MemberChange[], manager: EntityManager): Promise<void> {
-    const repository = manager.getRepository(NodeEntity);
+    const repository = this.repository;
     for (const change of changes) {
       if (change.op === 'remove') {
-        await repository.delete({ clusterId, name: change.name });
+        await repository.deleteNode(clusterId, change.name, manager);
         continue;
       }
       const m = change.member;
       const now = new Date();
-      const existing = await repository.findOneBy({ clusterId, name: m.name });
+      const existing = await repository.nodeNamed(clusterId, m.name, manager);
       if (existing) {
-        await repository.update(
-          { id: existing.id },
+        await repository.updateNode(
+          existing.id,
           {
             ordinal: m.ordinal,
             address: m.address,
@@ -68,9 +73,10 @@ export class ClustersService {
             ...(m.seqno !== undefined ? { seqno: m.seqno } : {}),
             updatedAt: now,
           },
+          manager,
         );
       } else {
-        await repository.insert({
+        await repository.insertNode({
           id: newId('node'),
           clusterId,
           name: m.name,
@@ -85,7 +91,7 @@ export class ClustersService {
           lastSeenAt: null,
           createdAt: now,
           updatedAt: now,
-        });
+        }, manager);
       }
     }
   }
@@ -96,10 +102,10 @@ export class ClustersService {
    */
   async applyObservation(clusterId: string, observed: ObservedCluster, options: { keepState?: boolean } = {}): Promise<string[]> {
     return this.dataSource.transaction(async (manager) => {
-      const cluster = await manager.getRepository(ClusterEntity).createQueryBuilder('c').setLock('pessimistic_write').where('c.id = :id AND c.deleted_at IS NULL', { id: clusterId }).getOne();
+      const cluster = await this.repository.tryLock(clusterId, manager);
       if (!cluster) return [];
       const emitted: string[] = [];
-      const nodes = await manager.getRepository(NodeEntity).find({ where: { clusterId } });
+      const nodes = await this.repository.nodes(clusterId, manager);
       const now = new Date();
       for (const member of observed.members) {
         const node = nodes.find((n) => n.name === member.name);
@@ -110,8 +116,8 @@ export class ClustersService {
         if (node.healthy !== member.healthy) {
           await this.events.append({ type: member.healthy ? 'node.up' : 'node.down', clusterId, data: { node: member.name, wsrepState, reason: member.reason ?? null } }, manager);
         }
-        await manager.getRepository(NodeEntity).update(
-          { id: node.id },
+        await this.repository.updateNode(
+          node.id,
           {
             wsrepState,
             healthy: member.healthy,
@@ -120,13 +126,14 @@ export class ClustersService {
             ...(member.reachable ? { lastSeenAt: now } : {}),
             updatedAt: now,
           },
+          manager,
         );
       }
-      const status = cluster.status as unknown as ClusterStatus;
+      const status = cluster.status;
       const previous = status.state;
       const healthy = observed.members.filter((m) => m.healthy).length;
       const sizes = observed.members.map((m) => m.clusterSize).filter((s): s is number => typeof s === 'number');
-      status.size = { desired: (cluster.spec as { replicas: number }).replicas, observed: sizes.length ? Math.max(...sizes) : null, healthy };
+      status.size = { desired: cluster.spec.replicas, observed: sizes.length ? Math.max(...sizes) : null, healthy };
       status.lastObservedAt = now.toISOString();
       setCondition(status, {
         type: 'Ready',
@@ -144,7 +151,7 @@ export class ClustersService {
           await this.events.append({ type, clusterId, data: { from: previous, to: next, reason: observed.reason, healthy, desired: status.size.desired } }, manager);
         }
       }
-      await manager.getRepository(ClusterEntity).update({ id: clusterId }, { status: status as unknown as JsonDocument, state: status.state, updatedAt: now });
+      await this.repository.update(clusterId, { status, state: status.state, updatedAt: now }, manager);
       return emitted;
     });
   }

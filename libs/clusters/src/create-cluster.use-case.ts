@@ -1,24 +1,19 @@
 import { AuditService } from '@galera-cp/audit';
-import { ClusterSpec } from '@galera-cp/backends';
+import { ClusterBackend, ClusterSpec } from '@galera-cp/backends';
 import { DomainError, Principal } from '@galera-cp/core';
-import { asRow, ClusterEntity, JsonDocument, newId, OperationEntity, transactionOrDryRun } from '@galera-cp/database';
+import { ClusterEntity, newId, OperationEntity, transactionOrDryRun } from '@galera-cp/database';
 import { OperationsService } from '@galera-cp/operations';
 import { CredentialsService } from '@galera-cp/secrets';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { initialStatus } from './cluster-status';
+import { ClusterStatus, initialStatus } from './cluster-status';
+import { Cluster, ClusterRepository } from './cluster.repository';
 import { ClusterTargetFactory } from './cluster-target.factory';
 import { clusterErrors } from './clusters.errors';
 import { checkSpec, NewClusterInput, refuse, specOf } from './cluster-spec.defaults';
 import { assertHostsFree, findHostClaims, takeoverWarning } from './host-claims';
 import { ChangeOutcome, toPlanView } from './plan-view';
-
-/** Credential kinds each backend logs in with. */
-const CREDENTIAL_KINDS_OF_BACKEND: Record<string, string[]> = {
-  ssh: ['ssh-private-key', 'ssh-password'],
-  kubernetes: ['kubeconfig'],
-};
 
 /**
  * Creates a cluster: validates the spec (shape, quorum rule, hosts, credential, parameters, the
@@ -31,6 +26,7 @@ const CREDENTIAL_KINDS_OF_BACKEND: Record<string, string[]> = {
 export class CreateClusterUseCase {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clusters: ClusterRepository,
     private readonly operations: OperationsService,
     private readonly credentials: CredentialsService,
     private readonly targets: ClusterTargetFactory,
@@ -38,14 +34,12 @@ export class CreateClusterUseCase {
   ) {}
 
   async execute(input: NewClusterInput & { takeover?: boolean }, context: { principal: Principal; requestId?: string; dryRun?: boolean }): Promise<ChangeOutcome<OperationEntity>> {
-    const spec = specOf(input);
-    const warnings = checkSpec(spec, input.force ?? false);
-    const backend = this.targets.backendOf(spec.backend);
-    const credentialId = await this.checkCredential(spec);
-    const backendErrors = backend.validateSpec(spec);
-    if (backendErrors.length > 0) refuse('VALIDATION_FAILED', backendErrors);
+    const backend = this.targets.backendOf(input.backend);
+    const spec = specOf(input, backend);
+    const warnings = checkSpec(spec, input.force ?? false, backend);
+    const credentialId = await this.checkCredential(backend, spec);
 
-    const claims = await findHostClaims(this.dataSource.manager, backend, backend.occupiedAddresses?.(spec) ?? []);
+    const claims = await findHostClaims(this.clusters, this.dataSource.manager, backend, backend.occupiedAddresses?.(spec) ?? []);
     assertHostsFree(claims, input.takeover ?? false);
     if (claims.length > 0) warnings.push(takeoverWarning(claims));
 
@@ -57,13 +51,13 @@ export class CreateClusterUseCase {
       // name is unique, the operation is queued); a dry run rolls them back and answers the plan.
       operation = await transactionOrDryRun(this.dataSource, dryRun, async (manager) => {
         const now = new Date();
-        const cluster = manager.getRepository(ClusterEntity).create({
+        const cluster: Cluster = Object.assign(new ClusterEntity<ClusterSpec, ClusterStatus>(), {
           id,
           name: input.name,
           backendKind: spec.backend,
           credentialId,
-          spec: spec as unknown as JsonDocument,
-          status: initialStatus(spec.replicas, null) as unknown as JsonDocument,
+          spec,
+          status: initialStatus(spec.replicas, null),
           state: 'CREATING',
           generation: 1,
           labels: input.labels ?? {},
@@ -71,7 +65,7 @@ export class CreateClusterUseCase {
           updatedAt: now,
           deletedAt: null,
         });
-        await manager.getRepository(ClusterEntity).insert(asRow(cluster));
+        await this.clusters.insert(cluster, manager);
         const created = await this.operations.create(manager, {
           type: 'cluster.create',
           clusterId: id,
@@ -86,29 +80,30 @@ export class CreateClusterUseCase {
           );
         }
         const status = initialStatus(spec.replicas, created.id);
-        await manager.getRepository(ClusterEntity).update({ id }, { status: status as unknown as JsonDocument });
+        await this.clusters.update(id, { status }, manager);
         return created;
       });
     } catch (error) {
-      if (error instanceof QueryFailedError && (error as unknown as { constraint?: string }).constraint === 'ux_clusters_name_live') throw clusterErrors.nameTaken(input.name);
+      if (error instanceof QueryFailedError && (error as QueryFailedError & { constraint?: string }).constraint === 'ux_clusters_name_live') throw clusterErrors.nameTaken(input.name);
       throw error;
     }
     if (!dryRun) return { kind: 'started', operation, clusterId: id };
-    const target = await this.targets.build({ id, name: input.name, spec: spec as unknown as JsonDocument, credentialId }, spec, []);
+    const target = await this.targets.build({ id, name: input.name, spec, credentialId }, spec, []);
     const plan = await backend.plan(target, { type: 'cluster.create' }, { signal: AbortSignal.timeout(60_000) });
     return { kind: 'planned', plan: toPlanView('cluster.create', plan, false, warnings) };
   }
 
-  private async checkCredential(spec: ClusterSpec): Promise<string | null> {
-    const credentialId = spec.ssh?.credentialId ?? spec.kubernetes?.credentialId ?? null;
-    if (!credentialId) return null;
-    const pointer = spec.ssh ? '/ssh/credentialId' : '/kubernetes/credentialId';
+  /** The credential the spec names exists and is of a kind its backend logs in with. */
+  private async checkCredential(backend: ClusterBackend, spec: ClusterSpec): Promise<string | null> {
+    const reference = backend.credentialOf(spec);
+    if (!reference) return null;
+    const { id: credentialId, pointer, kinds } = reference;
     const credential = await this.credentials.get(credentialId).catch((error: unknown) => {
       if (error instanceof DomainError && error.kind === 'not_found') refuse('CREDENTIAL_NOT_FOUND', [{ pointer, detail: `credential ${credentialId} does not exist` }]);
       throw error;
     });
-    if (!CREDENTIAL_KINDS_OF_BACKEND[spec.backend].includes(credential.kind)) {
-      refuse('CREDENTIAL_KIND_MISMATCH', [{ pointer, detail: `a ${spec.backend} cluster needs a ${CREDENTIAL_KINDS_OF_BACKEND[spec.backend].join(' or ')} credential; ${credentialId} is ${credential.kind}` }]);
+    if (!(kinds as readonly string[]).includes(credential.kind)) {
+      refuse('CREDENTIAL_KIND_MISMATCH', [{ pointer, detail: `a ${spec.backend} cluster needs a ${kinds.join(' or ')} credential; ${credentialId} is ${credential.kind}` }]);
     }
     return credentialId;
   }

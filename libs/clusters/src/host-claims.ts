@@ -1,7 +1,7 @@
-import { ClusterBackend, ClusterSpec } from '@galera-cp/backends';
+import { ClusterBackend } from '@galera-cp/backends';
 import { DomainError } from '@galera-cp/core';
-import { ClusterEntity } from '@galera-cp/database';
 import { EntityManager } from 'typeorm';
+import type { ClusterRepository } from './cluster.repository';
 
 /** Another live cluster record that holds some of the addresses a request asks for. */
 export interface HostClaim {
@@ -18,19 +18,14 @@ export interface HostClaim {
  * backend says their spec occupies them), except `exceptClusterId`. Backend-neutral: a backend
  * without `occupiedAddresses` provides its own hosts and claims none.
  */
-export async function findHostClaims(manager: EntityManager, backend: ClusterBackend, addresses: readonly string[], exceptClusterId?: string): Promise<HostClaim[]> {
-  if (!backend.occupiedAddresses || addresses.length === 0) return [];
+export async function findHostClaims(clusters: ClusterRepository, manager: EntityManager, backend: ClusterBackend, addresses: readonly string[], exceptClusterId?: string): Promise<HostClaim[]> {
+  const occupied = backend.occupiedAddresses?.bind(backend);
+  if (!occupied || addresses.length === 0) return [];
   const wanted = new Set(addresses.map((a) => a.toLowerCase()));
-  const others = await manager
-    .getRepository(ClusterEntity)
-    .createQueryBuilder('c')
-    .select(['c.id', 'c.name', 'c.spec'])
-    .where('c.deleted_at IS NULL AND c.backend_kind = :kind', { kind: backend.kind })
-    .orderBy('c.id', 'ASC')
-    .getMany();
+  const others = await clusters.specsOfKind(backend.kind, manager);
   return others
     .filter((c) => c.id !== exceptClusterId)
-    .map((c) => ({ clusterId: c.id, name: c.name, addresses: backend.occupiedAddresses!(c.spec as unknown as ClusterSpec).filter((a) => wanted.has(a.toLowerCase())) }))
+    .map((c) => ({ clusterId: c.id, name: c.name, addresses: occupied(c.spec).filter((a) => wanted.has(a.toLowerCase())) }))
     .filter((claim) => claim.addresses.length > 0);
 }
 

@@ -3,6 +3,7 @@ export * from './cluster-monitor';
 export * from './cluster-operation.handler';
 export * from './cluster-spec.defaults';
 export * from './cluster-status';
+export * from './cluster.repository';
 export * from './clusters.errors';
 export * from './clusters.module';
 export * from './clusters.service';

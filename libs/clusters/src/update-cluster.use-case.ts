@@ -1,11 +1,11 @@
-import { ClusterPolicy, ClusterSpec } from '@galera-cp/backends';
-import { ClusterEntity, JsonDocument, transactionOrDryRun } from '@galera-cp/database';
+import { ClusterPolicy } from '@galera-cp/backends';
+import { transactionOrDryRun } from '@galera-cp/database';
 import { EventsService } from '@galera-cp/events';
 import { assertIfMatch } from '@galera-cp/http';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ClustersService } from './clusters.service';
+import { Cluster, ClusterRepository } from './cluster.repository';
 
 /** The fields a client may change without backend work. */
 export interface ClusterUpdate {
@@ -21,15 +21,15 @@ export interface ClusterUpdate {
 export class UpdateClusterUseCase {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly clusters: ClustersService,
+    private readonly clusters: ClusterRepository,
     private readonly events: EventsService,
   ) {}
 
-  execute(clusterId: string, update: ClusterUpdate, ifMatch?: string, options: { dryRun?: boolean } = {}): Promise<ClusterEntity> {
+  execute(clusterId: string, update: ClusterUpdate, ifMatch?: string, options: { dryRun?: boolean } = {}): Promise<Cluster> {
     return transactionOrDryRun(this.dataSource, options.dryRun ?? false, async (manager) => {
       const cluster = await this.clusters.lock(clusterId, manager);
       assertIfMatch(ifMatch, cluster.generation);
-      const spec = structuredClone(cluster.spec) as unknown as ClusterSpec;
+      const spec = structuredClone(cluster.spec);
       let specChanged = false;
       if (update.policy) {
         const next = { ...spec.policy, ...update.policy };
@@ -38,10 +38,10 @@ export class UpdateClusterUseCase {
       }
       const labels = update.labels ?? cluster.labels;
       cluster.labels = labels;
-      cluster.spec = spec as unknown as JsonDocument;
+      cluster.spec = spec;
       if (specChanged) cluster.generation += 1;
       cluster.updatedAt = new Date();
-      await manager.getRepository(ClusterEntity).update({ id: clusterId }, { labels, spec: cluster.spec, generation: cluster.generation, updatedAt: cluster.updatedAt });
+      await this.clusters.update(clusterId, { labels, spec: cluster.spec, generation: cluster.generation, updatedAt: cluster.updatedAt }, manager);
       await this.events.append({ type: 'cluster.updated', clusterId, data: { generation: cluster.generation, fields: Object.keys(update) } }, manager);
       return cluster;
     });

@@ -1,10 +1,16 @@
 import type {
   BackendCapabilities,
   BackendKind,
+  BackendSpecRules,
   ClusterBackend,
   ClusterChange,
   ClusterSpec,
+  ClusterSpecDraft,
   ClusterTarget,
+  CredentialReference,
+  MemberRecord,
+  PinnedHostKey,
+  SshHostSpec,
   ObservedCluster,
   Plan,
   PlannedStep,
@@ -21,13 +27,25 @@ import type { FieldError } from '@galera-cp/core';
  */
 export class LazyBackend implements ClusterBackend {
   private loading?: Promise<ClusterBackend>;
+  readonly kind: BackendKind;
+  readonly capabilities: BackendCapabilities;
+  readonly auditedFailures?: Readonly<Record<string, string>>;
+  readonly occupiedAddresses?: (spec: ClusterSpec) => string[];
+  readonly addMember?: (spec: ClusterSpec, request: { host?: SshHostSpec }, members: readonly MemberRecord[]) => ClusterSpec;
+  readonly pinHostKeys?: (spec: ClusterSpec, keys: readonly PinnedHostKey[]) => ClusterSpec | undefined;
 
   constructor(
-    readonly kind: BackendKind,
-    readonly capabilities: BackendCapabilities,
-    private readonly checkSpec: (spec: ClusterSpec) => FieldError[],
+    private readonly rules: BackendSpecRules,
     private readonly load: () => Promise<ClusterBackend>,
-  ) {}
+  ) {
+    this.kind = rules.kind;
+    this.capabilities = rules.capabilities;
+    // The optional rules exist only when the light module has them (the control plane tests for them).
+    if (rules.auditedFailures) this.auditedFailures = rules.auditedFailures;
+    if (rules.occupiedAddresses) this.occupiedAddresses = rules.occupiedAddresses.bind(rules);
+    if (rules.addMember) this.addMember = rules.addMember.bind(rules);
+    if (rules.pinHostKeys) this.pinHostKeys = rules.pinHostKeys.bind(rules);
+  }
 
   private backend(): Promise<ClusterBackend> {
     this.loading ??= this.load().catch((error: unknown) => {
@@ -38,7 +56,15 @@ export class LazyBackend implements ClusterBackend {
   }
 
   validateSpec(spec: ClusterSpec): FieldError[] {
-    return this.checkSpec(spec);
+    return this.rules.validateSpec(spec);
+  }
+
+  specDefaults(draft: ClusterSpecDraft): ReturnType<BackendSpecRules['specDefaults']> {
+    return this.rules.specDefaults(draft);
+  }
+
+  credentialOf(spec: ClusterSpec): CredentialReference | undefined {
+    return this.rules.credentialOf(spec);
   }
 
   async observe(target: ClusterTarget, options: { signal: AbortSignal }): Promise<ObservedCluster> {

@@ -1,5 +1,5 @@
 import { AuditModule } from '@galera-cp/audit';
-import { KUBERNETES_CAPABILITIES, validateKubernetesSpec } from '@galera-cp/backend-kubernetes/spec';
+import { KUBERNETES_SPEC_RULES } from '@galera-cp/backend-kubernetes/spec';
 import { LazyBackend } from './lazy-backend';
 import { SshBackend } from '@galera-cp/backend-ssh';
 import { CLUSTER_BACKENDS, ClosableBackend, ClusterBackends } from '@galera-cp/backends';
@@ -85,7 +85,7 @@ export function productBackends(): Provider<ClusterBackends> {
       // One SSH backend per process: it owns the pool of SSH sessions (bounds come from each target's settings).
       ssh: new SshBackend(),
       // Loaded on first use: @kubernetes/client-node costs ~40 MiB in every process otherwise.
-      kubernetes: new LazyBackend('kubernetes', KUBERNETES_CAPABILITIES, validateKubernetesSpec, async () => {
+      kubernetes: new LazyBackend(KUBERNETES_SPEC_RULES, async () => {
         const { KubernetesBackend } = await import('@galera-cp/backend-kubernetes');
         return new KubernetesBackend();
       }),

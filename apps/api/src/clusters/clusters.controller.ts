@@ -2,7 +2,7 @@ import { Audited } from '@galera-cp/audit';
 import { CurrentPrincipal } from '@galera-cp/auth';
 import { ChangeClusterUseCase, ClusterChangeRequest, ClustersService, CreateClusterUseCase, UpdateClusterUseCase } from '@galera-cp/clusters';
 import type { Principal } from '@galera-cp/core';
-import { etagOf, HttpAnswer, mapPage, paginate, RequestWithContext } from '@galera-cp/http';
+import { etagOf, HttpAnswer, mapPage, RequestWithContext } from '@galera-cp/http';
 import { OperationsService } from '@galera-cp/operations';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -84,11 +84,7 @@ export class ClustersController {
   @ApiOkResponse({ type: ClusterPageDto })
   @ApiProblems(401, { 400: ['INVALID_PAGE_TOKEN'] })
   async list(@Query() query: ListClustersQueryDto): Promise<ClusterPageDto> {
-    const q = this.clusters.query();
-    if (query.state) q.andWhere('c.state = :state', { state: query.state });
-    if (query.backend) q.andWhere('c.backend_kind = :backend', { backend: query.backend });
-    if (query.name) q.andWhere('c.name = :name', { name: query.name });
-    const page = await paginate(q, { keyColumn: 'c.id', keyOf: (c) => c.id, direction: 'ASC', page: query, scope: `clusters|${query.state ?? ''}|${query.backend ?? ''}|${query.name ?? ''}` });
+    const page = await this.clusters.list({ state: query.state, backend: query.backend, name: query.name }, query);
     return mapPage(page, toClusterDto);
   }
 

@@ -1,5 +1,5 @@
 import { DomainError, type FieldError, type StepContext as CoreStepContext, type StepSpec } from '@galera-cp/core';
-import type { BackendKind, ClusterSpec, SshHostSpec } from './cluster-spec';
+import type { BackendKind, BackendSections, ClusterSpec, ClusterSpecDraft, SshHostSpec } from './cluster-spec';
 
 /** A member of a cluster as the control plane records it. */
 export interface MemberRecord {
@@ -64,7 +64,13 @@ export type ChangeType = ClusterChange['type'];
  * One step of a backend's plan: the step vocabulary of libs/core (`StepSpec`), the same shape the
  * engine persists and runs. Fields only backends need go here.
  */
-export interface PlannedStep extends StepSpec {}
+export interface PlannedStep extends StepSpec {
+  /** What the step does to its member's server, when it starts, stops or restarts it: the typed results list those members. */
+  effect?: StepEffect;
+}
+
+/** What a step does to a member's server (declared by the plan, read by the operation's typed result). */
+export type StepEffect = 'bootstrap' | 'start' | 'restart' | 'stop';
 
 /** Per-node evidence of a full-crash recovery plan. */
 export interface RecoveryEvidenceRow {
@@ -117,8 +123,24 @@ export interface StepResult {
   /** Facts later steps or the operation result use (persisted with the step). */
   output?: Record<string, unknown>;
   members?: MemberChange[];
-  /** Host keys learned on first use (trustOnFirstUse): the control plane pins them in the spec. */
-  pinnedHostKeys?: { address: string; fingerprint: string }[];
+  /** Host keys learned on first use (trustOnFirstUse): the control plane pins them in the spec (see ClusterBackend.pinHostKeys). */
+  pinnedHostKeys?: PinnedHostKey[];
+}
+
+/** A host key a step learned on first use. */
+export interface PinnedHostKey {
+  address: string;
+  fingerprint: string;
+}
+
+/** Where a spec names the credential its backend logs in with, and which kinds of credential fit. */
+export interface CredentialReference {
+  /** The credential's id. */
+  id: string;
+  /** JSON pointer of the field that names it, for field errors (`/ssh/credentialId`). */
+  pointer: string;
+  /** Kinds the backend logs in with. */
+  kinds: readonly BackendCredential['kind'][];
 }
 
 /** Where a step runs (the engine's `StepContext` of libs/core). */
@@ -153,7 +175,10 @@ export interface BackendCapabilities {
   recover: boolean;
   /** Members can be removed by name (SSH) rather than only the highest ordinal (StatefulSet). */
   removeAnyMember: boolean;
-  /** The backend grows the cluster by itself (pods) rather than from an inventory of hosts. */
+  /**
+   * The backend grows the cluster by itself (pods) rather than from an inventory of hosts: a
+   * node.add names no host. Without it, the backend implements `addMember`.
+   */
   providesHosts: boolean;
   /** cluster.stop and cluster.start (a clean full stop, then a bootstrap from the safe node). Absent means supported. */
   stopStart?: boolean;
@@ -199,17 +224,7 @@ export class BackendError extends DomainError {
  * `executeStep` runs one planned step and is idempotent: it checks the remote state first, so a
  * step run again after a crash does not repeat an effect that would harm.
  */
-export interface ClusterBackend {
-  readonly kind: BackendKind;
-  readonly capabilities: BackendCapabilities;
-  /** Backend-specific checks of a spec, as field errors (pointers into the request). */
-  validateSpec(spec: ClusterSpec): FieldError[];
-  /**
-   * The host addresses a spec lays claim to (SSH: its inventory), so the control plane can
-   * refuse a cluster on hosts another live cluster holds unless the request takes them over.
-   * Absent: the backend provides its own hosts (pods), and specs never collide.
-   */
-  occupiedAddresses?(spec: ClusterSpec): string[];
+export interface ClusterBackend extends BackendSpecRules {
   /** `log` receives what the status messages leave out (the commands that failed, for one). */
   observe(target: ClusterTarget, options: { signal: AbortSignal; log?: (message: string) => void }): Promise<ObservedCluster>;
   plan(target: ClusterTarget, change: ClusterChange, options: { signal: AbortSignal; log?: (message: string) => void }): Promise<Plan>;
@@ -222,6 +237,54 @@ export interface ClusterBackend {
    * from. Without it, the members the steps reported are what is there.
    */
   settle?(target: ClusterTarget, change: ClusterChange, options: { membersBefore: string[]; signal: AbortSignal; log: (message: string) => void }): Promise<SettledChange>;
+}
+
+/**
+ * What a backend decides about specs, synchronously and without touching any infrastructure:
+ * the control plane asks it before any backend work (and a lazily loaded backend answers it
+ * from a light module). The control plane owns the shared parts of a spec (engine, galera,
+ * policy, the size rule); the backend owns its section (`spec[kind]`) and how membership
+ * changes edit it.
+ */
+export interface BackendSpecRules {
+  readonly kind: BackendKind;
+  readonly capabilities: BackendCapabilities;
+  /**
+   * A new spec's defaults for what the backend owns: `replicas` when the client left it out (SSH:
+   * every host of the inventory), and its own section with its defaults, when the draft has one.
+   */
+  specDefaults(draft: ClusterSpecDraft): { replicas: number } & Partial<BackendSections>;
+  /**
+   * Backend-specific checks of a complete spec, as field errors (pointers into the request):
+   * its section (an SSH inventory: addresses, pinned keys, enough hosts for `replicas`). Called
+   * on create and on every change of the spec (a scale beyond the inventory is refused here).
+   */
+  validateSpec(spec: ClusterSpec): FieldError[];
+  /** The credential the spec names, where, and which kinds fit; undefined when it names none (in-cluster configuration). */
+  credentialOf(spec: ClusterSpec): CredentialReference | undefined;
+  /**
+   * The host addresses a spec lays claim to (SSH: its inventory), so the control plane can
+   * refuse a cluster on hosts another live cluster holds unless the request takes them over.
+   * Absent: the backend provides its own hosts (pods), and specs never collide.
+   */
+  occupiedAddresses?(spec: ClusterSpec): string[];
+  /**
+   * For backends that grow from an inventory (`capabilities.providesHosts` false): the spec
+   * with room for one more member (`host` added to the inventory when given), or a refusal (the
+   * host is a member already, the inventory is used up). `replicas` is the control plane's.
+   */
+  addMember?(spec: ClusterSpec, request: { host?: SshHostSpec }, members: readonly MemberRecord[]): ClusterSpec;
+  /**
+   * Optional: the spec with the host keys a step learned on first use pinned (the control plane
+   * persists and audits it as `cluster.host-keys-pinned`); undefined when the spec has nowhere
+   * to pin them.
+   */
+  pinHostKeys?(spec: ClusterSpec, keys: readonly PinnedHostKey[]): ClusterSpec | undefined;
+  /**
+   * Step failures worth an audit record, by error code, with the audit action to record
+   * (SSH: `HOST_KEY_MISMATCH` -> `ssh.host-key-mismatch`, a possible man in the middle).
+   */
+  readonly auditedFailures?: Readonly<Record<string, string>>;
 }
 
 /** Injection token: the backends by kind. */

@@ -67,3 +67,39 @@ export interface ClusterSpec {
   ssh?: SshSpec;
   kubernetes?: KubernetesSpec;
 }
+
+/** The SSH section as a client writes it (defaults applied by the SSH backend). */
+export interface SshSpecInput {
+  credentialId: string;
+  user?: string;
+  port?: number;
+  hosts: SshHostSpec[];
+  trustOnFirstUse?: boolean;
+}
+
+/** The Kubernetes section as a client writes it (defaults applied by the Kubernetes backend). */
+export interface KubernetesSpecInput {
+  credentialId?: string;
+  namespace?: string;
+  image?: string;
+  storageSize?: string;
+  storageClassName?: string;
+  resources?: KubernetesResources;
+}
+
+/**
+ * A new cluster's spec before its backend completed it: the shared parts have their defaults;
+ * `replicas` and the backend sections are as the client wrote them.
+ */
+export interface ClusterSpecDraft extends Omit<ClusterSpec, 'replicas' | BackendKind>, BackendSectionInputs {
+  replicas?: number;
+}
+
+/** The backend sections of a request, by backend kind, as a client writes them. */
+export interface BackendSectionInputs {
+  ssh?: SshSpecInput;
+  kubernetes?: KubernetesSpecInput;
+}
+
+/** The sections of a spec, by backend kind: each backend owns the section named after it. */
+export type BackendSections = Pick<ClusterSpec, BackendKind>;

@@ -249,7 +249,7 @@ class ClusterPlanner {
     // The StatefulSet replaces pods from the highest ordinal down, one at a time, each Ready (the Galera health rule) before the next.
     return range(0, replicas)
       .reverse()
-      .map((i) => this.wait(`restarted:${this.member(i)}`, STEP_ACTIONS.awaitPodRestarted, `Wait for ${this.member(i)} to be replaced, rejoin and become Ready`, i));
+      .map((i) => ({ ...this.wait(`restarted:${this.member(i)}`, STEP_ACTIONS.awaitPodRestarted, `Wait for ${this.member(i)} to be replaced, rejoin and become Ready`, i), effect: 'restart' as const }));
   }
 
   restart(): Plan {

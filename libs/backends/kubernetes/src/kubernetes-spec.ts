@@ -3,7 +3,7 @@
  * capabilities and its checks of a spec. Kept free of @kubernetes/client-node (about 40 MiB once
  * loaded), so processes that never touch a Kubernetes cluster never load the client.
  */
-import type { BackendCapabilities, ClusterSpec } from '@galera-cp/backends';
+import type { BackendCapabilities, BackendSpecRules, ClusterSpec, ClusterSpecDraft, CredentialReference } from '@galera-cp/backends';
 import type { FieldError } from '@galera-cp/core';
 import { validateSharedGaleraConfigInput } from '@galera-cp/galera';
 
@@ -12,6 +12,38 @@ import { validateSharedGaleraConfigInput } from '@galera-cp/galera';
  * read without exec into the pods); removes the highest ordinal only; grows by itself.
  */
 export const KUBERNETES_CAPABILITIES: BackendCapabilities = { recover: false, removeAnyMember: false, providesHosts: true, stopStart: false };
+
+/** Defaults a client may leave out of a Kubernetes cluster. */
+export const KUBERNETES_SPEC_DEFAULTS = { replicas: 3, namespace: 'default', image: 'mariadb:10.11', storageSize: '10Gi' } as const;
+
+/** Credential kinds the Kubernetes backend logs in with. */
+export const KUBERNETES_CREDENTIAL_KINDS = ['kubeconfig'] as const;
+
+/** Three members unless told; the section gets namespace, image and storage size. */
+export function kubernetesSpecDefaults(draft: ClusterSpecDraft): Pick<ClusterSpec, 'replicas' | 'kubernetes'> {
+  const k8s = draft.kubernetes;
+  return {
+    replicas: draft.replicas ?? KUBERNETES_SPEC_DEFAULTS.replicas,
+    ...(k8s
+      ? {
+          kubernetes: {
+            ...(k8s.credentialId ? { credentialId: k8s.credentialId } : {}),
+            namespace: k8s.namespace ?? KUBERNETES_SPEC_DEFAULTS.namespace,
+            image: k8s.image ?? KUBERNETES_SPEC_DEFAULTS.image,
+            storageSize: k8s.storageSize ?? KUBERNETES_SPEC_DEFAULTS.storageSize,
+            ...(k8s.storageClassName ? { storageClassName: k8s.storageClassName } : {}),
+            ...(k8s.resources ? { resources: k8s.resources } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** The kubeconfig of `kubernetes.credentialId`; none means in-cluster configuration. */
+export function kubernetesCredentialOf(spec: ClusterSpec): CredentialReference | undefined {
+  const id = spec.kubernetes?.credentialId;
+  return id ? { id, pointer: '/kubernetes/credentialId', kinds: KUBERNETES_CREDENTIAL_KINDS } : undefined;
+}
 
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -41,3 +73,15 @@ export function validateKubernetesSpec(spec: ClusterSpec): FieldError[] {
   for (const e of galera.errors) errors.push({ pointer: `/galera${e.pointer}`, detail: e.detail });
   return errors;
 }
+
+/**
+ * The Kubernetes backend's spec rules: pods are its hosts (no inventory, no addresses to claim,
+ * no host keys); a node.add only raises the StatefulSet's replicas.
+ */
+export const KUBERNETES_SPEC_RULES: BackendSpecRules = {
+  kind: 'kubernetes',
+  capabilities: KUBERNETES_CAPABILITIES,
+  specDefaults: kubernetesSpecDefaults,
+  validateSpec: validateKubernetesSpec,
+  credentialOf: kubernetesCredentialOf,
+};

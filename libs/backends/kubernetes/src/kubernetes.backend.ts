@@ -10,7 +10,9 @@ import {
   type ClusterBackend,
   type ClusterChange,
   type ClusterSpec,
+  type ClusterSpecDraft,
   type ClusterTarget,
+  type CredentialReference,
   type MemberChange,
   type ObservedCluster,
   type ObservedMember,
@@ -36,7 +38,7 @@ import {
   type RetryPolicy,
 } from './apply';
 import { planChange, STEP_ACTIONS, type LiveFacts } from './cluster-plan';
-import { KUBERNETES_CAPABILITIES, validateKubernetesSpec } from './kubernetes-spec';
+import { KUBERNETES_CAPABILITIES, kubernetesCredentialOf, kubernetesSpecDefaults, validateKubernetesSpec } from './kubernetes-spec';
 import { describeRef, KubeClient, KubeClientCache, type InClusterLoader, type ObjectRef } from './kube-client';
 import { apiStatusOf, kubernetesErrors } from './kubernetes.errors';
 import { describePod, isPodReady, ordinalOf, podDetails, podRevision, probedMember, READINESS_RULE, updateRevisionOf } from './pod-state';
@@ -117,6 +119,14 @@ export class KubernetesBackend implements ClusterBackend {
 
   validateSpec(spec: ClusterSpec): FieldError[] {
     return validateKubernetesSpec(spec);
+  }
+
+  specDefaults(draft: ClusterSpecDraft): Pick<ClusterSpec, 'replicas' | 'kubernetes'> {
+    return kubernetesSpecDefaults(draft);
+  }
+
+  credentialOf(spec: ClusterSpec): CredentialReference | undefined {
+    return kubernetesCredentialOf(spec);
   }
 
   private context(signal: AbortSignal, log?: StepContext['log']): CallContext {

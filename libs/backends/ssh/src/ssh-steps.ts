@@ -5,7 +5,7 @@
  * {@link toSshStep} turns one back into an {@link SshStep}, refusing an unknown action or bad
  * parameters with STEP_INVALID, since a plan persisted by an older version may be resumed.
  */
-import { BackendError, type PlannedStep } from '@galera-cp/backends';
+import { BackendError, type PlannedStep, type StepEffect } from '@galera-cp/backends';
 import type { SstMethod } from '@galera-cp/galera';
 import type { HostRef } from './host-connections';
 
@@ -80,8 +80,18 @@ export type SshStep = { [A in SshAction]: SshStepOf<A> }[SshAction];
 
 /** Builds a step (typed by its action) as the contract persists it. */
 export function sshStep<A extends SshAction>(key: string, action: A, title: string, params: SshStepParams[A], node?: string, timeoutSeconds?: number): PlannedStep {
-  return { key, action, title, params: params as Record<string, unknown>, ...(node ? { node } : {}), ...(timeoutSeconds ? { timeoutSeconds } : {}) };
+  const effect = EFFECT_OF_ACTION[action];
+  return { key, action, title, params: params as Record<string, unknown>, ...(node ? { node } : {}), ...(timeoutSeconds ? { timeoutSeconds } : {}), ...(effect ? { effect } : {}) };
 }
+
+/** What each verb does to its member's server: declared with the step, read by the operation's typed result. */
+const EFFECT_OF_ACTION: Partial<Record<SshAction, StepEffect>> = {
+  [SSH_ACTIONS.bootstrap]: 'bootstrap',
+  [SSH_ACTIONS.join]: 'start',
+  [SSH_ACTIONS.start]: 'start',
+  [SSH_ACTIONS.restart]: 'restart',
+  [SSH_ACTIONS.stop]: 'stop',
+};
 
 // ---- narrowing a persisted step ----
 

@@ -40,8 +40,9 @@ describe('SshBackend', () => {
     assert.deepEqual(backend.validateSpec(spec()), []);
     assert.deepEqual(backend.validateSpec({ ...spec(), ssh: undefined }).map((e) => e.pointer), ['/ssh']);
     const bad = backend.validateSpec(spec({ user: 'Root User', port: 0, hosts: [{ address: 'not a host!' }, { address: '10.0.0.2', hostKeyFingerprint: 'MD5:aa' }] }));
-    assert.deepEqual(bad.map((e) => e.pointer), ['/ssh/user', '/ssh/port', '/ssh/hosts/0/address', '/ssh/hosts/0/hostKeyFingerprint', '/ssh/hosts/1/hostKeyFingerprint']);
-    assert.deepEqual(backend.validateSpec(spec({ trustOnFirstUse: true, hosts: [{ address: 'db1.example.com' }] })), []);
+    // Three members on two hosts: the inventory's rule is the backend's too.
+    assert.deepEqual(bad.map((e) => e.pointer), ['/ssh/user', '/ssh/port', '/ssh/hosts/0/address', '/ssh/hosts/0/hostKeyFingerprint', '/ssh/hosts/1/hostKeyFingerprint', '/replicas']);
+    assert.deepEqual(backend.validateSpec({ ...spec({ trustOnFirstUse: true, hosts: [{ address: 'db1.example.com' }] }), replicas: 1 }), []);
   });
 
   test('plans that need no host: create, scale out and in, node.add and node.remove, restart, delete', async () => {

@@ -11,7 +11,12 @@ import {
   type ClusterBackend,
   type ClusterChange,
   type ClusterSpec,
+  type ClusterSpecDraft,
   type ClusterTarget,
+  type CredentialReference,
+  type MemberRecord,
+  type PinnedHostKey,
+  type SshHostSpec,
   type ObservedCluster,
   type Plan,
   type PlannedStep,
@@ -30,10 +35,10 @@ import { readFiles } from './remote-files';
 import type { StepLog } from './remote-host';
 import { STARTUP_TIMEOUT_SECONDS } from './service-manager';
 import { SessionPool } from './session-pool';
-import { isValidHost } from './shell';
 import { memberRefs, planCreate, planDelete, planReconfigure, planRecover, planRestart, planScaleIn, planScaleOut, planStart, planStop } from './ssh-plans';
 import { toSshStep } from './ssh-steps';
-import { normalizeFingerprint, SshConnector, type SshSession } from './transport';
+import { SshConnector, type SshSession } from './transport';
+import { addSshMember, pinSshHostKeys, SSH_AUDITED_FAILURES, SSH_CAPABILITIES, sshCredentialOf, sshOccupiedAddresses, sshSpecDefaults, validateSshSpec } from './ssh-spec';
 
 /** Tunables of the backend (the bounds of each call come from the target's settings). */
 export interface SshBackendOptions {
@@ -51,12 +56,12 @@ export interface SshBackendOptions {
   observeTimeoutMs?: number;
 }
 
-const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 
 /** The SSH backend. One instance serves the whole process (it owns the session pool). */
 export class SshBackend implements ClusterBackend {
   readonly kind = 'ssh' as const;
-  readonly capabilities: BackendCapabilities = { recover: true, removeAnyMember: true, providesHosts: false };
+  readonly capabilities: BackendCapabilities = SSH_CAPABILITIES;
+  readonly auditedFailures = SSH_AUDITED_FAILURES;
   readonly #pool: SessionPool<SshSession>;
   readonly #connector: SshConnector;
   readonly #options: Required<Omit<SshBackendOptions, 'connector'>>;
@@ -89,28 +94,30 @@ export class SshBackend implements ClusterBackend {
   }
 
   /** The ssh section: present, a POSIX user, a port, valid host addresses and fingerprints. (Credential kinds are checked by the control plane.) */
+  /** The `ssh` section's checks (ssh-spec.ts): user, port, addresses, fingerprints, the inventory. */
   validateSpec(spec: ClusterSpec): FieldError[] {
-    const errors: FieldError[] = [];
-    const ssh = spec.ssh;
-    if (!ssh) return [{ pointer: '/ssh', detail: 'an ssh cluster needs the ssh section (credentialId, hosts)' }];
-    if (!USER.test(ssh.user)) errors.push({ pointer: '/ssh/user', detail: 'must be a POSIX user name' });
-    if (!Number.isInteger(ssh.port) || ssh.port < 1 || ssh.port > 65_535) errors.push({ pointer: '/ssh/port', detail: 'must be an integer from 1 to 65535' });
-    if (ssh.hosts.length === 0) errors.push({ pointer: '/ssh/hosts', detail: 'list at least one host' });
-    ssh.hosts.forEach((host, i) => {
-      if (!isValidHost(host.address)) errors.push({ pointer: `/ssh/hosts/${i}/address`, detail: 'must be an IP address or a DNS name' });
-      if (host.hostKeyFingerprint !== undefined && !normalizeFingerprint(host.hostKeyFingerprint)) {
-        errors.push({ pointer: `/ssh/hosts/${i}/hostKeyFingerprint`, detail: 'must be an OpenSSH SHA256 fingerprint (SHA256:…)' });
-      }
-      if (host.hostKeyFingerprint === undefined && !ssh.trustOnFirstUse) {
-        errors.push({ pointer: `/ssh/hosts/${i}/hostKeyFingerprint`, detail: 'pin the host key, or set ssh.trustOnFirstUse' });
-      }
-    });
-    return errors;
+    return validateSshSpec(spec);
+  }
+
+  specDefaults(draft: ClusterSpecDraft): Pick<ClusterSpec, 'replicas' | 'ssh'> {
+    return sshSpecDefaults(draft);
+  }
+
+  credentialOf(spec: ClusterSpec): CredentialReference | undefined {
+    return sshCredentialOf(spec);
   }
 
   /** The inventory's addresses: every host the spec may make a member. */
   occupiedAddresses(spec: ClusterSpec): string[] {
-    return (spec.ssh?.hosts ?? []).map((h) => h.address);
+    return sshOccupiedAddresses(spec);
+  }
+
+  addMember(spec: ClusterSpec, request: { host?: SshHostSpec }, members: readonly MemberRecord[]): ClusterSpec {
+    return addSshMember(spec, request, members);
+  }
+
+  pinHostKeys(spec: ClusterSpec, keys: readonly PinnedHostKey[]): ClusterSpec | undefined {
+    return pinSshHostKeys(spec, keys);
   }
 
   /** Reads every member's wsrep status; never throws for an unreachable member. */

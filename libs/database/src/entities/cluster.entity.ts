@@ -1,9 +1,13 @@
 import type { JsonDocument } from '../json-document';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** A Galera cluster: `spec` is written by clients, `status` only by the system. */
+/**
+ * A Galera cluster: `spec` is written by clients, `status` only by the system. Both are JSON
+ * documents here; libs/clusters types them (`ClusterEntity<ClusterSpec, ClusterStatus>`) at
+ * its repository, the one place that reads and writes this table.
+ */
 @Entity({ name: 'clusters' })
-export class ClusterEntity {
+export class ClusterEntity<Spec extends object = JsonDocument, Status extends object = JsonDocument> {
   @PrimaryColumn({ type: 'text' })
   id!: string;
 
@@ -18,10 +22,10 @@ export class ClusterEntity {
   credentialId!: string | null;
 
   @Column({ type: 'jsonb' })
-  spec!: JsonDocument;
+  spec!: Spec;
 
   @Column({ type: 'jsonb' })
-  status!: JsonDocument;
+  status!: Status;
 
   /** Lifecycle state, duplicated out of status for filtering. */
   @Column({ type: 'text' })
