@@ -5,12 +5,8 @@ import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { checkBoundaries, findCycles, PROJECT_ROOT } from './support/boundaries';
 
-/**
- * The one cycle known today. The "nodessh" change of issue 10 breaks it (libs/backends/ssh is
- * not edited here); once that is merged this entry must go: the check reports an allowed cycle
- * that no longer exists.
- */
-const KNOWN_CYCLES = [['libs/backends/ssh/src/remote-files.ts', 'libs/backends/ssh/src/remote-host.ts']];
+/** Cycles allowed by exception: none (the check also fails on an allowed cycle that no longer exists). */
+const KNOWN_CYCLES: string[][] = [];
 
 describe('the project tree keeps its import rules', () => {
   const report = checkBoundaries(PROJECT_ROOT, { allowedCycles: KNOWN_CYCLES });
