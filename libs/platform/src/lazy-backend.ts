@@ -14,6 +14,7 @@ import type {
   ObservedCluster,
   Plan,
   PlannedStep,
+  SettledChange,
   StepContext,
   StepResult,
 } from '@galera-cp/backends';
@@ -77,5 +78,14 @@ export class LazyBackend implements ClusterBackend {
 
   async executeStep(target: ClusterTarget, step: PlannedStep, context: StepContext): Promise<StepResult> {
     return (await this.backend()).executeStep(target, step, context);
+  }
+
+  /**
+   * A cancelled membership change converges through the loaded backend's own `settle` (a
+   * StatefulSet set back to the pods there are); a backend without one has nothing to correct.
+   */
+  async settle(target: ClusterTarget, change: ClusterChange, options: { membersBefore: string[]; signal: AbortSignal; log: (message: string) => void }): Promise<SettledChange> {
+    const backend = await this.backend();
+    return backend.settle ? backend.settle(target, change, options) : { members: [] };
   }
 }
