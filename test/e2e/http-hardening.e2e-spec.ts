@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
 import { createKeyCredential, sshClusterBody } from '../support/fixtures';
@@ -178,6 +178,24 @@ describe('HTTP hardening: bad input answers 4xx problems, refusals are audited, 
     assert.equal(answer.status, 431);
     assert.match(answer.type, /^application\/problem\+json/);
     assert.equal(JSON.parse(answer.body).code, 'HEADERS_TOO_LARGE');
+  });
+
+  test('an idle keep-alive connection outlives the clients\' own idle time: the server announces 65 s, not Node\'s 5 s', async () => {
+    const url = new URL(app.url);
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+        const request = httpRequest({ host: url.hostname, port: url.port, path: '/healthz', agent }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.headers['keep-alive']));
+        });
+        request.on('error', reject);
+        request.end();
+      });
+      assert.equal(keepAlive, 'timeout=65');
+    } finally {
+      agent.destroy();
+    }
   });
 
   // Last: it locks this client address out of the API.

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { AuditInterceptor, AuditService } from '@galera-cp/audit';
 import { ApiTokenService } from '@galera-cp/auth';
 import { PreviewInterceptor } from '@galera-cp/auth';
@@ -83,6 +84,9 @@ function bodyParserErrors(refuse: EarlyRefusal) {
   };
 }
 
+/** How long an idle keep-alive connection stays open on the server: longer than clients and load balancers keep theirs (60 s). */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 /**
  * Builds the HTTP application (not yet listening): request ids, JSON bodies with a size limit,
  * CORS, metrics and access logs, the problem filter, strict validation, the idempotency, audit
@@ -98,6 +102,13 @@ export async function createApiApp(options: PlatformOptions & { logger?: LoggerS
   const audit = app.get(AuditService);
   const refuse = earlyRefusal(audit, app.get(ApiTokenService));
   answerClientErrorsAsProblems(app.getHttpServer());
+  // An idle keep-alive connection is closed by the client, never by the server under the
+  // client's feet: Node's 5 s default races clients that reuse a socket after ~4 s (fetch) and load
+  // balancers that keep 60 s, and the request on that socket fails with ECONNRESET. So the server
+  // waits longer than both; headers still have to arrive within their own bound.
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
