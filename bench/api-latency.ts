@@ -60,16 +60,43 @@ async function load(label: string, url: string, token: string, pid: number, rate
   const before = cpuMs(pid);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, ...(rate ? { overallRate: rate } : {}), headers: { authorization: `Bearer ${token}` } });
   const cpuMsPerRequest = (cpuMs(pid) - before) / Math.max(1, result.requests.total);
-  return { label, cpuMsPerRequest, rps: Math.round(result.requests.average), p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, errors: result.errors + result.timeouts, non2xx: result.non2xx, total: result.requests.total };
+  return {
+    label,
+    cpuMsPerRequest,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    total: result.requests.total,
+  };
 }
 
 const SPEC = {
-  backend: 'ssh', replicas: 3, engine: { flavor: 'mariadb', version: '10.11' },
+  backend: 'ssh',
+  replicas: 3,
+  engine: { flavor: 'mariadb', version: '10.11' },
   galera: { sstMethod: 'mariabackup', gcacheSize: '512M', bufferPoolSize: '256M', parameters: {} },
   policy: { autoRecovery: false, deletionProtection: false, donorServesTraffic: false },
-  ssh: { credentialId: 'cr_seeded', user: 'root', port: 22, trustOnFirstUse: false, hosts: [1, 2, 3].map((h) => ({ address: `10.0.0.${h}`, hostKeyFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })) },
+  ssh: {
+    credentialId: 'cr_seeded',
+    user: 'root',
+    port: 22,
+    trustOnFirstUse: false,
+    hosts: [1, 2, 3].map((h) => ({ address: `10.0.0.${h}`, hostKeyFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })),
+  },
 };
-const STATUS = { state: 'READY', conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: '3 of 3 members healthy', lastTransitionTime: '2026-01-01T00:00:00.000Z' }], observedGeneration: 1, size: { desired: 3, observed: 3, healthy: 3 }, activeOperationId: null, lastObservedAt: '2026-01-01T00:00:00.000Z', message: 'Ready' };
+const STATUS = {
+  state: 'READY',
+  conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: '3 of 3 members healthy', lastTransitionTime: '2026-01-01T00:00:00.000Z' }],
+  observedGeneration: 1,
+  size: { desired: 3, observed: 3, healthy: 3 },
+  activeOperationId: null,
+  lastObservedAt: '2026-01-01T00:00:00.000Z',
+  message: 'Ready',
+};
 
 async function withClient<T>(databaseUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: databaseUrl });
@@ -89,7 +116,10 @@ async function seed(databaseUrl: string, count: number): Promise<string> {
       last = newId('cluster');
       await client.query(`INSERT INTO clusters (id, name, backend_kind, spec, status, state, generation, labels) VALUES ($1, $2, 'ssh', $3, $4, 'READY', 1, '{}')`, [last, `bench-${i}`, SPEC, STATUS]);
       for (let n = 0; n < 3; n += 1) {
-        await client.query(`INSERT INTO nodes (id, cluster_id, name, ordinal, address, role, phase, wsrep_state, healthy, seqno, observed, last_seen_at) VALUES ($1, $2, $3, $4, $5, 'member', 'Member', 'Synced', true, 42, '{}', now())`, [newId('node'), last, `bench-${i}-${n}`, n, `10.0.${i}.${n + 1}`]);
+        await client.query(
+          `INSERT INTO nodes (id, cluster_id, name, ordinal, address, role, phase, wsrep_state, healthy, seqno, observed, last_seen_at) VALUES ($1, $2, $3, $4, $5, 'member', 'Member', 'Synced', true, 42, '{}', now())`,
+          [newId('node'), last, `bench-${i}-${n}`, n, `10.0.${i}.${n + 1}`],
+        );
       }
     }
     return last;
@@ -108,8 +138,11 @@ async function seedBig(databaseUrl: string): Promise<{ middleClusterId: string; 
   const started = Date.now();
   return withClient(databaseUrl, async (client) => {
     const id = (prefix: string, expr: string) => `'${prefix}_00' || lpad((${expr})::text, 24, '0')`;
-    await client.query(`INSERT INTO clusters (id, name, backend_kind, spec, status, state, generation, labels, created_at, updated_at)
-      SELECT ${id('cl', 'g')}, 'big-' || g, 'ssh', $1, $2, 'STOPPED', 1, '{}', now(), now() FROM generate_series(1, ${BIG_CLUSTERS}) g`, [SPEC, { ...STATUS, state: 'STOPPED', message: 'Stopped' }]);
+    await client.query(
+      `INSERT INTO clusters (id, name, backend_kind, spec, status, state, generation, labels, created_at, updated_at)
+      SELECT ${id('cl', 'g')}, 'big-' || g, 'ssh', $1, $2, 'STOPPED', 1, '{}', now(), now() FROM generate_series(1, ${BIG_CLUSTERS}) g`,
+      [SPEC, { ...STATUS, state: 'STOPPED', message: 'Stopped' }],
+    );
     await client.query(`INSERT INTO nodes (id, cluster_id, name, ordinal, address, role, phase, wsrep_state, healthy, seqno, observed, last_seen_at)
       SELECT ${id('nd', 'g * 3 + n')}, ${id('cl', 'g')}, 'big-' || g || '-' || n, n, '10.1.' || g || '.' || n, 'member', 'Member', 'Synced', true, 42, '{}', now()
       FROM generate_series(1, ${BIG_CLUSTERS}) g, generate_series(0, 2) n`);
@@ -204,7 +237,9 @@ async function main(): Promise<void> {
     const rssSettled = rssMiB();
 
     const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-    console.log(`\nRead path, ${DURATION} s per figure, ${CONNECTIONS} connections; node ${process.version}; the product from dist/ (api + worker in one process, LOG_LEVEL=${process.env.LOG_LEVEL ?? 'warn'}) beside the floor (Fastify + pg, same SQL, no auth or validation); PostgreSQL on the same box; load average ${loadavg}`);
+    console.log(
+      `\nRead path, ${DURATION} s per figure, ${CONNECTIONS} connections; node ${process.version}; the product from dist/ (api + worker in one process, LOG_LEVEL=${process.env.LOG_LEVEL ?? 'warn'}) beside the floor (Fastify + pg, same SQL, no auth or validation); PostgreSQL on the same box; load average ${loadavg}`,
+    );
     if (seeded) console.log(seeded);
     console.log(`${'figure'.padEnd(46)}  req/s  p50 ms  p90 ms  p99 ms  max ms  errors  non-2xx  requests  server CPU ms/req`);
     for (const { floor: f, product: p } of figures) {
@@ -212,14 +247,22 @@ async function main(): Promise<void> {
       console.log(row({ ...p, label: `product ${p.label}` }));
     }
     console.log('\nproduct / floor:');
-    console.log(`  max throughput of GET /v1/clusters/{id}: ${max.product.rps} / ${max.floor?.rps} req/s = ${ratio(max.product.rps, max.floor?.rps ?? 0)} (target >= 0.6x): ${verdict(max.product.rps >= 0.6 * (max.floor?.rps ?? Infinity))}`);
-    console.log(`  CPU per request at max: ${ratio(max.product.cpuMsPerRequest, max.floor?.cpuMsPerRequest ?? 0)} (${max.product.cpuMsPerRequest.toFixed(3)} vs ${max.floor?.cpuMsPerRequest.toFixed(3)} ms)`);
-    console.log(`  GET /v1/clusters/{id} at ${RATE}/s: p50 ${single.product.p50} vs ${single.floor?.p50} ms = ${ratio(single.product.p50, single.floor?.p50 ?? 0)}; p99 ${single.product.p99} vs ${single.floor?.p99} ms = ${ratio(single.product.p99, single.floor?.p99 ?? 0)}`);
+    console.log(
+      `  max throughput of GET /v1/clusters/{id}: ${max.product.rps} / ${max.floor?.rps} req/s = ${ratio(max.product.rps, max.floor?.rps ?? 0)} (target >= 0.6x): ${verdict(max.product.rps >= 0.6 * (max.floor?.rps ?? Infinity))}`,
+    );
+    console.log(
+      `  CPU per request at max: ${ratio(max.product.cpuMsPerRequest, max.floor?.cpuMsPerRequest ?? 0)} (${max.product.cpuMsPerRequest.toFixed(3)} vs ${max.floor?.cpuMsPerRequest.toFixed(3)} ms)`,
+    );
+    console.log(
+      `  GET /v1/clusters/{id} at ${RATE}/s: p50 ${single.product.p50} vs ${single.floor?.p50} ms = ${ratio(single.product.p50, single.floor?.p50 ?? 0)}; p99 ${single.product.p99} vs ${single.floor?.p99} ms = ${ratio(single.product.p99, single.floor?.p99 ?? 0)}`,
+    );
     console.log(`  list pageSize 20 at ${RATE}/s: p99 ${list.product.p99} vs ${list.floor?.p99} ms = ${ratio(list.product.p99, list.floor?.p99 ?? 0)}`);
     if (big) console.log(`  list with 10k clusters + 1M operations at ${RATE}/s: p99 ${big.product.p99} vs ${big.floor?.p99} ms = ${ratio(big.product.p99, big.floor?.p99 ?? 0)}`);
     const clean = (f: Figures) => f.errors + f.non2xx === 0 && f.rps >= RATE * 0.99;
     console.log('\ntargets:');
-    console.log(`  one-cluster read p99 <= 10 ms at ${RATE} req/s, no errors: p99 ${single.product.p99} ms at ${single.product.rps} req/s, ${single.product.errors + single.product.non2xx} errors: ${verdict(single.product.p99 <= 10 && clean(single.product))}`);
+    console.log(
+      `  one-cluster read p99 <= 10 ms at ${RATE} req/s, no errors: p99 ${single.product.p99} ms at ${single.product.rps} req/s, ${single.product.errors + single.product.non2xx} errors: ${verdict(single.product.p99 <= 10 && clean(single.product))}`,
+    );
     console.log(`  list pageSize 20 p99 <= 20 ms at ${RATE} req/s: p99 ${list.product.p99} ms at ${list.product.rps} req/s: ${verdict(list.product.p99 <= 20 && clean(list.product))}`);
     if (big) console.log(`  same with 10k clusters + 1M operations p99 <= 20 ms: p99 ${big.product.p99} ms at ${big.product.rps} req/s: ${verdict(big.product.p99 <= 20 && clean(big.product))}`);
     else console.log('  10k clusters + 1M operations: not measured (BIG_SEED=0)');

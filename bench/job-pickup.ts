@@ -38,7 +38,11 @@ async function main(): Promise<void> {
     const credential = await call(url, token, 'POST', '/v1/credentials', { name: 'bench-key', kind: 'ssh-private-key', privateKey: utils.generateKeyPairSync('ed25519').private });
     const clusterIds: string[] = [];
     for (let i = 0; i < CLUSTERS; i += 1) {
-      const created = await call(url, token, 'POST', '/v1/clusters', { name: `pickup-${i}`, backend: 'ssh', ssh: { credentialId: credential.body.id, hosts: [1, 2, 3].map((h) => ({ address: `10.1.${i}.${h}`, hostKeyFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })) } });
+      const created = await call(url, token, 'POST', '/v1/clusters', {
+        name: `pickup-${i}`,
+        backend: 'ssh',
+        ssh: { credentialId: credential.body.id, hosts: [1, 2, 3].map((h) => ({ address: `10.1.${i}.${h}`, hostKeyFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })) },
+      });
       if (created.status !== 202) throw new Error(JSON.stringify(created.body));
       await waitTerminal(url, token, created.body.id);
       clusterIds.push(created.body.clusterId);
@@ -71,8 +75,12 @@ async function main(): Promise<void> {
     );
     await db.end();
     const latencies = rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
-    console.log(`\nJob pickup latency over ${latencies.length} operations (commit in the API process -> first step starts in a separate worker process), ${CLUSTERS} concurrent clients, ${elapsed.toFixed(1)} s in all`);
-    console.log(`p50 ${percentile(latencies, 50).toFixed(1)} ms   p90 ${percentile(latencies, 90).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   max ${latencies[latencies.length - 1].toFixed(1)} ms`);
+    console.log(
+      `\nJob pickup latency over ${latencies.length} operations (commit in the API process -> first step starts in a separate worker process), ${CLUSTERS} concurrent clients, ${elapsed.toFixed(1)} s in all`,
+    );
+    console.log(
+      `p50 ${percentile(latencies, 50).toFixed(1)} ms   p90 ${percentile(latencies, 90).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   max ${latencies[latencies.length - 1].toFixed(1)} ms`,
+    );
     console.log(`target p99 <= 250 ms: ${percentile(latencies, 99) <= 250 ? 'met' : 'missed'}`);
   } finally {
     await worker.stop();

@@ -133,18 +133,23 @@ async function main(): Promise<void> {
     console.log(row('add a 4th node', plainAdd.totalMs, productAdd.wallMs, `<= its join + 2 s = ${s(productJoin + 2000)}`));
     console.log(row('full-crash recovery (4 nodes)', plainRecoverMs, productRecover.wallMs, '<= 1.2x'));
     console.log('');
-    console.log(`# add a node: the product's join (start + state transfer until Synced) took ${s(productJoin)}; the whole node.add ${s(productAdd.wallMs)}: ${s(productAdd.wallMs - productJoin)} over it (plain join ${s(plainJoin)})`);
+    console.log(
+      `# add a node: the product's join (start + state transfer until Synced) took ${s(productJoin)}; the whole node.add ${s(productAdd.wallMs)}: ${s(productAdd.wallMs - productJoin)} over it (plain join ${s(plainJoin)})`,
+    );
     console.log(`# plain create: ${plainCreate.steps.map((t) => `${t.step}${t.node ? ` ${t.node}` : ''} ${s(t.ms)}`).join(', ')}`);
     const engine = (t: Timed) => `request to first step ${s(t.pickupMs)}, between steps ${s(t.betweenMs)}`;
     console.log(`# product create: ${productCreate.steps.map((t) => `${t.key} ${s(t.ms)}`).join(', ')}; ${engine(productCreate)}`);
     console.log(`# product add: ${productAdd.steps.map((t) => `${t.key} ${s(t.ms)}`).join(', ')}; ${engine(productAdd)}`);
-    console.log(`# plain recovery: ${plainRecovery.steps.filter((t) => t.step !== 'crash').map((t) => `${t.step}${t.node ? ` ${t.node}` : ''} ${s(t.ms)}`).join(', ')}`);
-    console.log(`# product recovery: ${productRecover.steps.map((t) => `${t.key} ${s(t.ms)}`).join(', ')}; ${engine(productRecover)} (the first includes the plan: evidence and galera_recovery on every node)`);
-    const verdicts = [
-      productCreate.wallMs <= plainCreate.totalMs * 1.15,
-      productAdd.wallMs <= productJoin + 2000,
-      productRecover.wallMs <= plainRecoverMs * 1.2,
-    ];
+    console.log(
+      `# plain recovery: ${plainRecovery.steps
+        .filter((t) => t.step !== 'crash')
+        .map((t) => `${t.step}${t.node ? ` ${t.node}` : ''} ${s(t.ms)}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `# product recovery: ${productRecover.steps.map((t) => `${t.key} ${s(t.ms)}`).join(', ')}; ${engine(productRecover)} (the first includes the plan: evidence and galera_recovery on every node)`,
+    );
+    const verdicts = [productCreate.wallMs <= plainCreate.totalMs * 1.15, productAdd.wallMs <= productJoin + 2000, productRecover.wallMs <= plainRecoverMs * 1.2];
     console.log(`# targets met: create ${verdicts[0] ? 'yes' : 'NO'}, add ${verdicts[1] ? 'yes' : 'NO'}, recovery ${verdicts[2] ? 'yes' : 'NO'}`);
   } finally {
     await ctx?.close();

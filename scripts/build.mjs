@@ -72,7 +72,10 @@ async function versionLoadedFrom(from, name) {
   }
   return undefined;
 }
-for (const [pkg, from] of [['apps/cli', 'apps/cli/src'], ['sdk', 'sdk/src']]) {
+for (const [pkg, from] of [
+  ['apps/cli', 'apps/cli/src'],
+  ['sdk', 'sdk/src'],
+]) {
   const { dependencies = {} } = JSON.parse(await readFile(join(root, pkg, 'package.json'), 'utf8'));
   for (const [name, wanted] of Object.entries(dependencies)) {
     if (name.startsWith('@galera-cp/') || !/^\d+\.\d+\.\d+$/.test(wanted)) continue;

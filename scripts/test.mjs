@@ -144,16 +144,7 @@ function run(files, suite, env) {
   return new Promise((resolveRun) => {
     const child = spawn(
       process.execPath,
-      [
-        '--require',
-        '@swc-node/register',
-        '--enable-source-maps',
-        '--test',
-        '--test-reporter=spec',
-        `--test-concurrency=${concurrency}`,
-        `--test-timeout=${suite.timeoutMs}`,
-        ...files,
-      ],
+      ['--require', '@swc-node/register', '--enable-source-maps', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, `--test-timeout=${suite.timeoutMs}`, ...files],
       { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } },
     );
     child.on('exit', (code, signal) => resolveRun(code ?? (signal ? 1 : 0)));

@@ -104,12 +104,14 @@ describe('the committed OpenAPI document and SDK types', () => {
       const variant = schemas[ref.replace('#/components/schemas/', '')];
       assert.ok(variant, `${ref} exists`);
       assert.deepEqual(variant.properties.type.enum, [type], `${ref}.type is the constant ${type}`);
-      assert.ok(result.oneOf.some((v) => v.$ref === ref), `${ref} is one of the variants`);
+      assert.ok(
+        result.oneOf.some((v) => v.$ref === ref),
+        `${ref} is one of the variants`,
+      );
     }
   });
 
   test('the document references only schemas it defines (so /openapi.json is valid as served)', () => {
     assert.deepEqual(danglingSchemaRefs(artifacts.document), []);
   });
-
 });

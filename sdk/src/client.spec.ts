@@ -71,30 +71,42 @@ describe('createGaleraClient', () => {
     const keys = server.requests.map((r) => r.headers['idempotency-key']);
     assert.match(String(keys[0]), UUID);
     assert.deepEqual(keys, [keys[0], keys[0], keys[0]]);
-    assert.deepEqual(server.requests.map((r) => JSON.parse(r.body)), [body, body, body]);
-    assert.deepEqual(server.requests.map((r) => r.headers['content-type']), ['application/json', 'application/json', 'application/json']);
+    assert.deepEqual(
+      server.requests.map((r) => JSON.parse(r.body)),
+      [body, body, body],
+    );
+    assert.deepEqual(
+      server.requests.map((r) => r.headers['content-type']),
+      ['application/json', 'application/json', 'application/json'],
+    );
 
     await unwrap(client.POST('/v1/credentials', { body }));
     assert.notEqual(server.requests[3].headers['idempotency-key'], keys[0], 'each call gets a key of its own');
   });
 
   test("keeps the caller's Idempotency-Key, and retries 409 IDEMPOTENCY_KEY_IN_FLIGHT for it", async () => {
-    server = await startSpecServer((_req, res, i) =>
-      i === 0 ? sendProblem(res, 409, 'IDEMPOTENCY_KEY_IN_FLIGHT', {}, { 'retry-after': '0' }) : sendJson(res, 201, CREDENTIAL),
-    );
+    server = await startSpecServer((_req, res, i) => (i === 0 ? sendProblem(res, 409, 'IDEMPOTENCY_KEY_IN_FLIGHT', {}, { 'retry-after': '0' }) : sendJson(res, 201, CREDENTIAL)));
     const client = createGaleraClient({ baseUrl: server.url, retry: FAST });
     const created = await unwrap(client.POST('/v1/credentials', { body: { name: 'k', kind: 'kubeconfig', kubeconfig: 'x' }, params: { header: { 'Idempotency-Key': 'mine-1' } } }));
     assert.equal(created.id, 'cr_1');
-    assert.deepEqual(server.requests.map((r) => r.headers['idempotency-key']), ['mine-1', 'mine-1']);
+    assert.deepEqual(
+      server.requests.map((r) => r.headers['idempotency-key']),
+      ['mine-1', 'mine-1'],
+    );
   });
 
   test('does not retry other conflicts, nor methods that are not repeatable (DELETE, PATCH)', async () => {
-    server = await startSpecServer((req, res) => (req.method === 'POST' ? sendProblem(res, 409, 'OPERATION_IN_PROGRESS', { activeOperationId: 'op_1' }) : sendProblem(res, 503, 'DATABASE_UNAVAILABLE')));
+    server = await startSpecServer((req, res) =>
+      req.method === 'POST' ? sendProblem(res, 409, 'OPERATION_IN_PROGRESS', { activeOperationId: 'op_1' }) : sendProblem(res, 503, 'DATABASE_UNAVAILABLE'),
+    );
     const client = createGaleraClient({ baseUrl: server.url, retry: FAST });
     await assert.rejects(unwrap(client.POST('/v1/clusters/{id}/restart', { params: { path: { id: 'cl_1' } }, body: {} })), { code: 'OPERATION_IN_PROGRESS' });
     await assert.rejects(unwrap(client.DELETE('/v1/credentials/{id}', { params: { path: { id: 'cr_1' } } })), { status: 503 });
     await assert.rejects(unwrap(client.PATCH('/v1/clusters/{id}', { params: { path: { id: 'cl_1' } }, body: {} })), { status: 503 });
-    assert.deepEqual(server.requests.map((r) => r.method), ['POST', 'DELETE', 'PATCH']);
+    assert.deepEqual(
+      server.requests.map((r) => r.method),
+      ['POST', 'DELETE', 'PATCH'],
+    );
   });
 
   test('retries a network error (the server drops the connection), and only the SDK does', async () => {
@@ -107,7 +119,10 @@ describe('createGaleraClient', () => {
     assert.equal(server.requests.length, 2);
 
     const noRetry = createGaleraClient({ baseUrl: server.url, retry: { retries: 0 } });
-    await assert.rejects(noRetry.GET('/v1/clusters', { headers: { 'x-case': 'no-retry' } }), (error: unknown) => error instanceof ConnectionError && error.reason === 'unreachable' && error.cause instanceof TypeError);
+    await assert.rejects(
+      noRetry.GET('/v1/clusters', { headers: { 'x-case': 'no-retry' } }),
+      (error: unknown) => error instanceof ConnectionError && error.reason === 'unreachable' && error.cause instanceof TypeError,
+    );
     assert.equal(server.requests.length, 3, 'without retries, one attempt and the network error');
   });
 
@@ -136,7 +151,10 @@ describe('createGaleraClient', () => {
     assert.deepEqual(await unwrap(client.GET('/v1/clusters')), PAGE, 'the second attempt answers');
     assert.equal(server.requests.length, 2);
     const unkeyed = createGaleraClient({ baseUrl: server.url, timeoutMs: 200, retry: { retries: 0 } });
-    await assert.rejects(unkeyed.POST('/v1/credentials', { body: { name: 'k', kind: 'kubeconfig', kubeconfig: 'x' } }), (error: unknown) => error instanceof ConnectionError && error.reason === 'timeout' && /within 200 ms/.test(error.message));
+    await assert.rejects(
+      unkeyed.POST('/v1/credentials', { body: { name: 'k', kind: 'kubeconfig', kubeconfig: 'x' } }),
+      (error: unknown) => error instanceof ConnectionError && error.reason === 'timeout' && /within 200 ms/.test(error.message),
+    );
   });
 
   test("a custom fetch gets the attempt's signal in init (aborted at the timeout), and its own errors pass unchanged", async () => {

@@ -92,7 +92,10 @@ function backoffMs(policy: RetryOptions, attempt: number): number {
 async function isRetryableAnswer(request: Request, response: Response): Promise<boolean> {
   if (response.status === 429 || response.status === 503) return true;
   if (response.status !== 409 || request.method !== 'POST') return false;
-  const body = (await response.clone().json().catch(() => undefined)) as { code?: unknown } | undefined;
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => undefined)) as { code?: unknown } | undefined;
   return body?.code === 'IDEMPOTENCY_KEY_IN_FLIGHT';
 }
 

@@ -116,7 +116,9 @@ export class UnexpectedAnswerError extends Error {
     /** The answer (headers included). */
     readonly response: Response,
   ) {
-    super(`expected ${expected === 'plan' ? 'a dry-run plan (200)' : 'an operation (202)'}, got HTTP ${response.status}${expected === 'plan' ? ' (did the request set dryRun: true?)' : ' (a plan: was dryRun set?)'}`);
+    super(
+      `expected ${expected === 'plan' ? 'a dry-run plan (200)' : 'an operation (202)'}, got HTTP ${response.status}${expected === 'plan' ? ' (did the request set dryRun: true?)' : ' (a plan: was dryRun set?)'}`,
+    );
   }
 }
 

@@ -48,7 +48,10 @@ describe('streamEvents', () => {
       if (e.type === 'cluster.degraded') assert.equal(e.data.healthy, 2, 'data is typed by type');
       if (seen.length === 3) break;
     }
-    assert.deepEqual(seen.map((e) => e.id), [1, 2, 3]);
+    assert.deepEqual(
+      seen.map((e) => e.id),
+      [1, 2, 3],
+    );
     assert.deepEqual(reconnects, [2]);
     const [a, b] = server.requests;
     assert.equal(a.url, '/v1/events/stream?clusterId=cl_1&type=cluster.%2Cnode.down');
@@ -73,7 +76,10 @@ describe('streamEvents', () => {
       assert.equal(e.id, 42, 'the position message is not an event');
       break;
     }
-    assert.deepEqual(server.requests.map((r) => r.url), ['/v1/events/stream?from=now', '/v1/events/stream?after=41']);
+    assert.deepEqual(
+      server.requests.map((r) => r.url),
+      ['/v1/events/stream?from=now', '/v1/events/stream?after=41'],
+    );
   });
 
   test('retries 503 with backoff, rejects other problems with a ProblemError', async () => {

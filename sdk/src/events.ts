@@ -62,7 +62,11 @@ export async function* streamEvents(client: GaleraClient, options: StreamEventsO
     while (!signal.aborted) {
       let failure: unknown;
       try {
-        const { data: body, error, response } = await client.GET('/v1/events/stream', {
+        const {
+          data: body,
+          error,
+          response,
+        } = await client.GET('/v1/events/stream', {
           params: {
             query: {
               ...(filter.clusterId ? { clusterId: filter.clusterId } : {}),

@@ -1,6 +1,22 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { createGaleraClient, getCluster, isPlan, Operation, OperationFailedError, OperationState, OperationWaitError, paginate, Plan, ProblemError, UnexpectedAnswerError, unwrap, unwrapOperation, unwrapPlan, waitForOperation } from './index';
+import {
+  createGaleraClient,
+  getCluster,
+  isPlan,
+  Operation,
+  OperationFailedError,
+  OperationState,
+  OperationWaitError,
+  paginate,
+  Plan,
+  ProblemError,
+  UnexpectedAnswerError,
+  unwrap,
+  unwrapOperation,
+  unwrapPlan,
+  waitForOperation,
+} from './index';
 import { sendJson, sendProblem, SpecServer, startSpecServer } from './spec-support';
 
 function operation(state: OperationState, progress: number, extra: Partial<Operation> = {}): Operation {
@@ -37,7 +53,13 @@ describe('SDK helpers', () => {
 
   test('paginate walks every page, passing each nextPageToken, and stops after the last', async () => {
     const pages: Record<string, { items: { id: string; name: string }[]; nextPageToken: string | null }> = {
-      '': { items: [{ id: 'cl_1', name: 'a' }, { id: 'cl_2', name: 'b' }], nextPageToken: 't2' },
+      '': {
+        items: [
+          { id: 'cl_1', name: 'a' },
+          { id: 'cl_2', name: 'b' },
+        ],
+        nextPageToken: 't2',
+      },
       t2: { items: [{ id: 'cl_3', name: 'c' }], nextPageToken: 't3' },
       t3: { items: [{ id: 'cl_4', name: 'd' }], nextPageToken: null },
     };
@@ -46,7 +68,10 @@ describe('SDK helpers', () => {
     const names: string[] = [];
     for await (const cluster of paginate((pageToken) => unwrap(client.GET('/v1/clusters', { params: { query: { pageSize: 2, pageToken } } })))) names.push(cluster.name);
     assert.deepEqual(names, ['a', 'b', 'c', 'd']);
-    assert.deepEqual(server.requests.map((r) => r.url), ['/v1/clusters?pageSize=2', '/v1/clusters?pageSize=2&pageToken=t2', '/v1/clusters?pageSize=2&pageToken=t3']);
+    assert.deepEqual(
+      server.requests.map((r) => r.url),
+      ['/v1/clusters?pageSize=2', '/v1/clusters?pageSize=2&pageToken=t2', '/v1/clusters?pageSize=2&pageToken=t3'],
+    );
   });
 
   test('paginate fetches lazily: breaking out early asks for no further page', async () => {
@@ -60,7 +85,12 @@ describe('SDK helpers', () => {
   });
 
   test('waitForOperation polls until the operation ends, reporting each poll', async () => {
-    const states: [OperationState, number][] = [['PENDING', 0], ['RUNNING', 40], ['RUNNING', 80], ['SUCCEEDED', 100]];
+    const states: [OperationState, number][] = [
+      ['PENDING', 0],
+      ['RUNNING', 40],
+      ['RUNNING', 80],
+      ['SUCCEEDED', 100],
+    ];
     server = await startSpecServer((req, res, i) => sendJson(res, 200, operation(...states[Math.min(i, 3)], { id: req.url.split('/').pop() })));
     const client = createGaleraClient({ baseUrl: server.url, token: 't' });
     const seen: string[] = [];
@@ -122,7 +152,10 @@ describe('SDK helpers', () => {
     });
     // ...or by its own progress callback.
     const fromCallback = new AbortController();
-    await assert.rejects(waitForOperation(client, 'op_1', { pollIntervalMs: 60_000, signal: fromCallback.signal, onProgress: () => fromCallback.abort() }), { name: 'OperationWaitError', reason: 'aborted' });
+    await assert.rejects(waitForOperation(client, 'op_1', { pollIntervalMs: 60_000, signal: fromCallback.signal, onProgress: () => fromCallback.abort() }), {
+      name: 'OperationWaitError',
+      reason: 'aborted',
+    });
     assert.equal(server.requests.length, 2, 'one poll each');
     assert.ok(Date.now() - started < 30_000, 'neither sat out the 60 s poll interval');
   });
@@ -140,7 +173,14 @@ describe('SDK helpers', () => {
   });
 
   test('unwrapOperation and unwrapPlan answer distinct types, and refuse the other kind of answer', async () => {
-    const plan: Plan = { dryRun: true, operationType: 'cluster.scale', summary: 'From 3 to 5 members', steps: [{ key: 'join:a-3', action: 'ssh.join-node', title: 'Join a-3', node: 'a-3' }], details: { warnings: [], quorum: { before: 3, after: 5, quorumBefore: 2, quorumAfter: 3 } }, requiresApproval: false };
+    const plan: Plan = {
+      dryRun: true,
+      operationType: 'cluster.scale',
+      summary: 'From 3 to 5 members',
+      steps: [{ key: 'join:a-3', action: 'ssh.join-node', title: 'Join a-3', node: 'a-3' }],
+      details: { warnings: [], quorum: { before: 3, after: 5, quorumBefore: 2, quorumAfter: 3 } },
+      requiresApproval: false,
+    };
     server = await startSpecServer((req, res) => (req.url.includes('dryRun=true') ? sendJson(res, 200, plan) : sendJson(res, 202, operation('PENDING', 0, { type: 'cluster.scale' }))));
     const client = createGaleraClient({ baseUrl: server.url });
     const scale = (dryRun: boolean) => client.POST('/v1/clusters/{id}/scale', { params: { path: { id: 'cl_1' }, query: { dryRun } }, body: { replicas: 5 } });
@@ -164,7 +204,13 @@ describe('SDK helpers', () => {
     const client = createGaleraClient({ baseUrl: server.url });
     assert.deepEqual(await getCluster(client, cluster.id), cluster);
     assert.deepEqual(await getCluster(client, 'orders'), cluster);
-    await assert.rejects(getCluster(client, 'billing'), (error: unknown) => error instanceof ProblemError && error.status === 404 && error.code === 'CLUSTER_NOT_FOUND' && error.requestId === 'req_7' && /billing/.test(error.detail));
-    assert.deepEqual(server.requests.map((r) => r.url), [`/v1/clusters/${cluster.id}`, '/v1/clusters?name=orders&pageSize=1', '/v1/clusters?name=billing&pageSize=1']);
+    await assert.rejects(
+      getCluster(client, 'billing'),
+      (error: unknown) => error instanceof ProblemError && error.status === 404 && error.code === 'CLUSTER_NOT_FOUND' && error.requestId === 'req_7' && /billing/.test(error.detail),
+    );
+    assert.deepEqual(
+      server.requests.map((r) => r.url),
+      [`/v1/clusters/${cluster.id}`, '/v1/clusters?name=orders&pageSize=1', '/v1/clusters?name=billing&pageSize=1'],
+    );
   });
 });

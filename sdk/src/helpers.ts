@@ -95,6 +95,14 @@ export async function getCluster(client: GaleraClient, idOrName: string, options
   const answer = await client.GET('/v1/clusters', { params: { query: { name: idOrName, pageSize: 1 } }, ...(signal ? { signal } : {}) });
   const [cluster] = (await unwrap(answer)).items;
   if (cluster) return cluster;
-  const problem = { type: 'urn:galera-cp:problem:cluster-not-found', title: 'Not Found', status: 404, detail: `No cluster is named ${idOrName}`, instance: '/v1/clusters', code: 'CLUSTER_NOT_FOUND', requestId: answer.response.headers.get('x-request-id') ?? '' };
+  const problem = {
+    type: 'urn:galera-cp:problem:cluster-not-found',
+    title: 'Not Found',
+    status: 404,
+    detail: `No cluster is named ${idOrName}`,
+    instance: '/v1/clusters',
+    code: 'CLUSTER_NOT_FOUND',
+    requestId: answer.response.headers.get('x-request-id') ?? '',
+  };
   throw new ProblemError(new Response(JSON.stringify(problem), { status: 404, headers: { 'content-type': 'application/problem+json' } }), problem);
 }

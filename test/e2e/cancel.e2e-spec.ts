@@ -31,16 +31,26 @@ describe('cancel: a cancelled scale leaves no hidden convergence', () => {
     app.infrastructure.script('grow', { stepDelayMs: 1500 });
     const scale = await app.call('POST', `/v1/clusters/${clusterId}/scale`, { body: { replicas: 5 } });
     assert.equal(scale.status, 202, JSON.stringify(scale.body));
-    await eventually(async () => {
-      const op = (await app.call('GET', `/v1/operations/${scale.body.id}`)).body;
-      return stepState(op, 'join:grow-3') === 'SUCCEEDED' && stepState(op, 'join:grow-4') === 'RUNNING' ? true : undefined;
-    }, { what: 'the second join to run' });
+    await eventually(
+      async () => {
+        const op = (await app.call('GET', `/v1/operations/${scale.body.id}`)).body;
+        return stepState(op, 'join:grow-3') === 'SUCCEEDED' && stepState(op, 'join:grow-4') === 'RUNNING' ? true : undefined;
+      },
+      { what: 'the second join to run' },
+    );
     assert.equal((await app.call('POST', `/v1/operations/${scale.body.id}/cancel`, { body: {} })).status, 200);
     const done = await waitForOperation(app, scale.body.id);
     assert.equal(done.state, 'CANCELLED');
     assert.equal(done.result.summary, '4 of 5 members; cancelled');
-    assert.deepEqual([done.result.type, done.result.cancelled, done.result.fromReplicas, done.result.toReplicas, done.result.requestedReplicas, done.result.addedNodes], ['cluster.scale', true, 3, 4, 5, ['grow-3']]);
-    assert.deepEqual(done.result.members.map((m: { name: string }) => m.name), ['grow-0', 'grow-1', 'grow-2', 'grow-3'], 'the typed result lists the members reached');
+    assert.deepEqual(
+      [done.result.type, done.result.cancelled, done.result.fromReplicas, done.result.toReplicas, done.result.requestedReplicas, done.result.addedNodes],
+      ['cluster.scale', true, 3, 4, 5, ['grow-3']],
+    );
+    assert.deepEqual(
+      done.result.members.map((m: { name: string }) => m.name),
+      ['grow-0', 'grow-1', 'grow-2', 'grow-3'],
+      'the typed result lists the members reached',
+    );
 
     const cluster = (await app.call('GET', `/v1/clusters/${clusterId}`)).body;
     assert.equal(cluster.spec.replicas, 4, 'the spec is what was reached');
@@ -49,12 +59,18 @@ describe('cancel: a cancelled scale leaves no hidden convergence', () => {
     const progressing = cluster.status.conditions.find((c: { type: string }) => c.type === 'Progressing');
     assert.equal(progressing.reason, 'OperationCancelled');
     assert.match(progressing.message, /4 of 5 members; cancelled/);
-    assert.deepEqual((await app.call('GET', `/v1/clusters/${clusterId}/nodes`)).body.items.map((n: { name: string }) => n.name), ['grow-0', 'grow-1', 'grow-2', 'grow-3']);
+    assert.deepEqual(
+      (await app.call('GET', `/v1/clusters/${clusterId}/nodes`)).body.items.map((n: { name: string }) => n.name),
+      ['grow-0', 'grow-1', 'grow-2', 'grow-3'],
+    );
 
     app.infrastructure.script('grow', {});
     const plan = await app.call('POST', `/v1/clusters/${clusterId}/scale?dryRun=true`, { body: { replicas: 5 } });
     assert.equal(plan.status, 200, `scale 5 is real work again: ${JSON.stringify(plan.body)}`);
-    assert.deepEqual(plan.body.steps.map((s: { key: string }) => s.key), ['join:grow-4']);
+    assert.deepEqual(
+      plan.body.steps.map((s: { key: string }) => s.key),
+      ['join:grow-4'],
+    );
     assert.equal(plan.body.details.quorum.before, 4);
     const again = await app.call('POST', `/v1/clusters/${clusterId}/scale`, { body: { replicas: 5 } });
     assert.equal(again.status, 202, JSON.stringify(again.body));
@@ -78,7 +94,10 @@ describe('cancel: a cancelled scale leaves no hidden convergence', () => {
     assert.equal(done.state, 'CANCELLED');
     // enrol-3's join was aborted: it may have started and be joining, so it stays; enrol-4 never began.
     assert.equal(done.result.summary, '4 of 5 members; cancelled');
-    assert.deepEqual((await app.call('GET', `/v1/clusters/${clusterId}/nodes`)).body.items.map((n: { name: string }) => n.name), ['enrol-0', 'enrol-1', 'enrol-2', 'enrol-3']);
+    assert.deepEqual(
+      (await app.call('GET', `/v1/clusters/${clusterId}/nodes`)).body.items.map((n: { name: string }) => n.name),
+      ['enrol-0', 'enrol-1', 'enrol-2', 'enrol-3'],
+    );
     assert.equal((await app.call('GET', `/v1/clusters/${clusterId}`)).body.spec.replicas, 4);
   });
 
@@ -132,6 +151,9 @@ describe('cancel before it ran: the spec goes back to the members there are', ()
     assert.match(cluster.status.conditions.find((c: { type: string }) => c.type === 'Progressing').message, /cancelled before it ran/);
     const plan = await app.call('POST', `/v1/clusters/${clusterId}/scale?dryRun=true`, { body: { replicas: 5 } });
     assert.equal(plan.status, 200, 'scale 5 is real work');
-    assert.deepEqual(plan.body.steps.map((s: { key: string }) => s.key), ['join:parked-3', 'join:parked-4']);
+    assert.deepEqual(
+      plan.body.steps.map((s: { key: string }) => s.key),
+      ['join:parked-3', 'join:parked-4'],
+    );
   });
 });

@@ -75,7 +75,9 @@ describe('chatops: Slack slash commands', () => {
 
   function signed(body: string, options: SlackOptions = {}): Record<string, string> {
     const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-    const signature = `v0=${createHmac('sha256', options.secret ?? SIGNING_SECRET).update(`v0:${timestamp}:${options.signedBody ?? body}`).digest('hex')}`;
+    const signature = `v0=${createHmac('sha256', options.secret ?? SIGNING_SECRET)
+      .update(`v0:${timestamp}:${options.signedBody ?? body}`)
+      .digest('hex')}`;
     return { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature };
   }
 
@@ -152,13 +154,31 @@ describe('chatops: Slack slash commands', () => {
 
     const records = await audit('actor=chat:T0001/U0001');
     const byAction = (action: string) => records.filter((r) => r.action === action);
-    assert.deepEqual(byAction('cluster.scale').map((r) => [r.outcome, r.targetId, r.detail.operationId, r.actorName]), [['succeeded', id, operationId, 'alice']]);
-    assert.deepEqual(byAction('cluster.scale.dry-run').map((r) => r.outcome), ['succeeded']);
-    assert.deepEqual(byAction('chat.status').map((r) => r.outcome), ['succeeded']);
-    assert.deepEqual(byAction('chat.confirm').map((r) => [r.outcome, r.detail.code]), [['failed', 'CHAT_CONFIRMATION_INVALID']]);
+    assert.deepEqual(
+      byAction('cluster.scale').map((r) => [r.outcome, r.targetId, r.detail.operationId, r.actorName]),
+      [['succeeded', id, operationId, 'alice']],
+    );
+    assert.deepEqual(
+      byAction('cluster.scale.dry-run').map((r) => r.outcome),
+      ['succeeded'],
+    );
+    assert.deepEqual(
+      byAction('chat.status').map((r) => r.outcome),
+      ['succeeded'],
+    );
+    assert.deepEqual(
+      byAction('chat.confirm').map((r) => [r.outcome, r.detail.code]),
+      [['failed', 'CHAT_CONFIRMATION_INVALID']],
+    );
     assert.equal(byAction('cluster.scale')[0].detail.command, `/galera confirm ${code.toLowerCase()}`);
-    assert.deepEqual((await audit('actor=chat:T0001/U0002')).map((r) => [r.action, r.outcome, r.detail.code]), [['chat.confirm', 'denied', 'FORBIDDEN']]);
-    assert.deepEqual((await audit('actor=chat:T0001/U0003')).map((r) => [r.action, r.outcome]), [['chat.confirm', 'failed']]);
+    assert.deepEqual(
+      (await audit('actor=chat:T0001/U0002')).map((r) => [r.action, r.outcome, r.detail.code]),
+      [['chat.confirm', 'denied', 'FORBIDDEN']],
+    );
+    assert.deepEqual(
+      (await audit('actor=chat:T0001/U0003')).map((r) => [r.action, r.outcome]),
+      [['chat.confirm', 'failed']],
+    );
   });
 
   test('forged, tampered, replayed and unknown-user requests are refused, change nothing, and are audited as denied', async () => {
@@ -251,8 +271,14 @@ describe('chatops: Slack slash commands', () => {
     }
     assert.equal(posted('/chat/recover').length, 2, 'the requester got the plan and the outcome');
     const records = await audit(`targetId=${operationId}`);
-    assert.deepEqual(records.map((r) => [r.actor, r.action, r.outcome]), [['chat:T0001/U0003', 'operation.approve', 'succeeded']]);
-    assert.deepEqual((await audit(`targetId=${id}&action=cluster.recover`)).map((r) => [r.actor, r.detail.operationId]), [['chat:T0001/U0001', operationId]]);
+    assert.deepEqual(
+      records.map((r) => [r.actor, r.action, r.outcome]),
+      [['chat:T0001/U0003', 'operation.approve', 'succeeded']],
+    );
+    assert.deepEqual(
+      (await audit(`targetId=${id}&action=cluster.recover`)).map((r) => [r.actor, r.detail.operationId]),
+      [['chat:T0001/U0001', operationId]],
+    );
   });
 
   test('the replies to post commit with their operation: at the commit that starts or approves it, they are there', async () => {

@@ -49,7 +49,9 @@ describe('galeractl against the running API', () => {
     return new Promise((resolvePromise, reject) => {
       const env: Record<string, string> = {};
       for (const [key, value] of Object.entries({ ...baseEnv, ...options.env })) if (value !== undefined) env[key] = value;
-      const child = options.npx ? spawn('npx', ['--no-install', 'galeractl', ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] }) : spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = options.npx
+        ? spawn('npx', ['--no-install', 'galeractl', ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] })
+        : spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       const timer = setTimeout(() => {
@@ -151,9 +153,15 @@ describe('galeractl against the running API', () => {
     assert.deepEqual(cluster.labels, { team: 'payments' });
     assert.equal((await json(['clusters', 'get', cluster.id], 0, npx)).name, 'cli-orders', 'an id works as well as a name');
     const nodes = await json<{ name: string; healthy: boolean }[]>(['clusters', 'nodes', 'cli-orders'], 0, npx);
-    assert.deepEqual(nodes.map((n) => n.name), ['cli-orders-0', 'cli-orders-1', 'cli-orders-2', 'cli-orders-3', 'cli-orders-4']);
+    assert.deepEqual(
+      nodes.map((n) => n.name),
+      ['cli-orders-0', 'cli-orders-1', 'cli-orders-2', 'cli-orders-3', 'cli-orders-4'],
+    );
     const listed = await json<{ id: string }[]>(['operations', 'list', '--cluster', 'cli-orders', '--type', 'cluster.scale'], 0, npx);
-    assert.deepEqual(listed.map((o) => o.id), [scaled.id]);
+    assert.deepEqual(
+      listed.map((o) => o.id),
+      [scaled.id],
+    );
 
     // The same, for people: a table, and plain progress lines when stdout is not a terminal.
     const table = await galeractl(['clusters', 'list'], npx);
@@ -190,7 +198,10 @@ describe('galeractl against the running API', () => {
     // Every stored line, once, in order: the paged endpoint and the followed stream agree.
     const paged = await json<{ id: number; message: string }[]>(['operations', 'logs', operationId]);
     const printed = followed.stdout.split('\n').filter((line) => /^\d{4}-\d\d-\d\dT/.test(line));
-    assert.deepEqual(printed.map((line) => line.replace(/^\S+\s+\S+\s+(\[step \d+\] )?/, '')), paged.map((l) => l.message));
+    assert.deepEqual(
+      printed.map((line) => line.replace(/^\S+\s+\S+\s+(\[step \d+\] )?/, '')),
+      paged.map((l) => l.message),
+    );
   });
 
   test('logs --follow resumes with Last-Event-ID after the connection drops, losing and repeating nothing', async () => {
@@ -254,9 +265,16 @@ describe('galeractl against the running API', () => {
       const resumedFrom = /last-event-id: (e\d+\.l\d+)/i.exec(eventRequests[1])?.[1];
       assert.ok(resumedFrom, `the reconnect sends Last-Event-ID:\n${eventRequests[1]}`);
 
-      const streamed = followed.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: number });
+      const streamed = followed.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { id: number });
       const paged = await json<{ id: number }[]>(['operations', 'logs', operationId]);
-      assert.deepEqual(streamed.map((l) => l.id), paged.map((l) => l.id), 'each stored line exactly once, in order');
+      assert.deepEqual(
+        streamed.map((l) => l.id),
+        paged.map((l) => l.id),
+        'each stored line exactly once, in order',
+      );
       assert.ok(paged.length >= 6);
     } finally {
       for (const socket of sockets) socket.destroy();
@@ -329,7 +347,13 @@ describe('galeractl against the running API', () => {
     assert.equal(JSON.parse(conflict.stderr).activeOperationId, running.id);
     assert.equal((await json(['operations', 'cancel', running.id, '--wait', '--timeout', '60s'], 1)).state, 'CANCELLED');
 
-    for (const args of [['clusters', 'scale', 'cli-errors', 'five'], ['clusters', 'list', '--bogus'], ['clusters', 'frobnicate'], ['clusters', 'create'], ['clusters', 'create', '-f', join(dir, 'missing.yaml')]]) {
+    for (const args of [
+      ['clusters', 'scale', 'cli-errors', 'five'],
+      ['clusters', 'list', '--bogus'],
+      ['clusters', 'frobnicate'],
+      ['clusters', 'create'],
+      ['clusters', 'create', '-f', join(dir, 'missing.yaml')],
+    ]) {
       const usage = await galeractl(args);
       assert.equal(usage.code, 2, `${args.join(' ')}: ${usage.stderr}`);
       assert.equal(usage.stdout, '');
@@ -377,13 +401,19 @@ describe('galeractl against the running API', () => {
     const plan = await json(['clusters', 'reconfigure', 'cli-more', '--set', 'max_connections=800', '--dry-run']);
     assert.equal(plan.dryRun, true);
     assert.equal(plan.operationType, 'cluster.reconfigure');
-    assert.deepEqual(plan.steps.map((step: { number: number }) => step.number), plan.steps.map((_: unknown, i: number) => i + 1));
+    assert.deepEqual(
+      plan.steps.map((step: { number: number }) => step.number),
+      plan.steps.map((_: unknown, i: number) => i + 1),
+    );
     const planText = await galeractl(['clusters', 'reconfigure', 'cli-more', '--set', 'max_connections=800', '--dry-run']);
     assert.match(planText.stdout, /Dry run of cluster\.reconfigure/);
 
     // Nodes by name: list, get, add and remove (a dry run, then for real).
     const members = await json<{ name: string; id: string }[]>(['nodes', 'list', 'cli-more']);
-    assert.deepEqual(members.map((n) => n.name), ['cli-more-0', 'cli-more-1', 'cli-more-2']);
+    assert.deepEqual(
+      members.map((n) => n.name),
+      ['cli-more-0', 'cli-more-1', 'cli-more-2'],
+    );
     assert.equal((await json(['nodes', 'get', 'cli-more', 'cli-more-1'])).id, members[1].id);
     const added = await json(['nodes', 'add', 'cli-more', '--force', '--wait', '--timeout', '60s']);
     assert.deepEqual([added.type, added.state], ['node.add', 'SUCCEEDED']);
@@ -414,7 +444,10 @@ describe('galeractl against the running API', () => {
     assert.ok(events.length > 0 && events.every((e) => e.clusterId === cluster.id));
     assert.ok(events.some((e) => e.type === 'operation.failed'));
     const audit = await json<{ action: string; targetId: string; detail: { operationId?: string } }[]>(['audit', 'list', '--action', 'operation.retry']);
-    assert.ok(audit.some((record) => record.targetId === cluster.id && record.detail.operationId === retried.id), JSON.stringify(audit));
+    assert.ok(
+      audit.some((record) => record.targetId === cluster.id && record.detail.operationId === retried.id),
+      JSON.stringify(audit),
+    );
     assert.match((await galeractl(['audit', 'list', '--action', 'operation.retry'])).stdout, /operation\.retry +cli-more +succeeded +202 /, 'the audit table names the cluster');
 
     // Webhooks against a receiver on loopback: a dry run creates nothing; create, list, change, test, delete.
@@ -483,7 +516,10 @@ describe('galeractl against the running API', () => {
     assert.equal(issued.role, 'viewer');
     assert.equal(typeof issued.token, 'string');
     const listed = await json<{ id: string; token?: string }[]>(['tokens', 'list']);
-    assert.ok(listed.some((t) => t.id === issued.id && t.token === undefined), 'lists never show a secret');
+    assert.ok(
+      listed.some((t) => t.id === issued.id && t.token === undefined),
+      'lists never show a secret',
+    );
     assert.equal((await galeractl(['clusters', 'list'], { env: { GALERA_TOKEN: issued.token } })).code, 0);
     assert.equal((await galeractl(['tokens', 'list'], { env: { GALERA_TOKEN: issued.token } })).code, 5, 'a viewer is no admin');
     assert.equal((await json(['tokens', 'revoke', issued.id])).id, issued.id);

@@ -31,8 +31,14 @@ describe('clusters: create, read, list, update, scale, delete', () => {
     assert.equal(done.progress, 100);
     assert.equal(done.result.type, 'cluster.create');
     assert.equal(done.result.bootstrapNode, 'alpha-0');
-    assert.deepEqual(done.result.members.map((m: { name: string }) => m.name), ['alpha-0', 'alpha-1', 'alpha-2']);
-    assert.deepEqual(done.steps.map((s: { state: string }) => s.state), ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    assert.deepEqual(
+      done.result.members.map((m: { name: string }) => m.name),
+      ['alpha-0', 'alpha-1', 'alpha-2'],
+    );
+    assert.deepEqual(
+      done.steps.map((s: { state: string }) => s.state),
+      ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED'],
+    );
 
     const cluster = await app.call('GET', `/v1/clusters/${clusterId}`);
     assert.equal(cluster.body.status.state, 'READY');
@@ -45,7 +51,10 @@ describe('clusters: create, read, list, update, scale, delete', () => {
 
     const nodes = await app.call('GET', `/v1/clusters/${clusterId}/nodes`);
     assert.equal(nodes.body.items.length, 3);
-    assert.deepEqual(nodes.body.items.map((n: { address: string }) => n.address), ['10.99.0.10', '10.99.0.11', '10.99.0.12']);
+    assert.deepEqual(
+      nodes.body.items.map((n: { address: string }) => n.address),
+      ['10.99.0.10', '10.99.0.11', '10.99.0.12'],
+    );
     const node = await app.call('GET', `/v1/clusters/${clusterId}/nodes/${nodes.body.items[1].id}`);
     assert.equal(node.body.name, 'alpha-1');
     assert.equal(node.body.wsrepState, 'Synced');
@@ -75,7 +84,9 @@ describe('clusters: create, read, list, update, scale, delete', () => {
     const missingCredential = await app.call('POST', '/v1/clusters', { body: sshClusterBody('nocred', 'cr_00000000000000000000000000') });
     assert.equal(missingCredential.status, 400);
     assert.equal(missingCredential.body.code, 'CREDENTIAL_NOT_FOUND');
-    const noPin = await app.call('POST', '/v1/clusters', { body: { name: 'nopin', backend: 'ssh', ssh: { credentialId, hosts: [{ address: '10.0.0.1' }, { address: '10.0.0.2' }, { address: '10.0.0.3' }] } } });
+    const noPin = await app.call('POST', '/v1/clusters', {
+      body: { name: 'nopin', backend: 'ssh', ssh: { credentialId, hosts: [{ address: '10.0.0.1' }, { address: '10.0.0.2' }, { address: '10.0.0.3' }] } },
+    });
     assert.equal(noPin.status, 400);
     assert.equal(noPin.body.errors[0].pointer, '/ssh/hosts/0/hostKeyFingerprint');
     const badParam = await app.call('POST', '/v1/clusters', { body: sshClusterBody('badparam', credentialId, 3, { galera: { parameters: { innodb_flush_log_at_trx_commit: 2 } } }) });
@@ -149,7 +160,10 @@ describe('clusters: create, read, list, update, scale, delete', () => {
     const shrunk = await waitForOperation(app, back.body.id);
     assert.deepEqual(shrunk.result.removedNodes.sort(), ['scaly-3', 'scaly-4']);
     const nodes = await app.call('GET', `/v1/clusters/${id}/nodes`);
-    assert.deepEqual(nodes.body.items.map((n: { name: string }) => n.name), ['scaly-0', 'scaly-1', 'scaly-2']);
+    assert.deepEqual(
+      nodes.body.items.map((n: { name: string }) => n.name),
+      ['scaly-0', 'scaly-1', 'scaly-2'],
+    );
     const same = await app.call('POST', `/v1/clusters/${id}/scale`, { body: { replicas: 3 } });
     assert.equal(same.status, 409);
     assert.equal(same.body.code, 'NO_CHANGE');
@@ -169,7 +183,10 @@ describe('clusters: create, read, list, update, scale, delete', () => {
       const answer = await app.call('GET', `/v1/clusters/${id}/nodes`);
       return answer.body.items.filter((n: { healthy: boolean }) => !n.healthy).length === 2 ? answer : undefined;
     });
-    assert.deepEqual(nodes.body.items.map((n: { healthy: boolean }) => n.healthy), [true, false, false]);
+    assert.deepEqual(
+      nodes.body.items.map((n: { healthy: boolean }) => n.healthy),
+      [true, false, false],
+    );
     assert.equal((await app.call('GET', `/v1/clusters/${id}`)).body.status.state, 'DEGRADED');
     const remove = await app.call('DELETE', `/v1/clusters/${id}/nodes/${nodes.body.items[0].id}?force=true`);
     assert.equal(remove.status, 409);
@@ -187,10 +204,16 @@ describe('clusters: create, read, list, update, scale, delete', () => {
       pages += 1;
     } while (token && pages < 20);
     const all = await app.call('GET', '/v1/clusters?pageSize=200');
-    assert.deepEqual(seen, all.body.items.map((c: { id: string }) => c.id));
+    assert.deepEqual(
+      seen,
+      all.body.items.map((c: { id: string }) => c.id),
+    );
     assert.ok(pages >= 3);
     const byName = await app.call('GET', '/v1/clusters?name=scaly');
-    assert.deepEqual(byName.body.items.map((c: { name: string }) => c.name), ['scaly']);
+    assert.deepEqual(
+      byName.body.items.map((c: { name: string }) => c.name),
+      ['scaly'],
+    );
     const bad = await app.call('GET', '/v1/clusters?pageToken=nope');
     assert.equal(bad.status, 400);
     assert.equal(bad.body.code, 'INVALID_PAGE_TOKEN');

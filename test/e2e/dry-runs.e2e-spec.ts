@@ -57,9 +57,24 @@ describe('dry runs: the same checks as the real call, open to viewers', () => {
 
   /** Everything a mutation could change, except the audit trail (which records the attempts). */
   async function snapshot(): Promise<string> {
-    const clusters = (await app.call('GET', '/v1/clusters')).body.items.map((c: { id: string; spec: unknown; generation: number; labels: unknown; status: { state: string; activeOperationId: string | null; size: unknown } }) => [c.id, c.spec, c.generation, c.labels, c.status.state, c.status.activeOperationId, c.status.size]);
+    const clusters = (await app.call('GET', '/v1/clusters')).body.items.map(
+      (c: { id: string; spec: unknown; generation: number; labels: unknown; status: { state: string; activeOperationId: string | null; size: unknown } }) => [
+        c.id,
+        c.spec,
+        c.generation,
+        c.labels,
+        c.status.state,
+        c.status.activeOperationId,
+        c.status.size,
+      ],
+    );
     const nodes = await Promise.all([busyId, idleId].map(async (id) => (await app.call('GET', `/v1/clusters/${id}/nodes`)).body.items.map((n: { id: string; name: string }) => [n.id, n.name])));
-    const operations = (await app.call('GET', '/v1/operations?pageSize=100')).body.items.map((o: { id: string; state: string; approval: unknown; cancelRequestedBy: string | null }) => [o.id, o.state, o.approval, o.cancelRequestedBy]);
+    const operations = (await app.call('GET', '/v1/operations?pageSize=100')).body.items.map((o: { id: string; state: string; approval: unknown; cancelRequestedBy: string | null }) => [
+      o.id,
+      o.state,
+      o.approval,
+      o.cancelRequestedBy,
+    ]);
     const credentials = (await app.call('GET', '/v1/credentials')).body.items.map((c: { id: string }) => c.id);
     const tokens = (await app.call('GET', '/v1/tokens')).body.items.map((t: { id: string; revokedAt: string | null }) => [t.id, t.revokedAt]);
     const webhooks = (await app.call('GET', '/v1/webhooks')).body.items;
@@ -81,26 +96,77 @@ describe('dry runs: the same checks as the real call, open to viewers', () => {
   // One row per mutating endpoint, each in a state where the real call is refused.
   const refused: Row[] = [
     { name: 'create (name taken)', method: 'POST', path: () => '/v1/clusters', body: () => sshClusterBody('busy', credentialId), status: 409, code: 'CLUSTER_NAME_TAKEN' },
-    { name: 'PATCH (stale If-Match)', method: 'PATCH', path: () => `/v1/clusters/${busyId}`, body: () => ({ labels: { tier: 'gold' } }), headers: { 'if-match': '"999"' }, status: 412, code: 'PRECONDITION_FAILED' },
+    {
+      name: 'PATCH (stale If-Match)',
+      method: 'PATCH',
+      path: () => `/v1/clusters/${busyId}`,
+      body: () => ({ labels: { tier: 'gold' } }),
+      headers: { 'if-match': '"999"' },
+      status: 412,
+      code: 'PRECONDITION_FAILED',
+    },
     { name: 'delete (operation running)', method: 'DELETE', path: () => `/v1/clusters/${busyId}`, status: 409, code: 'OPERATION_IN_PROGRESS' },
     { name: 'scale (operation running)', method: 'POST', path: () => `/v1/clusters/${busyId}/scale`, body: () => ({ replicas: 5 }), status: 409, code: 'OPERATION_IN_PROGRESS' },
-    { name: 'scale (stale If-Match)', method: 'POST', path: () => `/v1/clusters/${idleId}/scale`, body: () => ({ replicas: 5 }), headers: { 'if-match': '"999"' }, status: 412, code: 'PRECONDITION_FAILED' },
+    {
+      name: 'scale (stale If-Match)',
+      method: 'POST',
+      path: () => `/v1/clusters/${idleId}/scale`,
+      body: () => ({ replicas: 5 }),
+      headers: { 'if-match': '"999"' },
+      status: 412,
+      code: 'PRECONDITION_FAILED',
+    },
     { name: 'scale (quorum: below 3 without force)', method: 'POST', path: () => `/v1/clusters/${idleId}/scale`, body: () => ({ replicas: 2 }), status: 400, code: 'CLUSTER_SIZE_UNSAFE' },
     { name: 'restart (operation running)', method: 'POST', path: () => `/v1/clusters/${busyId}/restart`, body: () => ({}), status: 409, code: 'OPERATION_IN_PROGRESS' },
     { name: 'stop (operation running)', method: 'POST', path: () => `/v1/clusters/${busyId}/stop`, body: () => ({}), status: 409, code: 'OPERATION_IN_PROGRESS' },
     { name: 'start (not stopped)', method: 'POST', path: () => `/v1/clusters/${idleId}/start`, body: () => ({}), status: 409, code: 'CLUSTER_STATE_CONFLICT' },
     { name: 'recover (operation running)', method: 'POST', path: () => `/v1/clusters/${busyId}/recover`, body: () => ({ approve: true }), status: 409, code: 'OPERATION_IN_PROGRESS' },
-    { name: 'reconfigure (operation running)', method: 'POST', path: () => `/v1/clusters/${busyId}/reconfigure`, body: () => ({ parameters: { max_connections: 500 } }), status: 409, code: 'OPERATION_IN_PROGRESS' },
-    { name: 'node add (operation running)', method: 'POST', path: () => `/v1/clusters/${busyId}/nodes`, body: () => ({ host: { address: '10.99.0.40', hostKeyFingerprint: FAKE_FINGERPRINT }, force: true }), status: 409, code: 'OPERATION_IN_PROGRESS' },
+    {
+      name: 'reconfigure (operation running)',
+      method: 'POST',
+      path: () => `/v1/clusters/${busyId}/reconfigure`,
+      body: () => ({ parameters: { max_connections: 500 } }),
+      status: 409,
+      code: 'OPERATION_IN_PROGRESS',
+    },
+    {
+      name: 'node add (operation running)',
+      method: 'POST',
+      path: () => `/v1/clusters/${busyId}/nodes`,
+      body: () => ({ host: { address: '10.99.0.40', hostKeyFingerprint: FAKE_FINGERPRINT }, force: true }),
+      status: 409,
+      code: 'OPERATION_IN_PROGRESS',
+    },
     { name: 'node remove (operation running)', method: 'DELETE', path: () => `/v1/clusters/${busyId}/nodes/${busyNodeId}?force=true`, status: 409, code: 'OPERATION_IN_PROGRESS' },
     { name: 'cancel (already finished)', method: 'POST', path: () => `/v1/operations/${createOperationId}/cancel`, body: () => ({}), status: 409, code: 'OPERATION_FINISHED' },
     { name: 'approve (no approval needed)', method: 'POST', path: () => `/v1/operations/${runningId}/approve`, body: () => ({}), status: 409, code: 'APPROVAL_NOT_REQUIRED' },
     { name: 'retry (succeeded)', method: 'POST', path: () => `/v1/operations/${createOperationId}/retry`, body: () => ({}), status: 409, code: 'OPERATION_NOT_RETRYABLE' },
-    { name: 'credential create (not a key)', method: 'POST', path: () => '/v1/credentials', body: () => ({ name: 'bad-key', kind: 'ssh-private-key', privateKey: 'x'.repeat(40) }), status: 400, code: 'INVALID_CREDENTIAL' },
+    {
+      name: 'credential create (not a key)',
+      method: 'POST',
+      path: () => '/v1/credentials',
+      body: () => ({ name: 'bad-key', kind: 'ssh-private-key', privateKey: 'x'.repeat(40) }),
+      status: 400,
+      code: 'INVALID_CREDENTIAL',
+    },
     { name: 'credential delete (in use)', method: 'DELETE', path: () => `/v1/credentials/${credentialId}`, status: 409, code: 'CREDENTIAL_IN_USE' },
-    { name: 'token create (expired)', method: 'POST', path: () => '/v1/tokens', body: () => ({ name: 'late', role: 'viewer', expiresAt: '2001-01-01T00:00:00Z' }), status: 400, code: 'VALIDATION_FAILED' },
+    {
+      name: 'token create (expired)',
+      method: 'POST',
+      path: () => '/v1/tokens',
+      body: () => ({ name: 'late', role: 'viewer', expiresAt: '2001-01-01T00:00:00Z' }),
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    },
     { name: 'token revoke (no such token)', method: 'DELETE', path: () => '/v1/tokens/tk_00000000000000000000000000', status: 404, code: 'TOKEN_NOT_FOUND' },
-    { name: 'webhook create (refused target)', method: 'POST', path: () => '/v1/webhooks', body: () => ({ url: 'http://169.254.169.254/latest', events: ['cluster.'] }), status: 400, code: 'WEBHOOK_TARGET_REFUSED' },
+    {
+      name: 'webhook create (refused target)',
+      method: 'POST',
+      path: () => '/v1/webhooks',
+      body: () => ({ url: 'http://169.254.169.254/latest', events: ['cluster.'] }),
+      status: 400,
+      code: 'WEBHOOK_TARGET_REFUSED',
+    },
     { name: 'webhook update (no such webhook)', method: 'PATCH', path: () => '/v1/webhooks/wh_00000000000000000000000000', body: () => ({ enabled: false }), status: 404, code: 'WEBHOOK_NOT_FOUND' },
     { name: 'webhook delete (no such webhook)', method: 'DELETE', path: () => '/v1/webhooks/wh_00000000000000000000000000', status: 404, code: 'WEBHOOK_NOT_FOUND' },
     { name: 'webhook test (no such webhook)', method: 'POST', path: () => '/v1/webhooks/wh_00000000000000000000000000/test', body: () => ({}), status: 404, code: 'WEBHOOK_NOT_FOUND' },
@@ -108,7 +174,8 @@ describe('dry runs: the same checks as the real call, open to viewers', () => {
 
   for (const row of refused) {
     test(`${row.name}: the dry run is refused as the real call is, for an operator and a viewer, and changes nothing`, async () => {
-      const call = (path: string, token?: string) => app.call(row.method, path, { ...(token ? { token } : {}), ...(row.body ? { body: row.body() } : {}), ...(row.headers ? { headers: row.headers } : {}) });
+      const call = (path: string, token?: string) =>
+        app.call(row.method, path, { ...(token ? { token } : {}), ...(row.body ? { body: row.body() } : {}), ...(row.headers ? { headers: row.headers } : {}) });
       const before = await snapshot();
       const dry = await call(withDryRun(row.path()));
       assert.deepEqual([dry.status, dry.body.code], [row.status, row.code], `dry run: ${JSON.stringify(dry.body)}`);
@@ -157,7 +224,8 @@ describe('dry runs: the same checks as the real call, open to viewers', () => {
       const real = await app.call(preview.method, preview.path, { token: viewer, ...(preview.body ? { body: preview.body } : {}) });
       assert.deepEqual([real.status, real.body.code], [403, 'FORBIDDEN'], `${preview.method} ${preview.path}: the real call needs its role`);
       const text = JSON.stringify(dry.body ?? '');
-      for (const secret of ['hunter2-secret', 'webhook-secret-value-1234', 'private-path', 'ops channel', 'gcp_']) assert.ok(!text.includes(secret), `${preview.method} ${preview.path}: the preview shows no secret (${secret})`);
+      for (const secret of ['hunter2-secret', 'webhook-secret-value-1234', 'private-path', 'ops channel', 'gcp_'])
+        assert.ok(!text.includes(secret), `${preview.method} ${preview.path}: the preview shows no secret (${secret})`);
     }
     const scalePlan = await app.call('POST', withDryRun(`/v1/clusters/${idleId}/scale`), { token: viewer, body: { replicas: 5 } });
     assert.equal(scalePlan.body.dryRun, true);
@@ -176,9 +244,35 @@ describe('dry runs: the same checks as the real call, open to viewers', () => {
     const audit = await app.call('GET', '/v1/audit?pageSize=200');
     assert.equal(audit.status, 200);
     const viewerRecords = audit.body.items.filter((r: { actorName: string | null; actor: string }) => r.actorName === 'portal-viewer');
-    for (const action of ['cluster.create', 'cluster.update', 'cluster.scale', 'cluster.restart', 'cluster.stop', 'cluster.recover', 'cluster.reconfigure', 'cluster.delete', 'node.add', 'node.remove', 'operation.cancel', 'credential.create', 'credential.delete', 'token.create', 'token.revoke', 'webhook.create', 'webhook.update', 'webhook.test', 'webhook.delete']) {
-      assert.ok(viewerRecords.some((r: { action: string; outcome: string }) => r.action === `${action}.dry-run` && r.outcome === 'succeeded'), `the viewer's ${action} preview is audited as a dry run`);
+    for (const action of [
+      'cluster.create',
+      'cluster.update',
+      'cluster.scale',
+      'cluster.restart',
+      'cluster.stop',
+      'cluster.recover',
+      'cluster.reconfigure',
+      'cluster.delete',
+      'node.add',
+      'node.remove',
+      'operation.cancel',
+      'credential.create',
+      'credential.delete',
+      'token.create',
+      'token.revoke',
+      'webhook.create',
+      'webhook.update',
+      'webhook.test',
+      'webhook.delete',
+    ]) {
+      assert.ok(
+        viewerRecords.some((r: { action: string; outcome: string }) => r.action === `${action}.dry-run` && r.outcome === 'succeeded'),
+        `the viewer's ${action} preview is audited as a dry run`,
+      );
     }
-    assert.ok(viewerRecords.some((r: { action: string; outcome: string }) => r.action === 'cluster.scale.dry-run' && r.outcome === 'failed'), 'a refused preview is audited as a dry run too');
+    assert.ok(
+      viewerRecords.some((r: { action: string; outcome: string }) => r.action === 'cluster.scale.dry-run' && r.outcome === 'failed'),
+      'a refused preview is audited as a dry run too',
+    );
   });
 });

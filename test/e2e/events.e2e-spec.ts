@@ -48,12 +48,19 @@ describe('events: list, filter, paginate, stream with resume', () => {
   test('lists events oldest first, filtered by cluster, operation and type (exact or prefix)', async () => {
     const all = await allEvents();
     assert.ok(all.length >= 10);
-    assert.deepEqual(all.map((e) => e.id), [...all.map((e) => e.id)].sort((a, b) => a - b), 'ascending by id');
+    assert.deepEqual(
+      all.map((e) => e.id),
+      [...all.map((e) => e.id)].sort((a, b) => a - b),
+      'ascending by id',
+    );
     assert.equal(new Set(all.map((e) => e.id)).size, all.length);
 
     const ofAlpha = await allEvents(`&clusterId=${alpha.id}`);
     assert.ok(ofAlpha.length > 0);
-    assert.deepEqual(ofAlpha, all.filter((e) => e.clusterId === alpha.id));
+    assert.deepEqual(
+      ofAlpha,
+      all.filter((e) => e.clusterId === alpha.id),
+    );
     const scoped = await app.call('GET', `/v1/clusters/${alpha.id}/events?pageSize=500`);
     assert.deepEqual(scoped.body.items, ofAlpha, 'the cluster-scoped list is the same list');
 
@@ -62,14 +69,26 @@ describe('events: list, filter, paginate, stream with resume', () => {
     assert.ok(ofOperation.every((e) => e.operationId === beta.operationId));
 
     const succeeded = await allEvents('&type=operation.succeeded');
-    assert.deepEqual(succeeded.map((e) => e.operationId), [alpha.operationId, beta.operationId]);
+    assert.deepEqual(
+      succeeded.map((e) => e.operationId),
+      [alpha.operationId, beta.operationId],
+    );
     const prefix = await allEvents('&type=operation.');
-    assert.deepEqual(prefix, all.filter((e) => e.type.startsWith('operation.')));
+    assert.deepEqual(
+      prefix,
+      all.filter((e) => e.type.startsWith('operation.')),
+    );
     const steps = await allEvents('&type=operation.step_started');
     assert.ok(steps.length > 0);
-    assert.deepEqual(steps, all.filter((e) => e.type === 'operation.step_started'));
+    assert.deepEqual(
+      steps,
+      all.filter((e) => e.type === 'operation.step_started'),
+    );
     const union = await allEvents(`&type=operation.created,operation.succeeded&clusterId=${beta.id}`);
-    assert.deepEqual(union.map((e) => e.type), ['operation.created', 'operation.succeeded']);
+    assert.deepEqual(
+      union.map((e) => e.type),
+      ['operation.created', 'operation.succeeded'],
+    );
     assert.deepEqual(await allEvents('&type=cluster'), [], 'without a dot a type is exact');
 
     const viewer = await app.token('viewer');
@@ -96,7 +115,10 @@ describe('events: list, filter, paginate, stream with resume', () => {
 
     const middle = all[Math.floor(all.length / 2)].id;
     const since = await allEvents(`&after=${middle}`);
-    assert.deepEqual(since, all.filter((e) => e.id > middle));
+    assert.deepEqual(
+      since,
+      all.filter((e) => e.id > middle),
+    );
   });
 
   test('refuses bad filters with pointers, unknown clusters with 404, and callers without a token', async () => {
@@ -156,23 +178,45 @@ describe('events: list, filter, paginate, stream with resume', () => {
     const received = [...firstPart.events, ...resumed.events].map((e) => ({ id: Number(e.id), type: e.event, body: JSON.parse(e.data) as EventBody }));
     const upTo = received.filter((e) => e.id <= sentinel!);
     const stored = (await allEvents(`&after=${before}`)).filter((e) => e.id <= sentinel!);
-    assert.deepEqual(upTo.map((e) => e.id), stored.map((e) => e.id), 'exactly the stored events, in order, none twice, none lost');
-    assert.deepEqual(upTo.map((e) => e.body), stored);
-    assert.ok(upTo.every((e) => e.type === e.body.type), 'the SSE event name is the event type');
+    assert.deepEqual(
+      upTo.map((e) => e.id),
+      stored.map((e) => e.id),
+      'exactly the stored events, in order, none twice, none lost',
+    );
+    assert.deepEqual(
+      upTo.map((e) => e.body),
+      stored,
+    );
+    assert.ok(
+      upTo.every((e) => e.type === e.body.type),
+      'the SSE event name is the event type',
+    );
     assert.ok(stored.filter((e) => e.type === 'cluster.updated').length >= 20);
   });
 
   test('a filtered stream resumes with after=<id> and only sends what passes the filter; idle streams get heartbeats', async () => {
     const before = (await allEvents()).at(-1)!.id;
-    for (const [clusterId, n] of [[alpha.id, 'a1'], [beta.id, 'b1'], [alpha.id, 'a2'], [beta.id, 'b2'], [alpha.id, 'a3']]) {
+    for (const [clusterId, n] of [
+      [alpha.id, 'a1'],
+      [beta.id, 'b1'],
+      [alpha.id, 'a2'],
+      [beta.id, 'b2'],
+      [alpha.id, 'a3'],
+    ]) {
       await app.call('PATCH', `/v1/clusters/${clusterId}`, { body: { labels: { n } } });
     }
     const expected = (await allEvents(`&after=${before}&clusterId=${alpha.id}&type=cluster.`)).map((e) => e.id);
     assert.equal(expected.length, 3);
     const stream = await readSse(`${app.url}/v1/events/stream?clusterId=${alpha.id}&type=cluster.&after=${before}`, { token: await app.token('viewer'), until: (e) => Number(e.id) === expected[2] });
-    assert.deepEqual(stream.events.map((e) => Number(e.id)), expected);
+    assert.deepEqual(
+      stream.events.map((e) => Number(e.id)),
+      expected,
+    );
     const resumed = await readSse(`${app.url}/v1/events/stream?clusterId=${alpha.id}&type=cluster.&after=${expected[0]}`, { token: app.adminToken, until: (e) => Number(e.id) === expected[2] });
-    assert.deepEqual(resumed.events.map((e) => Number(e.id)), expected.slice(1));
+    assert.deepEqual(
+      resumed.events.map((e) => Number(e.id)),
+      expected.slice(1),
+    );
 
     // An idle stream (nothing passes this filter) still gets a heartbeat comment every SSE_HEARTBEAT_SECONDS.
     const controller = new AbortController();
@@ -201,7 +245,10 @@ describe('events: list, filter, paginate, stream with resume', () => {
       },
     });
     await patched;
-    assert.deepEqual(stream.events.map((e) => e.event), ['position', 'cluster.updated']);
+    assert.deepEqual(
+      stream.events.map((e) => e.event),
+      ['position', 'cluster.updated'],
+    );
     assert.equal(stream.events[0].id, String(newest));
     assert.deepEqual(JSON.parse(stream.events[0].data), { after: newest });
     assert.ok(Number(stream.events[1].id) > newest);
@@ -209,7 +256,10 @@ describe('events: list, filter, paginate, stream with resume', () => {
 
     // A reconnecting EventSource keeps its URL (from=now) and sends Last-Event-ID: that wins.
     const resumed = await readSse(`${app.url}/v1/events/stream?from=now`, { token: app.adminToken, lastEventId: String(stored[0].id), until: () => true });
-    assert.deepEqual(resumed.events.map((e) => Number(e.id)), [stored[1].id]);
+    assert.deepEqual(
+      resumed.events.map((e) => Number(e.id)),
+      [stored[1].id],
+    );
     const bad = await app.call('GET', '/v1/events/stream?from=yesterday');
     assert.equal(bad.status, 400);
     assert.equal(bad.body.errors[0].pointer, '/from');

@@ -222,7 +222,8 @@ interface FuzzRequest {
 }
 
 /** A path segment: percent-encoded UTF-8 (a lone surrogate becomes U+FFFD's bytes, as the encoder writes it). */
-const percentEncoded = (text: string) => [...Buffer.from(text, 'utf8')].map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+const percentEncoded = (text: string) =>
+  [...Buffer.from(text, 'utf8')].map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
 
 /** Header values fetch can send (no CR, LF or NUL; Latin-1). */
 const headerSafe = (text: string) => text.replace(/[\r\n\0]/g, '').replace(/[^\x20-\xff]/g, '?');
@@ -256,7 +257,9 @@ function requestFor(operation: Operation, fixtures: Fixtures): fc.Arbitrary<Fuzz
   const path = fc.tuple(...pathParams.map((p) => idFor(p.name))).map((values) => pathParams.reduce((acc, p, i) => acc.replace(`{${p.name}}`, values[i]), operation.path));
   const query = fc
     .tuple(
-      fc.tuple(...queryParams.map((p) => fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: validOf(p.schema ?? { type: 'string' }) }, { weight: 2, arbitrary: nastyValue }))),
+      fc.tuple(
+        ...queryParams.map((p) => fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: validOf(p.schema ?? { type: 'string' }) }, { weight: 2, arbitrary: nastyValue })),
+      ),
       sometimes(fc.tuple(nastyString, nastyString), 8),
       sometimes(fc.constantFrom('dryRun=true', 'pageToken=%00', 'x=%FF', 'pageSize=1e3', 'dryRun=TRUE&dryRun=false'), 6),
     )
@@ -264,7 +267,7 @@ function requestFor(operation: Operation, fixtures: Fixtures): fc.Arbitrary<Fuzz
       const search = new URLSearchParams();
       queryParams.forEach((p, i) => {
         const v = values[i];
-        if (v !== undefined) search.append(p.name, typeof v === 'string' ? v.slice(0, 3_000) : JSON.stringify(v)?.slice(0, 3_000) ?? '');
+        if (v !== undefined) search.append(p.name, typeof v === 'string' ? v.slice(0, 3_000) : (JSON.stringify(v)?.slice(0, 3_000) ?? ''));
       });
       // Mutations mostly plan: real ones run too, but less often (they change the fixtures).
       if (operation.method !== 'GET' && queryParams.some((p) => p.name === 'dryRun') && !search.has('dryRun')) search.set('dryRun', 'true');
@@ -275,7 +278,10 @@ function requestFor(operation: Operation, fixtures: Fixtures): fc.Arbitrary<Fuzz
   const headers = fc
     .tuple(
       fc.tuple(...headerParams.map((p) => sometimes(headerValue(p.name), 2))),
-      sometimes(fc.constantFrom('application/json', 'text/plain', 'application/merge-patch+json', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded'), 6),
+      sometimes(
+        fc.constantFrom('application/json', 'text/plain', 'application/merge-patch+json', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded'),
+        6,
+      ),
       sometimes(fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-unknown'), 12),
       sometimes(nastyString, 10),
     )
@@ -308,9 +314,16 @@ function requestFor(operation: Operation, fixtures: Fixtures): fc.Arbitrary<Fuzz
           { weight: 3, arbitrary: validOf(operation.body.schema).map((v) => ({ body: JSON.stringify(v), type: 'application/json' })) },
           {
             weight: 6,
-            arbitrary: fc.tuple(validOf(operation.body.schema), fc.nat(), nastyValue, fc.boolean()).map(([v, pick, replacement, add]) => ({ body: JSON.stringify(mutateAt(v, pick, replacement, add)) ?? '{}', type: 'application/json' })),
+            arbitrary: fc
+              .tuple(validOf(operation.body.schema), fc.nat(), nastyValue, fc.boolean())
+              .map(([v, pick, replacement, add]) => ({ body: JSON.stringify(mutateAt(v, pick, replacement, add)) ?? '{}', type: 'application/json' })),
           },
-          { weight: 1, arbitrary: fc.oneof(nastyString, fc.constantFrom('{', '{"a":1,}', '[1,2', 'nul', '{"a":"\\u0000"}', '\ufeff{}', '{"__proto__":{"x":1}}')).map((raw) => ({ body: raw, type: 'application/json' })) },
+          {
+            weight: 1,
+            arbitrary: fc
+              .oneof(nastyString, fc.constantFrom('{', '{"a":1,}', '[1,2', 'nul', '{"a":"\\u0000"}', '\ufeff{}', '{"__proto__":{"x":1}}'))
+              .map((raw) => ({ body: raw, type: 'application/json' })),
+          },
         );
   return fc
     .record({
@@ -383,7 +396,13 @@ describe(`fuzz: requests generated from openapi/openapi.json (seed ${SEED})`, ()
     const kube = await app.call('POST', '/v1/credentials', { body: { name: 'fuzz-kube', kind: 'kubeconfig', kubeconfig } });
     assert.equal(kube.status, 201, JSON.stringify(kube.body));
     const created = await app.call('POST', '/v1/clusters', {
-      body: { name: 'fuzzed', backend: 'ssh', ssh: { credentialId: key.body.id, hosts: Array.from({ length: 5 }, (_, i) => ({ address: `10.98.0.${10 + i}`, hostKeyFingerprint: FAKE_FINGERPRINT })) }, replicas: 3, labels: { team: 'fuzz' } },
+      body: {
+        name: 'fuzzed',
+        backend: 'ssh',
+        ssh: { credentialId: key.body.id, hosts: Array.from({ length: 5 }, (_, i) => ({ address: `10.98.0.${10 + i}`, hostKeyFingerprint: FAKE_FINGERPRINT })) },
+        replicas: 3,
+        labels: { team: 'fuzz' },
+      },
     });
     assert.equal(created.status, 202, JSON.stringify(created.body));
     assert.equal((await waitForOperation(app, created.body.id)).state, 'SUCCEEDED');
@@ -413,7 +432,18 @@ describe(`fuzz: requests generated from openapi/openapi.json (seed ${SEED})`, ()
 
     // Planted secrets: none may come back in an answer or reach a log line.
     const keyBody = privateKey.split('\n').filter((l) => l && !l.startsWith('-----'));
-    secrets.push(keyBody.join(''), ...keyBody.filter((l) => l.length >= 40), KUBE_TOKEN, WEBHOOK_SECRET, SIGNING_SECRET, tokens.admin, tokens.operator, tokens.viewer, spare.body.secret, app.env.MASTER_KEY);
+    secrets.push(
+      keyBody.join(''),
+      ...keyBody.filter((l) => l.length >= 40),
+      KUBE_TOKEN,
+      WEBHOOK_SECRET,
+      SIGNING_SECRET,
+      tokens.admin,
+      tokens.operator,
+      tokens.viewer,
+      spare.body.secret,
+      app.env.MASTER_KEY,
+    );
   });
 
   after(async () => {
@@ -471,9 +501,7 @@ describe(`fuzz: requests generated from openapi/openapi.json (seed ${SEED})`, ()
 
   test(`${REQUESTS} generated requests: no 5xx, every error a problem with a code, no planted secret in answers or logs, the process survives`, async (t) => {
     // Every operation once with every role, then random operations and roles.
-    const systematic = OPERATIONS.flatMap((operation, i) =>
-      AUTHS.map((auth, j) => ({ ...fc.sample(requestFor(operation, fixtures), { seed: SEED + i * AUTHS.length + j, numRuns: 1 })[0], auth })),
-    );
+    const systematic = OPERATIONS.flatMap((operation, i) => AUTHS.map((auth, j) => ({ ...fc.sample(requestFor(operation, fixtures), { seed: SEED + i * AUTHS.length + j, numRuns: 1 })[0], auth })));
     const arbitrary = fc.constantFrom(...OPERATIONS).chain((operation) => requestFor(operation, fixtures));
     const requests = [...systematic, ...fc.sample(arbitrary, { seed: SEED, numRuns: Math.max(0, REQUESTS - systematic.length) })];
     t.diagnostic(`fuzz seed ${SEED}, ${requests.length} requests over ${OPERATIONS.length} operations (replay: FUZZ_SEED=${SEED} node scripts/test.mjs e2e --only fuzz)`);
@@ -488,12 +516,19 @@ describe(`fuzz: requests generated from openapi/openapi.json (seed ${SEED})`, ()
         next += 1;
         const problems = await send(request);
         if (problems.length > 0 && failures.length < 25) {
-          failures.push(`#${index} ${request.operation} as ${request.auth}: ${request.method} ${request.path.slice(0, 200)} ${JSON.stringify(request.headers).slice(0, 200)} body ${String(request.body ?? '').slice(0, 200)}\n    ${problems.join('\n    ')}`);
+          failures.push(
+            `#${index} ${request.operation} as ${request.auth}: ${request.method} ${request.path.slice(0, 200)} ${JSON.stringify(request.headers).slice(0, 200)} body ${String(request.body ?? '').slice(0, 200)}\n    ${problems.join('\n    ')}`,
+          );
         }
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    console.log(`fuzz: ${next} of ${requests.length} requests sent in ${Math.round((Date.now() - started) / 1000)} s; answers by status: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}: ${v}`).join(', ')}`);
+    console.log(
+      `fuzz: ${next} of ${requests.length} requests sent in ${Math.round((Date.now() - started) / 1000)} s; answers by status: ${[...statuses]
+        .sort((a, b) => a[0] - b[0])
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')}`,
+    );
     for (const line of logLines) {
       for (const secret of secrets) if (line.includes(secret)) failures.push(`a log line holds a planted secret (${secret.slice(0, 6)}…): ${line.slice(0, 300)}`);
     }

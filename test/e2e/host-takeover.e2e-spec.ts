@@ -44,7 +44,12 @@ describe('hosts held by another live cluster record need an explicit takeover', 
     }
     const list = await app.call('GET', '/v1/clusters?name=second');
     assert.equal(list.body.items.length, 0);
-    const partly = await app.call('POST', '/v1/clusters?dryRun=true', { body: { ...sshClusterBody('second', credentialId), ssh: { credentialId, hosts: ['10.99.0.12', '10.99.0.40', '10.99.0.41'].map((address) => ({ address, hostKeyFingerprint: sshClusterBody('x', credentialId).ssh.hosts[0].hostKeyFingerprint })) } } });
+    const partly = await app.call('POST', '/v1/clusters?dryRun=true', {
+      body: {
+        ...sshClusterBody('second', credentialId),
+        ssh: { credentialId, hosts: ['10.99.0.12', '10.99.0.40', '10.99.0.41'].map((address) => ({ address, hostKeyFingerprint: sshClusterBody('x', credentialId).ssh.hosts[0].hostKeyFingerprint })) },
+      },
+    });
     assert.equal(partly.status, 409);
     assert.deepEqual(partly.body.clusters[0].addresses, ['10.99.0.12'], 'only the shared address is named');
     const invalid = await app.call('POST', '/v1/clusters', { body: sshClusterBody('second', credentialId, 3, { takeover: 'yes' }) });
@@ -54,7 +59,10 @@ describe('hosts held by another live cluster record need an explicit takeover', 
   test('with takeover: true the plan warns, the create starts, and the takeover is audited naming the other cluster', async () => {
     const plan = await app.call('POST', '/v1/clusters?dryRun=true', { body: sshClusterBody('second', credentialId, 3, { takeover: true }) });
     assert.equal(plan.status, 200, JSON.stringify(plan.body));
-    assert.ok(plan.body.details.warnings.some((w: string) => w.startsWith('takeover: 10.99.0.10, 10.99.0.11, 10.99.0.12 of cluster first')), JSON.stringify(plan.body.details.warnings));
+    assert.ok(
+      plan.body.details.warnings.some((w: string) => w.startsWith('takeover: 10.99.0.10, 10.99.0.11, 10.99.0.12 of cluster first')),
+      JSON.stringify(plan.body.details.warnings),
+    );
     const created = await app.call('POST', '/v1/clusters', { body: sshClusterBody('second', credentialId, 3, { takeover: true }) });
     assert.equal(created.status, 202, JSON.stringify(created.body));
     assert.equal((await waitForOperation(app, created.body.id)).state, 'SUCCEEDED');
@@ -66,7 +74,12 @@ describe('hosts held by another live cluster record need an explicit takeover', 
   });
 
   test('node.add of a host another cluster holds is refused unless it takes it over', async () => {
-    const third = await app.call('POST', '/v1/clusters', { body: { ...sshClusterBody('third', credentialId), ssh: { credentialId, hosts: ['10.99.1.10', '10.99.1.11', '10.99.1.12'].map((address) => ({ address, hostKeyFingerprint: sshClusterBody('x', credentialId).ssh.hosts[0].hostKeyFingerprint })) } } });
+    const third = await app.call('POST', '/v1/clusters', {
+      body: {
+        ...sshClusterBody('third', credentialId),
+        ssh: { credentialId, hosts: ['10.99.1.10', '10.99.1.11', '10.99.1.12'].map((address) => ({ address, hostKeyFingerprint: sshClusterBody('x', credentialId).ssh.hosts[0].hostKeyFingerprint })) },
+      },
+    });
     assert.equal(third.status, 202, JSON.stringify(third.body));
     assert.equal((await waitForOperation(app, third.body.id)).state, 'SUCCEEDED');
     const host = { address: '10.99.0.10', hostKeyFingerprint: sshClusterBody('x', credentialId).ssh.hosts[0].hostKeyFingerprint };
@@ -74,7 +87,10 @@ describe('hosts held by another live cluster record need an explicit takeover', 
       const refused = await app.call('POST', path, { body: { host, force: true } });
       assert.equal(refused.status, 409, JSON.stringify(refused.body));
       assert.equal(refused.body.code, 'HOSTS_HELD_BY_OTHER_CLUSTER');
-      assert.deepEqual(refused.body.clusters.map((c: { name: string }) => c.name), ['first', 'second']);
+      assert.deepEqual(
+        refused.body.clusters.map((c: { name: string }) => c.name),
+        ['first', 'second'],
+      );
     }
     const added = await app.call('POST', `/v1/clusters/${third.body.clusterId}/nodes`, { body: { host, force: true, takeover: true } });
     assert.equal(added.status, 202, JSON.stringify(added.body));

@@ -13,7 +13,12 @@ describe('HTTP contract', () => {
   after(() => app.close());
 
   test('401 without or with a bad token, with a problem body and WWW-Authenticate', async () => {
-    const none = await app.request().get('/v1/clusters').expect(401).expect('content-type', 'application/problem+json; charset=utf-8').expect('www-authenticate', /^Bearer/);
+    const none = await app
+      .request()
+      .get('/v1/clusters')
+      .expect(401)
+      .expect('content-type', 'application/problem+json; charset=utf-8')
+      .expect('www-authenticate', /^Bearer/);
     assert.equal(none.body.code, 'UNAUTHENTICATED');
     const bad = await app.request().get('/v1/clusters').auth('gcp_not-a-real-token', { type: 'bearer' }).expect(401);
     assert.equal(bad.body.code, 'INVALID_TOKEN');
@@ -124,7 +129,15 @@ describe('HTTP contract', () => {
     await app.call('POST', '/v1/credentials', { token: viewer, body: { name: 'nope', kind: 'ssh-password', password: 'p' }, headers: { 'x-request-id': 'audit-denied' } });
     const created = await app.call('POST', '/v1/credentials', { body: { name: 'audited', kind: 'ssh-password', password: 'top-secret-pw' }, headers: { 'x-request-id': 'audit-ok' } });
     await app.call('POST', '/v1/credentials', { body: { name: 'audited', kind: 'ssh-password', password: 'p' }, headers: { 'x-request-id': 'audit-failed' } });
-    const records = (await app.call('GET', '/v1/audit?pageSize=200')).body.items as { requestId: string; outcome: string; action: string; actor: string; targetId: string; statusCode: number; detail: object }[];
+    const records = (await app.call('GET', '/v1/audit?pageSize=200')).body.items as {
+      requestId: string;
+      outcome: string;
+      action: string;
+      actor: string;
+      targetId: string;
+      statusCode: number;
+      detail: object;
+    }[];
     const byRequest = (id: string) => records.find((r) => r.requestId === id);
     assert.equal(byRequest('audit-denied')?.outcome, 'denied');
     assert.equal(byRequest('audit-denied')?.statusCode, 403);
@@ -136,7 +149,10 @@ describe('HTTP contract', () => {
     assert.equal(byRequest('audit-failed')?.statusCode, 409);
     assert.ok(!JSON.stringify(records).includes('top-secret-pw'), 'no secret in the audit trail');
     const filtered = await app.call('GET', `/v1/audit?targetId=${created.body.id}`);
-    assert.deepEqual(filtered.body.items.map((r: { requestId: string }) => r.requestId), ['audit-ok']);
+    assert.deepEqual(
+      filtered.body.items.map((r: { requestId: string }) => r.requestId),
+      ['audit-ok'],
+    );
   });
 
   test('credentials: the secret is never returned, is sealed at rest, and an in-use credential cannot be deleted', async () => {
@@ -256,7 +272,11 @@ describe('HTTP contract', () => {
     assert.match(metrics.text, /galera_cp_operations\{type="cluster.create",state="SUCCEEDED"\} \d+/);
     assert.match(metrics.text, /galera_cp_queue_depth \d+/);
     assert.match(metrics.text, /galera_cp_galera_cluster_size\{cluster="[^"]+",node="[^"]+"\} 3/);
-    await app.request().get('/docs').expect(200).expect(/swagger/i);
+    await app
+      .request()
+      .get('/docs')
+      .expect(200)
+      .expect(/swagger/i);
     const spec = await app.request().get('/openapi.json').expect(200);
     assert.equal(spec.body.info.title, 'Galera control plane API');
   });

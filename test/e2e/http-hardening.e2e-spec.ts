@@ -70,10 +70,16 @@ describe('HTTP hardening: bad input answers 4xx problems, refusals are audited, 
     for (const dryRun of ['?dryRun=true', '']) {
       const webhook = await app.call('POST', `/v1/webhooks${dryRun}`, { body: { url: 'https://hooks.example.com/x', events: ['cluster.'], description: 'nul \u0000 here' } });
       assertProblem(webhook, 400, 'VALIDATION_FAILED');
-      assert.deepEqual(webhook.body.errors.map((e: { pointer: string }) => e.pointer), ['/description']);
+      assert.deepEqual(
+        webhook.body.errors.map((e: { pointer: string }) => e.pointer),
+        ['/description'],
+      );
       const labels = await app.call('PATCH', `/v1/clusters/${clusterId}${dryRun}`, { body: { labels: { team: 'a\u0000b' } } });
       assertProblem(labels, 400, 'VALIDATION_FAILED');
-      assert.deepEqual(labels.body.errors.map((e: { pointer: string }) => e.pointer), ['/labels/team']);
+      assert.deepEqual(
+        labels.body.errors.map((e: { pointer: string }) => e.pointer),
+        ['/labels/team'],
+      );
     }
   });
 
@@ -133,24 +139,37 @@ describe('HTTP hardening: bad input answers 4xx problems, refusals are audited, 
   test('a Content-Encoding header is refused even without a body (the parser would inflate an empty one)', async () => {
     const operation = (await app.call('GET', `/v1/clusters/${clusterId}/operations`)).body.items[0].id;
     for (const encoding of ['deflate', 'gzip']) {
-      assertProblem(await app.call('POST', `/v1/operations/${operation}/approve?dryRun=true`, { raw: '', headers: { 'content-type': 'application/json', 'content-encoding': encoding } }), 415, 'UNSUPPORTED_CONTENT_ENCODING');
+      assertProblem(
+        await app.call('POST', `/v1/operations/${operation}/approve?dryRun=true`, { raw: '', headers: { 'content-type': 'application/json', 'content-encoding': encoding } }),
+        415,
+        'UNSUPPORTED_CONTENT_ENCODING',
+      );
     }
   });
 
   test('reconfigure: error pointers name the request field; wsrep_sst_donor is bounded', async () => {
     const unknown = await app.call('POST', `/v1/clusters/${clusterId}/reconfigure`, { body: { parameters: { no_such_parameter: 1 } } });
     assertProblem(unknown, 400, 'VALIDATION_FAILED');
-    assert.deepEqual(unknown.body.errors.map((e: { pointer: string }) => e.pointer), ['/parameters/no_such_parameter']);
+    assert.deepEqual(
+      unknown.body.errors.map((e: { pointer: string }) => e.pointer),
+      ['/parameters/no_such_parameter'],
+    );
     const donor = await app.call('POST', `/v1/clusters/${clusterId}/reconfigure?dryRun=true`, { body: { parameters: { wsrep_sst_donor: `${'a'.repeat(5_000)},b` } } });
     assertProblem(donor, 400, 'VALIDATION_FAILED');
-    assert.deepEqual(donor.body.errors.map((e: { pointer: string }) => e.pointer), ['/parameters/wsrep_sst_donor']);
+    assert.deepEqual(
+      donor.body.errors.map((e: { pointer: string }) => e.pointer),
+      ['/parameters/wsrep_sst_donor'],
+    );
     const many = await app.call('POST', `/v1/clusters/${clusterId}/reconfigure?dryRun=true`, { body: { parameters: { wsrep_sst_donor: Array.from({ length: 40 }, (_, i) => `db-${i}`).join(',') } } });
     assertProblem(many, 400, 'VALIDATION_FAILED');
   });
 
   test('an answer remembered for an Idempotency-Key is bounded, whatever the request echoes', async () => {
     const huge = 'k'.repeat(1_000_000);
-    const answer = await app.call('POST', '/v1/webhooks', { raw: `{"url":"https://hooks.example.com/x","events":["cluster."],"${huge}":1}`, headers: { 'content-type': 'application/json', 'idempotency-key': 'huge-echo-1' } });
+    const answer = await app.call('POST', '/v1/webhooks', {
+      raw: `{"url":"https://hooks.example.com/x","events":["cluster."],"${huge}":1}`,
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'huge-echo-1' },
+    });
     assertProblem(answer, 400, 'VALIDATION_FAILED');
     assert.ok(JSON.stringify(answer.body).length < 10_000, `answer of ${JSON.stringify(answer.body).length} characters`);
     const db = new Client({ connectionString: app.databaseUrl });
@@ -167,11 +186,14 @@ describe('HTTP hardening: bad input answers 4xx problems, refusals are audited, 
   test('an oversized header answers 431 problem+json', async () => {
     const url = new URL(app.url);
     const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
-      const request = httpRequest({ host: url.hostname, port: url.port, path: '/v1/clusters', method: 'POST', headers: { 'idempotency-key': 'i'.repeat(20_000), 'content-type': 'application/json' } }, (response) => {
-        let body = '';
-        response.on('data', (chunk) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type']), body }));
-      });
+      const request = httpRequest(
+        { host: url.hostname, port: url.port, path: '/v1/clusters', method: 'POST', headers: { 'idempotency-key': 'i'.repeat(20_000), 'content-type': 'application/json' } },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type']), body }));
+        },
+      );
       request.on('error', reject);
       request.end('{}');
     });
@@ -180,14 +202,14 @@ describe('HTTP hardening: bad input answers 4xx problems, refusals are audited, 
     assert.equal(JSON.parse(answer.body).code, 'HEADERS_TOO_LARGE');
   });
 
-  test('an idle keep-alive connection outlives the clients\' own idle time: the server announces 65 s, not Node\'s 5 s', async () => {
+  test("an idle keep-alive connection outlives the clients' own idle time: the server announces 65 s, not Node's 5 s", async () => {
     const url = new URL(app.url);
     const agent = new Agent({ keepAlive: true });
     try {
       const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
         const request = httpRequest({ host: url.hostname, port: url.port, path: '/healthz', agent }, (response) => {
           response.resume();
-          response.on('end', () => resolve(response.headers['keep-alive']));
+          response.on('end', () => resolve(String(response.headers['keep-alive'])));
         });
         request.on('error', reject);
         request.end();

@@ -38,7 +38,12 @@ describe('kubernetes backend: cancel converges to what is there; plans count wha
     return created.body.clusterId;
   }
 
-  const pods = (cluster: string) => sim.objects.list('Pod', ns).filter((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === cluster).map((p) => p.metadata.name ?? '').sort();
+  const pods = (cluster: string) =>
+    sim.objects
+      .list('Pod', ns)
+      .filter((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === cluster)
+      .map((p) => p.metadata.name ?? '')
+      .sort();
   const replicasOf = (cluster: string) => sim.objects.get('StatefulSet', ns, cluster)?.spec.replicas;
 
   test('scale 3 -> 5 cancelled while the fourth pod joins: the StatefulSet goes back to 3, the spec is 3, and scale 5 plans real work', async () => {
@@ -46,10 +51,13 @@ describe('kubernetes backend: cancel converges to what is there; plans count wha
     sim.pods.neverReady(ns, 'gamma-3');
     const scale = await app.call('POST', `/v1/clusters/${clusterId}/scale`, { body: { replicas: 5 } });
     assert.equal(scale.status, 202, JSON.stringify(scale.body));
-    await eventually(async () => {
-      const op = (await app.call('GET', `/v1/operations/${scale.body.id}`)).body;
-      return op.steps.find((s: { key: string }) => s.key === 'ready:gamma-3')?.state === 'RUNNING' ? true : undefined;
-    }, { what: 'the wait for gamma-3' });
+    await eventually(
+      async () => {
+        const op = (await app.call('GET', `/v1/operations/${scale.body.id}`)).body;
+        return op.steps.find((s: { key: string }) => s.key === 'ready:gamma-3')?.state === 'RUNNING' ? true : undefined;
+      },
+      { what: 'the wait for gamma-3' },
+    );
     assert.equal(replicasOf('gamma'), 5, 'the scale asked the StatefulSet for 5');
     assert.equal((await app.call('POST', `/v1/operations/${scale.body.id}/cancel`, { body: {} })).status, 200);
     const done = await waitForOperation(app, scale.body.id, 30_000);
@@ -67,19 +75,32 @@ describe('kubernetes backend: cancel converges to what is there; plans count wha
     assert.equal(cluster.spec.replicas, 3);
     assert.equal(cluster.status.size.desired, 3);
     assert.match(cluster.status.conditions.find((c: { type: string }) => c.type === 'Progressing').message, /3 of 5 members; cancelled/);
-    assert.deepEqual((await app.call('GET', `/v1/clusters/${clusterId}/nodes`)).body.items.map((n: { name: string }) => n.name), ['gamma-0', 'gamma-1', 'gamma-2']);
-    const ready = await eventually(async () => {
-      const c = (await app.call('GET', `/v1/clusters/${clusterId}`)).body.status.conditions.find((x: { type: string }) => x.type === 'Ready');
-      return c?.status === 'True' ? c : undefined;
-    }, { what: 'Ready after the cancel' });
+    assert.deepEqual(
+      (await app.call('GET', `/v1/clusters/${clusterId}/nodes`)).body.items.map((n: { name: string }) => n.name),
+      ['gamma-0', 'gamma-1', 'gamma-2'],
+    );
+    const ready = await eventually(
+      async () => {
+        const c = (await app.call('GET', `/v1/clusters/${clusterId}`)).body.status.conditions.find((x: { type: string }) => x.type === 'Ready');
+        return c?.status === 'True' ? c : undefined;
+      },
+      { what: 'Ready after the cancel' },
+    );
     assert.match(ready.message, /3 members/);
-    assert.deepEqual(sim.controller.actions().filter((a) => a.statefulSet === 'gamma' && a.action === 'create-pod' && a.ordinal === 4), [], 'the controller never grew it to a fifth pod');
+    assert.deepEqual(
+      sim.controller.actions().filter((a) => a.statefulSet === 'gamma' && a.action === 'create-pod' && a.ordinal === 4),
+      [],
+      'the controller never grew it to a fifth pod',
+    );
 
     sim.pods.heal(ns, 'gamma-3');
     const plan = await app.call('POST', `/v1/clusters/${clusterId}/scale?dryRun=true`, { body: { replicas: 5 } });
     assert.equal(plan.status, 200, `scale 5 is real work: ${JSON.stringify(plan.body)}`);
     assert.deepEqual(plan.body.details.quorum, { before: 3, after: 5, quorumBefore: 2, quorumAfter: 3 });
-    assert.deepEqual(plan.body.steps.map((s: { key: string }) => s.key), ['config', 'statefulset', 'ready:gamma-3', 'ready:gamma-4', 'verify']);
+    assert.deepEqual(
+      plan.body.steps.map((s: { key: string }) => s.key),
+      ['config', 'statefulset', 'ready:gamma-3', 'ready:gamma-4', 'verify'],
+    );
     const again = await app.call('POST', `/v1/clusters/${clusterId}/scale`, { body: { replicas: 5 } });
     assert.equal(again.status, 202, JSON.stringify(again.body));
     const grown = await waitForOperation(app, again.body.id, 60_000);
@@ -93,10 +114,13 @@ describe('kubernetes backend: cancel converges to what is there; plans count wha
     try {
       const scale = await app.call('POST', `/v1/clusters/${clusterId}/scale`, { body: { replicas: 3 } });
       assert.equal(scale.status, 202, JSON.stringify(scale.body));
-      await eventually(async () => {
-        const op = (await app.call('GET', `/v1/operations/${scale.body.id}`)).body;
-        return op.steps.find((s: { key: string }) => s.key === 'removed:omega-4')?.state === 'RUNNING' ? true : undefined;
-      }, { what: 'the wait for omega-4 to go' });
+      await eventually(
+        async () => {
+          const op = (await app.call('GET', `/v1/operations/${scale.body.id}`)).body;
+          return op.steps.find((s: { key: string }) => s.key === 'removed:omega-4')?.state === 'RUNNING' ? true : undefined;
+        },
+        { what: 'the wait for omega-4 to go' },
+      );
       assert.equal(replicasOf('omega'), 3, 'the scale asked the StatefulSet for 3');
       await app.call('POST', `/v1/operations/${scale.body.id}/cancel`, { body: {} });
       const done = await waitForOperation(app, scale.body.id, 30_000);
@@ -108,10 +132,18 @@ describe('kubernetes backend: cancel converges to what is there; plans count wha
     }
     await sim.waitFor(() => sim.objects.get('StatefulSet', ns, 'omega')?.status?.readyReplicas === 5, { message: 'the controller caught up' });
     assert.deepEqual(pods('omega'), ['omega-0', 'omega-1', 'omega-2', 'omega-3', 'omega-4']);
-    assert.deepEqual(sim.controller.actions().filter((a) => a.statefulSet === 'omega' && a.action === 'delete-pod'), [], 'no member was removed');
+    assert.deepEqual(
+      sim.controller.actions().filter((a) => a.statefulSet === 'omega' && a.action === 'delete-pod'),
+      [],
+      'no member was removed',
+    );
     const cluster = (await app.call('GET', `/v1/clusters/${clusterId}`)).body;
     assert.equal(cluster.spec.replicas, 5);
-    assert.deepEqual((await app.call('GET', `/v1/clusters/${clusterId}/nodes`)).body.items.map((n: { phase: string }) => n.phase), ['Member', 'Member', 'Member', 'Member', 'Member'], 'none is left Removing');
+    assert.deepEqual(
+      (await app.call('GET', `/v1/clusters/${clusterId}/nodes`)).body.items.map((n: { phase: string }) => n.phase),
+      ['Member', 'Member', 'Member', 'Member', 'Member'],
+      'none is left Removing',
+    );
   });
 
   test('a scale plan counts the member pods that exist, not the replicas the StatefulSet was last asked for', async () => {
@@ -129,6 +161,9 @@ describe('kubernetes backend: cancel converges to what is there; plans count wha
     assert.equal(plan.status, 200, JSON.stringify(plan.body));
     assert.equal(plan.body.details.quorum.before, 4, 'four member pods are there (spec: 5)');
     assert.match(plan.body.summary, /from 4 to 3/);
-    assert.deepEqual(plan.body.steps.map((s: { key: string }) => s.key), ['statefulset', 'removed:delta-3', 'config', 'verify']);
+    assert.deepEqual(
+      plan.body.steps.map((s: { key: string }) => s.key),
+      ['statefulset', 'removed:delta-3', 'config', 'verify'],
+    );
   });
 });

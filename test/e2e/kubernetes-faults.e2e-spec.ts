@@ -63,12 +63,22 @@ describe('kubernetes backend: conflict storms, server errors and pods that never
       assert.equal(sts?.spec.replicas, 3);
       assert.equal(sts?.status.readyReplicas, 3);
       const nodes = await app.call('GET', `/v1/clusters/${id}/nodes`);
-      assert.deepEqual(nodes.body.items.map((n: { name: string; healthy: boolean }) => [n.name, n.healthy]), [['storm-0', true], ['storm-1', true], ['storm-2', true]]);
+      assert.deepEqual(
+        nodes.body.items.map((n: { name: string; healthy: boolean }) => [n.name, n.healthy]),
+        [
+          ['storm-0', true],
+          ['storm-1', true],
+          ['storm-2', true],
+        ],
+      );
 
       const deleted = await operate('DELETE', `/v1/clusters/${id}?purge=true`);
       assert.equal(deleted.state, 'SUCCEEDED', JSON.stringify(deleted.error));
       assert.equal(sim.objects.get('StatefulSet', ns, 'storm'), undefined);
-      assert.deepEqual(sim.objects.list('PersistentVolumeClaim', ns).filter((c) => c.metadata.name?.includes('storm')), []);
+      assert.deepEqual(
+        sim.objects.list('PersistentVolumeClaim', ns).filter((c) => c.metadata.name?.includes('storm')),
+        [],
+      );
 
       // The storm did hit the backend's writes, and the backend re-read and re-applied.
       const injected = sim.requests.list().filter((r) => r.injected && r.status === 409);
@@ -79,7 +89,9 @@ describe('kubernetes backend: conflict storms, server errors and pods that never
       const operations = [created, out, back, restarted, reconfigured, deleted];
       const reattempted = operations.flatMap((o) => o.steps).filter((s: { attempts: number }) => s.attempts > 1).length;
       const backendRetries = (logs.match(/re-reading and re-applying/g) ?? []).length;
-      t.diagnostic(`conflict storm: ${sim.requests.list().filter((r) => !r.injected && r.method !== 'GET').length} writes served, ${injected.length} answered 409; ${backendRetries} re-read-and-re-apply retries in the backend; ${reattempted} step(s) re-run by the engine`);
+      t.diagnostic(
+        `conflict storm: ${sim.requests.list().filter((r) => !r.injected && r.method !== 'GET').length} writes served, ${injected.length} answered 409; ${backendRetries} re-read-and-re-apply retries in the backend; ${reattempted} step(s) re-run by the engine`,
+      );
       assert.deepEqual(sim.controller.errors(), []);
     } finally {
       sim.faults.remove(rule);
@@ -108,7 +120,12 @@ describe('kubernetes backend: conflict storms, server errors and pods that never
     assert.equal(failed.error.code, 'POD_NOT_READY');
     assert.equal(failed.error.node, 'stuck-1');
     assert.equal(failed.error.step, 'ready:stuck-1');
-    assert.match(failed.error.detail, new RegExp(`^stuck-1 did not become Ready within ${POD_READY_SECONDS} s: phase Running; .*Ready=False \\(ContainersNotReady: containers with unready status: \\[mariadb\\]\\).*container mariadb running, not ready.*readiness is the Galera health rule`));
+    assert.match(
+      failed.error.detail,
+      new RegExp(
+        `^stuck-1 did not become Ready within ${POD_READY_SECONDS} s: phase Running; .*Ready=False \\(ContainersNotReady: containers with unready status: \\[mariadb\\]\\).*container mariadb running, not ready.*readiness is the Galera health rule`,
+      ),
+    );
     assert.ok(elapsed >= POD_READY_SECONDS, `failed after ${elapsed} s, before the pod's budget`);
     assert.ok(elapsed < POD_READY_SECONDS + 20, `failed after ${elapsed} s`);
     assert.deepEqual(failed.steps.map((s: { key: string; state: string }) => `${s.key}:${s.state}`).slice(5, 8), ['ready:stuck-0:SUCCEEDED', 'ready:stuck-1:FAILED', 'ready:stuck-2:SKIPPED']);
@@ -116,7 +133,10 @@ describe('kubernetes backend: conflict storms, server errors and pods that never
     const cluster = await app.call('GET', `/v1/clusters/${failed.clusterId}`);
     assert.equal(cluster.body.status.state, 'FAILED');
     const nodes = await app.call('GET', `/v1/clusters/${failed.clusterId}/nodes`);
-    assert.deepEqual(nodes.body.items.map((n: { name: string; phase: string }) => `${n.name}:${n.phase}`), ['stuck-0:Member', 'stuck-1:Joining', 'stuck-2:Joining']);
+    assert.deepEqual(
+      nodes.body.items.map((n: { name: string; phase: string }) => `${n.name}:${n.phase}`),
+      ['stuck-0:Member', 'stuck-1:Joining', 'stuck-2:Joining'],
+    );
     sim.pods.heal(ns, 'stuck-1');
   });
 
@@ -131,8 +151,14 @@ describe('kubernetes backend: conflict storms, server errors and pods that never
     assert.equal(failed.error.code, 'POD_NOT_READY');
     assert.equal(failed.error.step, 'restarted:roll-1');
     assert.match(failed.error.detail, new RegExp(`^roll-1 did not become Ready within ${POD_READY_SECONDS} s: phase Running; .*Ready=False`));
-    assert.deepEqual(failed.steps.map((s: { key: string; state: string }) => `${s.key}:${s.state}`), ['restart:SUCCEEDED', 'restarted:roll-2:SUCCEEDED', 'restarted:roll-1:FAILED', 'restarted:roll-0:SKIPPED', 'verify:SKIPPED']);
-    const trace = sim.controller.actions().filter((a) => a.statefulSet === 'roll' && a.time >= t0).map((a) => `${a.action}:${a.ordinal}`);
+    assert.deepEqual(
+      failed.steps.map((s: { key: string; state: string }) => `${s.key}:${s.state}`),
+      ['restart:SUCCEEDED', 'restarted:roll-2:SUCCEEDED', 'restarted:roll-1:FAILED', 'restarted:roll-0:SKIPPED', 'verify:SKIPPED'],
+    );
+    const trace = sim.controller
+      .actions()
+      .filter((a) => a.statefulSet === 'roll' && a.time >= t0)
+      .map((a) => `${a.action}:${a.ordinal}`);
     assert.deepEqual(trace, ['delete-pod:2', 'create-pod:2', 'delete-pod:1', 'create-pod:1'], 'roll-0 is left alone while roll-1 is not ready');
   });
 
@@ -146,8 +172,15 @@ describe('kubernetes backend: conflict storms, server errors and pods that never
       assert.equal(failed.state, 'FAILED');
       assert.equal(failed.error.code, 'POD_NOT_READY');
       assert.equal(failed.error.step, 'restarted:blocked-2');
-      assert.match(failed.error.detail, /^blocked-2 did not become Ready within 2 s: .*Ready=False.*; runs revision blocked-\w+, not the update revision blocked-\w+; readiness is the Galera health rule/);
-      assert.deepEqual(sim.controller.actions().filter((a) => a.statefulSet === 'blocked' && a.time >= t0), [], 'the StatefulSet does not roll past a pod that is not Ready');
+      assert.match(
+        failed.error.detail,
+        /^blocked-2 did not become Ready within 2 s: .*Ready=False.*; runs revision blocked-\w+, not the update revision blocked-\w+; readiness is the Galera health rule/,
+      );
+      assert.deepEqual(
+        sim.controller.actions().filter((a) => a.statefulSet === 'blocked' && a.time >= t0),
+        [],
+        'the StatefulSet does not roll past a pod that is not Ready',
+      );
     } finally {
       sim.pods.heal(ns, 'blocked-2');
     }

@@ -42,11 +42,19 @@ describe('kubernetes backend: the API scenarios against the simulator', () => {
     return waitForOperation(app, started.body.id, 60_000);
   }
 
-  const actionsOf = (cluster: string, action: string, since = 0) =>
-    sim.controller.actions().filter((a) => a.statefulSet === cluster && a.action === action && a.time >= since);
+  const actionsOf = (cluster: string, action: string, since = 0) => sim.controller.actions().filter((a) => a.statefulSet === cluster && a.action === action && a.time >= since);
   const podUids = (cluster: string) =>
-    Object.fromEntries(sim.objects.list('Pod', ns).filter((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === cluster).map((p) => [p.metadata.name, p.metadata.uid]));
-  const claims = () => sim.objects.list('PersistentVolumeClaim', ns).map((c) => c.metadata.name ?? '').sort();
+    Object.fromEntries(
+      sim.objects
+        .list('Pod', ns)
+        .filter((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === cluster)
+        .map((p) => [p.metadata.name, p.metadata.uid]),
+    );
+  const claims = () =>
+    sim.objects
+      .list('PersistentVolumeClaim', ns)
+      .map((c) => c.metadata.name ?? '')
+      .sort();
   const secretData = (cluster: string) => JSON.stringify(sim.objects.get('Secret', ns, `${cluster}-credentials`)?.data);
 
   let clusterId: string;
@@ -58,41 +66,65 @@ describe('kubernetes backend: the API scenarios against the simulator', () => {
     const done = await waitForOperation(app, created.body.id, 60_000);
     assert.equal(done.state, 'SUCCEEDED', JSON.stringify(done.error));
     assert.equal(done.result.bootstrapNode, 'alpha-0');
-    assert.deepEqual(done.result.members.map((m: { name: string; wsrepState: string }) => [m.name, m.wsrepState]), [
-      ['alpha-0', 'Synced'],
-      ['alpha-1', 'Synced'],
-      ['alpha-2', 'Synced'],
-    ]);
-    assert.deepEqual(done.steps.map((s: { key: string }) => s.key), ['secret', 'config', 'services', 'pdb', 'statefulset', 'ready:alpha-0', 'ready:alpha-1', 'ready:alpha-2', 'verify', 'close-bootstrap']);
+    assert.deepEqual(
+      done.result.members.map((m: { name: string; wsrepState: string }) => [m.name, m.wsrepState]),
+      [
+        ['alpha-0', 'Synced'],
+        ['alpha-1', 'Synced'],
+        ['alpha-2', 'Synced'],
+      ],
+    );
+    assert.deepEqual(
+      done.steps.map((s: { key: string }) => s.key),
+      ['secret', 'config', 'services', 'pdb', 'statefulset', 'ready:alpha-0', 'ready:alpha-1', 'ready:alpha-2', 'verify', 'close-bootstrap'],
+    );
 
     const cluster = await app.call('GET', `/v1/clusters/${clusterId}`);
     assert.equal(cluster.body.status.state, 'READY');
     // Ready at once (the create verified every member), then confirmed by the observation that
     // follows the operation, by the probe-based rule.
-    const ready = await eventually(async () => {
-      const c = (await app.call('GET', `/v1/clusters/${clusterId}`)).body.status.conditions.find((x: { type: string }) => x.type === 'Ready');
-      return c?.status === 'True' && /health probe/.test(c.message) ? c : undefined;
-    }, { what: 'the observed Ready condition' });
+    const ready = await eventually(
+      async () => {
+        const c = (await app.call('GET', `/v1/clusters/${clusterId}`)).body.status.conditions.find((x: { type: string }) => x.type === 'Ready');
+        return c?.status === 'True' && /health probe/.test(c.message) ? c : undefined;
+      },
+      { what: 'the observed Ready condition' },
+    );
     assert.match(ready.message, /all 3 members pass the health probe/);
 
     const nodes = await app.call('GET', `/v1/clusters/${clusterId}/nodes`);
-    assert.deepEqual(nodes.body.items.map((n: { name: string; phase: string; healthy: boolean }) => [n.name, n.phase, n.healthy]), [
-      ['alpha-0', 'Member', true],
-      ['alpha-1', 'Member', true],
-      ['alpha-2', 'Member', true],
-    ]);
+    assert.deepEqual(
+      nodes.body.items.map((n: { name: string; phase: string; healthy: boolean }) => [n.name, n.phase, n.healthy]),
+      [
+        ['alpha-0', 'Member', true],
+        ['alpha-1', 'Member', true],
+        ['alpha-2', 'Member', true],
+      ],
+    );
     assert.equal(nodes.body.items[1].address, `alpha-1.alpha-peers.${ns}.svc.cluster.local`);
 
     // Pods in ordinal order, each claim before its pod (the StatefulSet controller, OrderedReady).
-    assert.deepEqual(actionsOf('alpha', 'create-pod').map((a) => a.ordinal), [0, 1, 2]);
-    const trace = sim.controller.actions().filter((a) => a.statefulSet === 'alpha').map((a) => `${a.action}:${a.ordinal}`);
+    assert.deepEqual(
+      actionsOf('alpha', 'create-pod').map((a) => a.ordinal),
+      [0, 1, 2],
+    );
+    const trace = sim.controller
+      .actions()
+      .filter((a) => a.statefulSet === 'alpha')
+      .map((a) => `${a.action}:${a.ordinal}`);
     assert.deepEqual(trace, ['create-claim:0', 'create-pod:0', 'create-claim:1', 'create-pod:1', 'create-claim:2', 'create-pod:2']);
 
     const sts = sim.objects.get('StatefulSet', ns, 'alpha');
     assert.equal(sts?.spec.replicas, 3);
     assert.equal(sts?.spec.serviceName, 'alpha-peers');
     assert.equal(sts?.spec.podManagementPolicy, 'OrderedReady');
-    for (const [kind, name] of [['Service', 'alpha'], ['Service', 'alpha-peers'], ['ConfigMap', 'alpha-config'], ['Secret', 'alpha-credentials'], ['PodDisruptionBudget', 'alpha']] as const) {
+    for (const [kind, name] of [
+      ['Service', 'alpha'],
+      ['Service', 'alpha-peers'],
+      ['ConfigMap', 'alpha-config'],
+      ['Secret', 'alpha-credentials'],
+      ['PodDisruptionBudget', 'alpha'],
+    ] as const) {
       assert.ok(sim.objects.get(kind, ns, name), `${kind} ${name} exists`);
     }
     assert.equal(sim.objects.get('ConfigMap', ns, 'alpha-config')?.data?.bootstrap, 'closed', 'the bootstrap switch is closed after the create');
@@ -101,7 +133,10 @@ describe('kubernetes backend: the API scenarios against the simulator', () => {
     // Every write went through server-side apply by galera-cp (or a create, for the Secret), and none was refused.
     const writes = sim.requests.list().filter((r) => ['POST', 'PATCH', 'PUT'].includes(r.method));
     assert.ok(writes.length >= 6);
-    assert.deepEqual(writes.filter((r) => r.status >= 400), []);
+    assert.deepEqual(
+      writes.filter((r) => r.status >= 400),
+      [],
+    );
     assert.ok(writes.filter((r) => r.method === 'PATCH').every((r) => r.fieldManager === 'galera-cp' && r.contentType === 'application/apply-patch+yaml'));
 
     // The generated root password is in the Secret and nowhere in the operation's log.
@@ -117,27 +152,28 @@ describe('kubernetes backend: the API scenarios against the simulator', () => {
     const plan = await app.call('POST', '/v1/clusters?dryRun=true', { body: body('dry') });
     assert.equal(plan.status, 200, JSON.stringify(plan.body));
     assert.equal(plan.body.details.bootstrapNode, 'dry-0');
-    assert.deepEqual(plan.body.details.objects.map((o: { kind: string; name: string; action: string }) => `${o.kind}/${o.name}:${o.action}`), [
-      'Secret/dry-credentials:create-if-absent',
-      'ConfigMap/dry-config:apply',
-      'Service/dry-peers:apply',
-      'Service/dry:apply',
-      'PodDisruptionBudget/dry:apply',
-      'StatefulSet/dry:apply',
-    ]);
+    assert.deepEqual(
+      plan.body.details.objects.map((o: { kind: string; name: string; action: string }) => `${o.kind}/${o.name}:${o.action}`),
+      ['Secret/dry-credentials:create-if-absent', 'ConfigMap/dry-config:apply', 'Service/dry-peers:apply', 'Service/dry:apply', 'PodDisruptionBudget/dry:apply', 'StatefulSet/dry:apply'],
+    );
     assert.deepEqual(plan.body.details.quorum, { before: 0, after: 3, quorumBefore: 0, quorumAfter: 2 });
     assert.deepEqual(plan.body.details.membersAfter, ['dry-0', 'dry-1', 'dry-2']);
-    assert.deepEqual(sim.requests.list().slice(before).filter((r) => r.method !== 'GET'), [], 'a dry run only reads');
+    assert.deepEqual(
+      sim.requests
+        .list()
+        .slice(before)
+        .filter((r) => r.method !== 'GET'),
+      [],
+      'a dry run only reads',
+    );
     assert.equal(sim.objects.get('StatefulSet', ns, 'dry'), undefined);
 
     const scalePlan = await app.call('POST', `/v1/clusters/${clusterId}/scale?dryRun=true`, { body: { replicas: 5 } });
     assert.equal(scalePlan.status, 200, JSON.stringify(scalePlan.body));
-    assert.deepEqual(scalePlan.body.details.objects.map((o: { kind: string; name: string }) => `${o.kind}/${o.name}`), [
-      'ConfigMap/alpha-config',
-      'StatefulSet/alpha',
-      'PersistentVolumeClaim/data-alpha-3',
-      'PersistentVolumeClaim/data-alpha-4',
-    ]);
+    assert.deepEqual(
+      scalePlan.body.details.objects.map((o: { kind: string; name: string }) => `${o.kind}/${o.name}`),
+      ['ConfigMap/alpha-config', 'StatefulSet/alpha', 'PersistentVolumeClaim/data-alpha-3', 'PersistentVolumeClaim/data-alpha-4'],
+    );
     assert.deepEqual(scalePlan.body.details.quorum, { before: 3, after: 5, quorumBefore: 2, quorumAfter: 3 });
     assert.equal(sim.objects.get('StatefulSet', ns, 'alpha')?.spec.replicas, 3, 'unchanged');
   });
@@ -149,7 +185,10 @@ describe('kubernetes backend: the API scenarios against the simulator', () => {
     assert.deepEqual(out.result.addedNodes, ['alpha-3', 'alpha-4']);
     assert.equal(out.result.toReplicas, 5);
     assert.equal(sim.objects.get('StatefulSet', ns, 'alpha')?.spec.replicas, 5);
-    assert.deepEqual(actionsOf('alpha', 'create-pod', t0).map((a) => a.ordinal), [3, 4]);
+    assert.deepEqual(
+      actionsOf('alpha', 'create-pod', t0).map((a) => a.ordinal),
+      [3, 4],
+    );
     assert.deepEqual(actionsOf('alpha', 'delete-pod', t0), [], 'a scale does not restart the running members');
     assert.match(sim.objects.get('ConfigMap', ns, 'alpha-config')?.data?.['galera.cnf'] ?? '', /gcomm:\/\/alpha-0\.[^,]+,alpha-1\.[^,]+,alpha-2\.[^,]+,alpha-3\.[^,]+,alpha-4\./);
     assert.equal((await app.call('GET', `/v1/clusters/${clusterId}/nodes`)).body.items.length, 5);
@@ -158,13 +197,23 @@ describe('kubernetes backend: the API scenarios against the simulator', () => {
     const back = await operate('POST', `/v1/clusters/${clusterId}/scale`, { replicas: 3 });
     assert.equal(back.state, 'SUCCEEDED', JSON.stringify(back.error));
     assert.deepEqual(back.result.removedNodes, ['alpha-3', 'alpha-4']);
-    assert.deepEqual(actionsOf('alpha', 'delete-pod', t1).map((a) => a.ordinal), [4, 3], 'highest ordinal first');
-    assert.deepEqual(back.steps.map((s: { key: string }) => s.key), ['statefulset', 'removed:alpha-4', 'removed:alpha-3', 'config', 'verify']);
+    assert.deepEqual(
+      actionsOf('alpha', 'delete-pod', t1).map((a) => a.ordinal),
+      [4, 3],
+      'highest ordinal first',
+    );
+    assert.deepEqual(
+      back.steps.map((s: { key: string }) => s.key),
+      ['statefulset', 'removed:alpha-4', 'removed:alpha-3', 'config', 'verify'],
+    );
     assert.equal(sim.objects.get('StatefulSet', ns, 'alpha')?.spec.replicas, 3);
     assert.deepEqual(Object.keys(podUids('alpha')).sort(), ['alpha-0', 'alpha-1', 'alpha-2']);
     assert.deepEqual(claims(), ['data-alpha-0', 'data-alpha-1', 'data-alpha-2', 'data-alpha-3', 'data-alpha-4'], 'claims are kept on scale-in');
     const nodes = await app.call('GET', `/v1/clusters/${clusterId}/nodes`);
-    assert.deepEqual(nodes.body.items.map((n: { name: string }) => n.name), ['alpha-0', 'alpha-1', 'alpha-2']);
+    assert.deepEqual(
+      nodes.body.items.map((n: { name: string }) => n.name),
+      ['alpha-0', 'alpha-1', 'alpha-2'],
+    );
     const cluster = await app.call('GET', `/v1/clusters/${clusterId}`);
     assert.equal(cluster.body.status.state, 'READY');
   });
@@ -196,8 +245,14 @@ describe('kubernetes backend: the API scenarios against the simulator', () => {
     const uidsAfter = podUids('alpha');
     assert.deepEqual(Object.keys(uidsAfter).sort(), ['alpha-0', 'alpha-1', 'alpha-2']);
     for (const name of Object.keys(uidsBefore)) assert.notEqual(uidsAfter[name], uidsBefore[name], `${name} was replaced`);
-    assert.deepEqual(actionsOf('alpha', 'delete-pod', t0).map((a) => a.ordinal), [2, 1, 0]);
-    const trace = sim.controller.actions().filter((a) => a.statefulSet === 'alpha' && a.time >= t0).map((a) => `${a.action}:${a.ordinal}`);
+    assert.deepEqual(
+      actionsOf('alpha', 'delete-pod', t0).map((a) => a.ordinal),
+      [2, 1, 0],
+    );
+    const trace = sim.controller
+      .actions()
+      .filter((a) => a.statefulSet === 'alpha' && a.time >= t0)
+      .map((a) => `${a.action}:${a.ordinal}`);
     assert.deepEqual(trace, ['delete-pod:2', 'create-pod:2', 'delete-pod:1', 'create-pod:1', 'delete-pod:0', 'create-pod:0']);
     const sts = sim.objects.get('StatefulSet', ns, 'alpha');
     assert.ok(sts?.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']);
@@ -229,7 +284,10 @@ describe('kubernetes backend: the API scenarios against the simulator', () => {
     // The same parameters again: nothing the pods run changes, so nothing restarts.
     const again = await app.call('POST', `/v1/clusters/${clusterId}/reconfigure?dryRun=true`, { body: { parameters: { max_connections: 500 } } });
     assert.match(again.body.summary, /nothing restarts/);
-    assert.deepEqual(again.body.steps.map((s: { key: string }) => s.key), ['config', 'verify']);
+    assert.deepEqual(
+      again.body.steps.map((s: { key: string }) => s.key),
+      ['config', 'verify'],
+    );
   });
 
   test('stop, start and recover are refused plainly', async () => {
@@ -253,11 +311,20 @@ describe('kubernetes backend: the API scenarios against the simulator', () => {
     const plan = await app.call('DELETE', `/v1/clusters/${clusterId}?dryRun=true`);
     assert.equal(plan.status, 200, JSON.stringify(plan.body));
     const claimLines = plan.body.details.objects.filter((o: { kind: string }) => o.kind === 'PersistentVolumeClaim');
-    assert.deepEqual(claimLines.map((o: { name: string; action: string }) => `${o.name}:${o.action}`), ['data-alpha-0:keep', 'data-alpha-1:keep', 'data-alpha-2:keep', 'data-alpha-3:keep', 'data-alpha-4:keep']);
+    assert.deepEqual(
+      claimLines.map((o: { name: string; action: string }) => `${o.name}:${o.action}`),
+      ['data-alpha-0:keep', 'data-alpha-1:keep', 'data-alpha-2:keep', 'data-alpha-3:keep', 'data-alpha-4:keep'],
+    );
     const out = await operate('DELETE', `/v1/clusters/${clusterId}`);
     assert.equal(out.state, 'SUCCEEDED', JSON.stringify(out.error));
     assert.equal(out.result.purged, false);
-    for (const [kind, name] of [['StatefulSet', 'alpha'], ['Service', 'alpha'], ['Service', 'alpha-peers'], ['ConfigMap', 'alpha-config'], ['PodDisruptionBudget', 'alpha']] as const) {
+    for (const [kind, name] of [
+      ['StatefulSet', 'alpha'],
+      ['Service', 'alpha'],
+      ['Service', 'alpha-peers'],
+      ['ConfigMap', 'alpha-config'],
+      ['PodDisruptionBudget', 'alpha'],
+    ] as const) {
       assert.equal(sim.objects.get(kind, ns, name), undefined, `${kind} ${name} is gone`);
     }
     assert.deepEqual(Object.keys(podUids('alpha')), []);
@@ -273,7 +340,10 @@ describe('kubernetes backend: the API scenarios against the simulator', () => {
     const out = await operate('DELETE', `/v1/clusters/${created.clusterId}?purge=true`);
     assert.equal(out.state, 'SUCCEEDED', JSON.stringify(out.error));
     assert.equal(out.result.purged, true);
-    assert.deepEqual(claims().filter((c) => c.includes('beta')), []);
+    assert.deepEqual(
+      claims().filter((c) => c.includes('beta')),
+      [],
+    );
     assert.equal(sim.objects.get('StatefulSet', ns, 'beta'), undefined);
     assert.equal(sim.objects.get('Secret', ns, 'beta-credentials'), undefined, 'purge removes the root password with the data');
     assert.deepEqual(sim.controller.errors(), []);

@@ -50,8 +50,15 @@ describe('operations: engine behaviour through the API', () => {
     assert.ok(['CANCELLING', 'CANCELLED'].includes(cancelled.body.state));
     const done = await waitForOperation(app, restart.body.id, 5000);
     assert.equal(done.state, 'CANCELLED');
-    assert.deepEqual(done.steps.map((s: { state: string }) => s.state), ['CANCELLED', 'CANCELLED', 'CANCELLED']);
-    assert.deepEqual(app.infrastructure.effects('stoppable').filter((e) => e.startsWith(restart.body.id)), [], 'no step effect was applied');
+    assert.deepEqual(
+      done.steps.map((s: { state: string }) => s.state),
+      ['CANCELLED', 'CANCELLED', 'CANCELLED'],
+    );
+    assert.deepEqual(
+      app.infrastructure.effects('stoppable').filter((e) => e.startsWith(restart.body.id)),
+      [],
+      'no step effect was applied',
+    );
     const again = await app.call('POST', `/v1/operations/${restart.body.id}/cancel`, { body: {} });
     assert.equal(again.status, 409);
     assert.equal(again.body.code, 'OPERATION_FINISHED');
@@ -75,7 +82,10 @@ describe('operations: engine behaviour through the API', () => {
     assert.equal(failed.state, 'FAILED');
     assert.equal(failed.error.code, 'SSH_AUTH_FAILED');
     assert.equal(failed.error.step, 'restart:flaky-0');
-    assert.deepEqual(failed.steps.map((s: { state: string }) => s.state), ['FAILED', 'SKIPPED', 'SKIPPED']);
+    assert.deepEqual(
+      failed.steps.map((s: { state: string }) => s.state),
+      ['FAILED', 'SKIPPED', 'SKIPPED'],
+    );
     assert.equal(failed.steps[0].attempts, 1, 'a permanent failure is not retried');
   });
 
@@ -190,9 +200,15 @@ describe('operations: engine behaviour through the API', () => {
     const restart = await app.call('POST', `/v1/clusters/${id}/restart`, { body: {} });
     await waitForOperation(app, restart.body.id);
     const scoped = await app.call('GET', `/v1/clusters/${id}/operations`);
-    assert.deepEqual(scoped.body.items.map((o: { type: string }) => o.type), ['cluster.restart', 'cluster.create']);
+    assert.deepEqual(
+      scoped.body.items.map((o: { type: string }) => o.type),
+      ['cluster.restart', 'cluster.create'],
+    );
     const byType = await app.call('GET', `/v1/operations?clusterId=${id}&type=cluster.restart&state=SUCCEEDED`);
-    assert.deepEqual(byType.body.items.map((o: { id: string }) => o.id), [restart.body.id]);
+    assert.deepEqual(
+      byType.body.items.map((o: { id: string }) => o.id),
+      [restart.body.id],
+    );
     const badState = await app.call('GET', '/v1/operations?state=DONE');
     assert.equal(badState.status, 400);
     assert.equal(badState.body.errors[0].pointer, '/state');

@@ -92,9 +92,16 @@ async function assertIndexBound(path: string): Promise<void> {
   for (const plan of await plansOf(path)) {
     const big = plan.scans.filter((s) => BIG_TABLES.has(s['Relation Name'] ?? ''));
     const sequential = big.filter((s) => s['Node Type'] === 'Seq Scan');
-    assert.deepEqual(sequential.map((s) => s['Relation Name']), [], `${path}: a sequential scan in\n${plan.sql}\n${JSON.stringify(plan.scans.map((s) => [s['Node Type'], s['Relation Name'], s['Index Name']]))}`);
+    assert.deepEqual(
+      sequential.map((s) => s['Relation Name']),
+      [],
+      `${path}: a sequential scan in\n${plan.sql}\n${JSON.stringify(plan.scans.map((s) => [s['Node Type'], s['Relation Name'], s['Index Name']]))}`,
+    );
     // A Bitmap Heap Scan reads the rows a Bitmap Index Scan (its child) found.
-    assert.ok(big.every((s) => /Index|Bitmap Heap/.test(s['Node Type'])), `${path}: not through an index: ${JSON.stringify(big.map((s) => s['Node Type']))}`);
+    assert.ok(
+      big.every((s) => /Index|Bitmap Heap/.test(s['Node Type'])),
+      `${path}: not through an index: ${JSON.stringify(big.map((s) => s['Node Type']))}`,
+    );
   }
 }
 

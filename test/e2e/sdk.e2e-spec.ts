@@ -1,14 +1,4 @@
-import {
-  createGaleraClient,
-  CreateClusterRequest,
-  GaleraClient,
-  isPlan,
-  Operation,
-  paginate,
-  ProblemError,
-  unwrap,
-  waitForOperation,
-} from '@galera-cp/sdk';
+import { createGaleraClient, CreateClusterRequest, GaleraClient, isPlan, Operation, paginate, ProblemError, unwrap, waitForOperation } from '@galera-cp/sdk';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -88,7 +78,10 @@ describe('the SDK against the running API', () => {
     if (done.result?.type !== 'cluster.create') return assert.fail(`expected a cluster.create result, got ${JSON.stringify(done.result)}`);
     // Narrowed by the discriminator: these fields exist only on the cluster.create result.
     assert.equal(done.result.bootstrapNode, 'sdk-alpha-0');
-    assert.deepEqual(done.result.members.map((m) => m.name), ['sdk-alpha-0', 'sdk-alpha-1', 'sdk-alpha-2']);
+    assert.deepEqual(
+      done.result.members.map((m) => m.name),
+      ['sdk-alpha-0', 'sdk-alpha-1', 'sdk-alpha-2'],
+    );
 
     const cluster = await unwrap(client.GET('/v1/clusters/{id}', { params: { path: { id: done.result.clusterId } } }));
     assert.equal(cluster.name, 'sdk-alpha');
@@ -108,7 +101,10 @@ describe('the SDK against the running API', () => {
     assert.deepEqual(names, ['sdk-alpha', 'sdk-beta', 'sdk-gamma']);
     assert.equal(fetched.length, 3, fetched.join('\n'));
     assert.equal(fetched[0], 'GET /v1/clusters?pageSize=1');
-    assert.ok(fetched.slice(1).every((f) => /^GET \/v1\/clusters\?pageSize=1&pageToken=[\w-]+$/.test(f)), fetched.join('\n'));
+    assert.ok(
+      fetched.slice(1).every((f) => /^GET \/v1\/clusters\?pageSize=1&pageToken=[\w-]+$/.test(f)),
+      fetched.join('\n'),
+    );
   });
 
   test('a second operation on a busy cluster is a ProblemError OPERATION_IN_PROGRESS naming the active one', async () => {

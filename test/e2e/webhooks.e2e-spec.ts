@@ -53,7 +53,20 @@ describe('webhooks: subscriptions, signed deliveries, retries, address checks', 
     return created.body;
   }
 
-  async function deliveries(id: string): Promise<{ id: string; eventId: number | null; eventType: string; state: string; attempts: number; lastStatusCode: number | null; lastError: string | null; deliveredAt: string | null; durationMs: number | null; nextAttemptAt: string | null }[]> {
+  async function deliveries(id: string): Promise<
+    {
+      id: string;
+      eventId: number | null;
+      eventType: string;
+      state: string;
+      attempts: number;
+      lastStatusCode: number | null;
+      lastError: string | null;
+      deliveredAt: string | null;
+      durationMs: number | null;
+      nextAttemptAt: string | null;
+    }[]
+  > {
     const answer = await app.call('GET', `/v1/webhooks/${id}/deliveries?pageSize=200`, { token: operator });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     return answer.body.items;
@@ -102,7 +115,10 @@ describe('webhooks: subscriptions, signed deliveries, retries, address checks', 
       const refused = await app.call('POST', '/v1/webhooks', { token: operator, body: { ...body, url } });
       assert.equal(refused.status, 400, url);
       assert.equal(refused.body.code, 'WEBHOOK_TARGET_REFUSED', url);
-      assert.deepEqual(refused.body.errors.map((e: { pointer: string }) => e.pointer), ['/url']);
+      assert.deepEqual(
+        refused.body.errors.map((e: { pointer: string }) => e.pointer),
+        ['/url'],
+      );
       assert.match(refused.body.detail, reason, url);
     }
     const dry = await app.call('POST', '/v1/webhooks?dryRun=true', { token: operator, body });
@@ -173,14 +189,24 @@ describe('webhooks: subscriptions, signed deliveries, retries, address checks', 
     const expectedAll = (await app.call('GET', `/v1/events?after=${since}&pageSize=500`)).body.items.map((e: { id: number }) => e.id);
     assert.equal(expectedAll.at(-1), last);
 
-    const all = await eventually(async () => {
-      const items = (await deliveries(everything.id)).filter((d) => d.state === 'SUCCEEDED');
-      return items.length === expectedAll.length ? items : undefined;
-    }, { what: 'every event delivered to the * subscription' });
-    assert.deepEqual(all.map((d) => d.eventId).sort((a, b) => a! - b!), expectedAll, '* gets every event after its creation, none before');
+    const all = await eventually(
+      async () => {
+        const items = (await deliveries(everything.id)).filter((d) => d.state === 'SUCCEEDED');
+        return items.length === expectedAll.length ? items : undefined;
+      },
+      { what: 'every event delivered to the * subscription' },
+    );
+    assert.deepEqual(
+      all.map((d) => d.eventId).sort((a, b) => a! - b!),
+      expectedAll,
+      '* gets every event after its creation, none before',
+    );
 
     const betaSuccess = await deliveries(onlyBetaSuccess.id);
-    assert.deepEqual(betaSuccess.map((d) => d.eventType), ['operation.succeeded']);
+    assert.deepEqual(
+      betaSuccess.map((d) => d.eventType),
+      ['operation.succeeded'],
+    );
     assert.equal(JSON.parse(receiver.on('/hooks/beta-success')[0].body).event.operationId, restartBeta.body.id);
     const operations = await deliveries(operationPrefix.id);
     assert.ok(operations.length > 4 && operations.every((d) => d.eventType.startsWith('operation.')));
@@ -192,10 +218,13 @@ describe('webhooks: subscriptions, signed deliveries, retries, address checks', 
     const hook = await subscribe({ url: `${receiver.url}/hooks/down`, events: ['cluster.updated'], clusterId: beta, secret: 'my-own-secret-of-20-chars' });
     receiver.answer('/hooks/down', 500, 503, 502);
     await touch(beta, 'down');
-    const failed = await eventually(async () => {
-      const [delivery] = await deliveries(hook.id);
-      return delivery?.state === 'FAILED' ? delivery : undefined;
-    }, { what: 'the delivery to give up' });
+    const failed = await eventually(
+      async () => {
+        const [delivery] = await deliveries(hook.id);
+        return delivery?.state === 'FAILED' ? delivery : undefined;
+      },
+      { what: 'the delivery to give up' },
+    );
     assert.equal(failed.attempts, 3);
     assert.equal(failed.lastStatusCode, 502);
     assert.match(failed.lastError ?? '', /^HTTP 502: receiver says no \(gave up after 3 attempts\)$/);
@@ -256,10 +285,13 @@ describe('webhooks: subscriptions, signed deliveries, retries, address checks', 
       const hook = await subscribe({ url: `${receiver.url}/hooks/twice`, events: ['cluster.updated'] });
       const writes = 30;
       for (let i = 0; i < writes; i += 1) await touch(i % 2 ? alpha : beta, `twice-${i}`);
-      const log = await eventually(async () => {
-        const items = await deliveries(hook.id);
-        return items.length === writes && items.every((d) => d.state === 'SUCCEEDED') ? items : undefined;
-      }, { what: `${writes} deliveries`, timeoutMs: 30_000 });
+      const log = await eventually(
+        async () => {
+          const items = await deliveries(hook.id);
+          return items.length === writes && items.every((d) => d.state === 'SUCCEEDED') ? items : undefined;
+        },
+        { what: `${writes} deliveries`, timeoutMs: 30_000 },
+      );
       assert.equal(new Set(log.map((d) => d.eventId)).size, writes, 'one delivery row per event');
       const requests = receiver.on('/hooks/twice');
       assert.equal(requests.length, writes, 'each delivered once');

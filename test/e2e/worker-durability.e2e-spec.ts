@@ -31,10 +31,13 @@ describe('worker durability (separate worker processes)', () => {
     const created = await app.call('POST', '/v1/clusters', { body: sshClusterBody('phoenix', credentialId) });
     const operationId = created.body.id as string;
     // Wait until the third step (second member) runs, so some steps are done and one is in flight.
-    await eventually(async () => {
-      const op = (await app.call('GET', `/v1/operations/${operationId}`)).body;
-      return op.steps[2]?.state === 'RUNNING' ? op : undefined;
-    }, { what: 'the third step to run' });
+    await eventually(
+      async () => {
+        const op = (await app.call('GET', `/v1/operations/${operationId}`)).body;
+        return op.steps[2]?.state === 'RUNNING' ? op : undefined;
+      },
+      { what: 'the third step to run' },
+    );
     await first.kill();
     const orphaned = (await app.call('GET', `/v1/operations/${operationId}`)).body;
     assert.equal(orphaned.state, 'RUNNING', 'the killed worker could not finish anything');
@@ -44,10 +47,22 @@ describe('worker durability (separate worker processes)', () => {
     const done = await waitForOperation(app, operationId, 60_000);
     assert.equal(done.state, 'SUCCEEDED', JSON.stringify(done.error));
     assert.equal(done.runs, 2, 'claimed once by each worker');
-    assert.deepEqual(done.steps.map((s: { attempts: number }) => s.attempts), [1, 1, 2, 1, 1], 'only the interrupted step ran again');
-    const effects = app.infrastructure.effects('phoenix').filter((e) => e.startsWith(operationId)).map((e) => e.split(':').slice(1).join(':'));
+    assert.deepEqual(
+      done.steps.map((s: { attempts: number }) => s.attempts),
+      [1, 1, 2, 1, 1],
+      'only the interrupted step ran again',
+    );
+    const effects = app.infrastructure
+      .effects('phoenix')
+      .filter((e) => e.startsWith(operationId))
+      .map((e) => e.split(':').slice(1).join(':'));
     assert.deepEqual(effects, ['preflight', 'bootstrap:phoenix-0', 'join:phoenix-1', 'join:phoenix-2', 'verify'], 'each step took effect exactly once, in order');
-    const pids = new Set(app.infrastructure.executions().filter((e) => e.operation === operationId).map((e) => e.pid));
+    const pids = new Set(
+      app.infrastructure
+        .executions()
+        .filter((e) => e.operation === operationId)
+        .map((e) => e.pid),
+    );
     assert.deepEqual([...pids].sort(), [first.pid, second.pid].sort());
     const logs = await app.call('GET', `/v1/operations/${operationId}/logs?pageSize=1000`);
     assert.ok(logs.body.items.some((l: { message: string }) => /Resuming after an interruption/.test(l.message)));
@@ -93,7 +108,10 @@ describe('worker durability (separate worker processes)', () => {
       // Every step of every operation ran exactly once.
       const perStep = new Map<string, number>();
       for (const e of mine) perStep.set(`${e.operation}/${e.step}`, (perStep.get(`${e.operation}/${e.step}`) ?? 0) + 1);
-      assert.ok([...perStep.values()].every((n) => n === 1), `${name}: a step ran twice`);
+      assert.ok(
+        [...perStep.values()].every((n) => n === 1),
+        `${name}: a step ran twice`,
+      );
     }
     assert.deepEqual(app.infrastructure.violations(), []);
     const pids = new Set(executions.map((e) => e.pid));

@@ -78,9 +78,7 @@ export class ClusterControllers {
     const claim = this.store.get(claimType, namespace, name);
     if (!claim) return;
     if (claim.metadata.deletionTimestamp) {
-      const inUse = this.store
-        .list(resourceByKind('Pod'), namespace)
-        .some((pod) => claimNamesOf(pod).includes(name) && !['Succeeded', 'Failed'].includes(pod.status?.phase));
+      const inUse = this.store.list(resourceByKind('Pod'), namespace).some((pod) => claimNamesOf(pod).includes(name) && !['Succeeded', 'Failed'].includes(pod.status?.phase));
       if (inUse || !(claim.metadata.finalizers ?? []).includes(pvcProtection)) return;
       const released = cloneJson(claim);
       released.metadata.finalizers = (released.metadata.finalizers ?? []).filter((f) => f !== pvcProtection);
@@ -145,7 +143,5 @@ export class ClusterControllers {
 }
 
 function claimNamesOf(pod: KubeObject): string[] {
-  return ((pod.spec?.volumes ?? []) as Array<{ persistentVolumeClaim?: { claimName?: string } }>)
-    .map((v) => v.persistentVolumeClaim?.claimName)
-    .filter((c): c is string => typeof c === 'string');
+  return ((pod.spec?.volumes ?? []) as Array<{ persistentVolumeClaim?: { claimName?: string } }>).map((v) => v.persistentVolumeClaim?.claimName).filter((c): c is string => typeof c === 'string');
 }

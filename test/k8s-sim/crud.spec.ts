@@ -74,9 +74,15 @@ describe('k8s-sim: objects over real HTTPS with client-node', () => {
     assert.equal(replaced.metadata?.uid, created.metadata?.uid);
 
     const list = await core.listNamespacedConfigMap({ namespace });
-    assert.deepEqual(list.items.map((i) => i.metadata?.name), ['galera-config']);
+    assert.deepEqual(
+      list.items.map((i) => i.metadata?.name),
+      ['galera-config'],
+    );
     const everywhere = await core.listConfigMapForAllNamespaces({ fieldSelector: `metadata.namespace=${namespace}` });
-    assert.deepEqual(everywhere.items.map((i) => `${i.metadata?.namespace}/${i.metadata?.name}`), [`${namespace}/galera-config`]);
+    assert.deepEqual(
+      everywhere.items.map((i) => `${i.metadata?.namespace}/${i.metadata?.name}`),
+      [`${namespace}/galera-config`],
+    );
     assert.ok(Number(list.metadata?.resourceVersion) >= Number(replaced.metadata?.resourceVersion));
 
     const status = await core.deleteNamespacedConfigMap({ name: 'galera-config', namespace });
@@ -137,11 +143,12 @@ describe('k8s-sim: objects over real HTTPS with client-node', () => {
     // A type error found by the kubernetes-models schema (through the untyped object API, as client-node
     // would drop a badly typed field).
     const objects = KubernetesObjectApi.makeApiClient(kc);
-    const wrongType = await apiFailure(
-      objects.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace }, spec: { ports: [{ port: 'mysql' }] } } as KubernetesObject),
-    );
+    const wrongType = await apiFailure(objects.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace }, spec: { ports: [{ port: 'mysql' }] } } as KubernetesObject));
     assert.equal(wrongType.code, 422);
-    assert.deepEqual(wrongType.details?.causes?.map((c) => [c.reason, c.field]), [['FieldValueTypeInvalid', 'spec.ports[0].port']]);
+    assert.deepEqual(
+      wrongType.details?.causes?.map((c) => [c.reason, c.field]),
+      [['FieldValueTypeInvalid', 'spec.ports[0].port']],
+    );
   });
 
   test('422 for names that are not DNS-1123 and for invalid labels', async () => {
@@ -196,8 +203,7 @@ describe('k8s-sim: objects over real HTTPS with client-node', () => {
     for (const [name, labels] of Object.entries(labelsByName)) {
       await core.createNamespacedConfigMap({ namespace, body: { metadata: { name, labels } } });
     }
-    const names = async (labelSelector?: string, fieldSelector?: string) =>
-      (await core.listNamespacedConfigMap({ namespace, labelSelector, fieldSelector })).items.map((i) => i.metadata?.name);
+    const names = async (labelSelector?: string, fieldSelector?: string) => (await core.listNamespacedConfigMap({ namespace, labelSelector, fieldSelector })).items.map((i) => i.metadata?.name);
     assert.deepEqual(await names('app=galera'), ['a', 'b', 'd']);
     assert.deepEqual(await names('app==galera,role!=replica'), ['a', 'd']);
     assert.deepEqual(await names('role in (primary, arbitrator)'), ['a', 'd']);
@@ -245,9 +251,7 @@ describe('k8s-sim: objects over real HTTPS with client-node', () => {
     await objects.delete({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'db', namespace } });
     const policy = kc.makeApiClient(PolicyV1Api);
     assert.equal((await policy.listNamespacedPodDisruptionBudget({ namespace })).items.length, 0);
-    const both = await apiFailure(
-      policy.createNamespacedPodDisruptionBudget({ namespace, body: { metadata: { name: 'x' }, spec: { minAvailable: 1, maxUnavailable: 1 } } }),
-    );
+    const both = await apiFailure(policy.createNamespacedPodDisruptionBudget({ namespace, body: { metadata: { name: 'x' }, spec: { minAvailable: 1, maxUnavailable: 1 } } }));
     assert.equal(both.code, 422);
     assert.match(both.details?.causes?.[0]?.message ?? '', /minAvailable and maxUnavailable cannot be both set/);
   });

@@ -15,18 +15,14 @@ function isReady(pod: V1Pod | undefined): boolean {
 function raw(sim: KubernetesSimulator, method: string, path: string, body?: unknown, token: string | null = sim.bearerToken): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const url = new URL(path, sim.url);
-    const req = request(
-      url,
-      { method, ca: sim.caCert, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-        });
-      },
-    );
+    const req = request(url, { method, ca: sim.caCert, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+      });
+    });
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
@@ -90,7 +86,12 @@ describe('k8s-sim: fault injection and test controls', () => {
         other.faults.add({ status: 500, fraction: 0.5, verbs: ['create'] });
         const outcomes: boolean[] = [];
         for (let i = 0; i < 12; i += 1) {
-          outcomes.push(await client.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: `c${i}` } } }).then(() => true, () => false));
+          outcomes.push(
+            await client.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: `c${i}` } } }).then(
+              () => true,
+              () => false,
+            ),
+          );
         }
         return outcomes;
       } finally {
@@ -171,7 +172,10 @@ describe('k8s-sim: fault injection and test controls', () => {
     }
     await sim.waitFor(async () => (await apps.readNamespacedStatefulSet({ name: 'db', namespace })).status?.readyReplicas === 2);
     assert.deepEqual(
-      sim.controller.actions().filter((a) => a.namespace === namespace).map((a) => `${a.action} ${a.name}`),
+      sim.controller
+        .actions()
+        .filter((a) => a.namespace === namespace)
+        .map((a) => `${a.action} ${a.name}`),
       ['create-claim data-db-0', 'create-pod db-0', 'create-claim data-db-1', 'create-pod db-1'],
     );
     assert.deepEqual(sim.controller.errors(), []);

@@ -3,14 +3,7 @@
  * the resources a Galera backend uses, with a StatefulSet controller, a pretend kubelet and fault
  * injection. See README.md.
  */
-export {
-  startKubernetesSimulator,
-  type FaultRuleOptions,
-  type KubernetesSimulator,
-  type KubernetesSimulatorOptions,
-  type ReadyDelayTarget,
-  type SimulatedKind,
-} from './simulator';
+export { startKubernetesSimulator, type FaultRuleOptions, type KubernetesSimulator, type KubernetesSimulatorOptions, type ReadyDelayTarget, type SimulatedKind } from './simulator';
 export type { FaultRule, PodFaultMode, RequestLogEntry, Verb } from './faults';
 export type { ControllerAction } from './statefulset-controller';
 export type { KubeObject } from './types';

@@ -231,7 +231,11 @@ export class SimulatedKubelet {
     return {
       ...this.#baseStatus(pod, state),
       phase: 'Running',
-      conditions: conditionsFor(pod, false, containers.map((c) => c.name)),
+      conditions: conditionsFor(
+        pod,
+        false,
+        containers.map((c) => c.name),
+      ),
       containerStatuses: [
         ...(first
           ? [

@@ -10,7 +10,19 @@ export type FieldPath = string;
 
 /** Top-level and metadata fields the API server never tracks. */
 const untrackedTop = new Set(['apiVersion', 'kind', 'status']);
-const untrackedMeta = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink', 'generateName']);
+const untrackedMeta = new Set([
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+  'generateName',
+]);
 
 function fieldNames(elements: readonly string[]): string[] {
   return elements.filter((e) => e.startsWith('f:')).map((e) => e.slice(2));
@@ -74,9 +86,7 @@ export function valueAt(object: Json, path: FieldPath): Lookup {
     } else if (element.startsWith('k:')) {
       const key = JSON.parse(element.slice(2)) as JsonObject;
       if (!Array.isArray(current)) return { found: false };
-      const item: Json | undefined = current.find(
-        (c) => isPlainObject(c) && Object.entries(key).every(([k, v]) => jsonEqual((c as JsonObject)[k], v)),
-      );
+      const item: Json | undefined = current.find((c) => isPlainObject(c) && Object.entries(key).every(([k, v]) => jsonEqual((c as JsonObject)[k], v)));
       if (item === undefined) return { found: false };
       current = item;
     } else if (element.startsWith('v:')) {

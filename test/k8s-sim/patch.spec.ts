@@ -26,15 +26,27 @@ describe('k8s-sim patch functions', () => {
     } as unknown as Json;
     const patched = applyStrategicMergePatch(pod, {
       spec: {
-        containers: [{ name: 'db', env: [{ name: 'B', value: '2' }], ports: [{ containerPort: 4567, name: 'galera' }] }, { name: 'sidecar', image: 's:1' }],
+        containers: [
+          { name: 'db', env: [{ name: 'B', value: '2' }], ports: [{ containerPort: 4567, name: 'galera' }] },
+          { name: 'sidecar', image: 's:1' },
+        ],
         volumes: [{ name: 'config', $patch: 'delete' }],
         tolerations: [{ key: 'b' }],
       },
     }) as any;
-    assert.deepEqual(patched.spec.containers.map((c: { name: string }) => c.name), ['db', 'exporter', 'sidecar']);
+    assert.deepEqual(
+      patched.spec.containers.map((c: { name: string }) => c.name),
+      ['db', 'exporter', 'sidecar'],
+    );
     assert.equal(patched.spec.containers[0].image, 'mariadb:11.4');
-    assert.deepEqual(patched.spec.containers[0].env, [{ name: 'A', value: '1' }, { name: 'B', value: '2' }]);
-    assert.deepEqual(patched.spec.containers[0].ports.map((p: { containerPort: number }) => p.containerPort), [3306, 4567]);
+    assert.deepEqual(patched.spec.containers[0].env, [
+      { name: 'A', value: '1' },
+      { name: 'B', value: '2' },
+    ]);
+    assert.deepEqual(
+      patched.spec.containers[0].ports.map((p: { containerPort: number }) => p.containerPort),
+      [3306, 4567],
+    );
     assert.deepEqual(patched.spec.volumes, []);
     assert.deepEqual(patched.spec.tolerations, [{ key: 'b' }], 'lists without a merge key are replaced');
   });
@@ -51,7 +63,10 @@ describe('k8s-sim patch functions', () => {
   });
 
   test('a keyed list item without its merge key is a 400', () => {
-    assert.throws(() => applyStrategicMergePatch({ spec: { containers: [] } }, { spec: { containers: [{ image: 'x' }] } }), (error: { code?: number }) => error.code === 400);
+    assert.throws(
+      () => applyStrategicMergePatch({ spec: { containers: [] } }, { spec: { containers: [{ image: 'x' }] } }),
+      (error: { code?: number }) => error.code === 400,
+    );
   });
 
   test('JSON patch (RFC 6902): add, remove, replace, move, copy, test; failures are JsonPatchApplyError', () => {
@@ -71,6 +86,9 @@ describe('k8s-sim patch functions', () => {
     assert.deepEqual(result, { a: { b: [0, 2, 3] }, c: 'y', 'e/f': 'y' });
     assert.throws(() => applyJsonPatch(doc, parseJsonPatch([{ op: 'test', path: '/c', value: 'nope' }])), JsonPatchApplyError);
     assert.throws(() => applyJsonPatch(doc, parseJsonPatch([{ op: 'replace', path: '/missing', value: 1 }])), JsonPatchApplyError);
-    assert.throws(() => parseJsonPatch({ op: 'add' }), (error: { code?: number }) => error.code === 400);
+    assert.throws(
+      () => parseJsonPatch({ op: 'add' }),
+      (error: { code?: number }) => error.code === 400,
+    );
   });
 });

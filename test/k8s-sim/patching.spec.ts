@@ -55,7 +55,10 @@ describe('k8s-sim: patch types, server-side apply and subresources', () => {
                   {
                     name: 'mariadb',
                     image: 'mariadb:11.5',
-                    env: [{ name: 'MARIADB_GALERA_CLUSTER_NAME', $patch: 'delete' }, { name: 'WSREP_SST_METHOD', value: 'mariabackup' }],
+                    env: [
+                      { name: 'MARIADB_GALERA_CLUSTER_NAME', $patch: 'delete' },
+                      { name: 'WSREP_SST_METHOD', value: 'mariabackup' },
+                    ],
                   },
                 ],
               },
@@ -68,8 +71,15 @@ describe('k8s-sim: patch types, server-side apply and subresources', () => {
     const container = patched.spec?.template.spec?.containers[0];
     assert.equal(patched.spec?.template.spec?.containers.length, 1);
     assert.equal(container?.image, 'mariadb:11.5');
-    assert.deepEqual(container?.ports?.map((p) => p.containerPort), [3306, 4567], 'ports kept');
-    assert.deepEqual(container?.env?.map((e) => e.name), ['WSREP_SST_METHOD']);
+    assert.deepEqual(
+      container?.ports?.map((p) => p.containerPort),
+      [3306, 4567],
+      'ports kept',
+    );
+    assert.deepEqual(
+      container?.env?.map((e) => e.name),
+      ['WSREP_SST_METHOD'],
+    );
     assert.equal(patched.spec?.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'], '2026-01-01T00:00:00Z');
     assert.equal(patched.metadata?.generation, 2, 'a template change bumps generation');
   });
@@ -129,7 +139,10 @@ describe('k8s-sim: patch types, server-side apply and subresources', () => {
 
     const trimmed = { ...galeraStatefulSet('db', 3), metadata: { name: 'db', namespace, labels: { app: 'db' } } };
     const third = await apps.patchNamespacedStatefulSet({ name: 'db', namespace, body: trimmed, fieldManager: 'galera-cp' }, apply);
-    assert.deepEqual(third.spec?.template.spec?.containers.map((c) => [c.name, c.env?.map((e) => e.name)]), [['mariadb', ['MARIADB_GALERA_CLUSTER_NAME']]]);
+    assert.deepEqual(
+      third.spec?.template.spec?.containers.map((c) => [c.name, c.env?.map((e) => e.name)]),
+      [['mariadb', ['MARIADB_GALERA_CLUSTER_NAME']]],
+    );
     assert.equal(third.metadata?.generation, 2);
   });
 
@@ -150,10 +163,7 @@ describe('k8s-sim: patch types, server-side apply and subresources', () => {
     assert.ok(!forced.metadata?.managedFields?.some((m) => m.manager === 'kubectl-edit'), 'the forced field changed hands');
 
     const stale = await apiFailure(
-      apps.patchNamespacedStatefulSet(
-        { name: 'db', namespace, body: { ...desired(4), metadata: { ...desired(4).metadata, resourceVersion: '1' } }, fieldManager: 'galera-cp', force: true },
-        apply,
-      ),
+      apps.patchNamespacedStatefulSet({ name: 'db', namespace, body: { ...desired(4), metadata: { ...desired(4).metadata, resourceVersion: '1' } }, fieldManager: 'galera-cp', force: true }, apply),
     );
     assert.equal(stale.code, 409);
     assert.match(stale.message ?? '', /the object has been modified/);

@@ -7,21 +7,7 @@ import type { ObjectStore } from './object-store';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, JsonPatchApplyError, parseJsonPatch } from './patch';
 import { apiVersionOf, resourceByKind, type ResourceType } from './resources';
 import { formatLabelSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, selectorFromSpec, type LabelSelectorSpec } from './selectors';
-import {
-  alreadyExists,
-  ApiError,
-  applyConflict,
-  badRequest,
-  conflict,
-  deletedStatus,
-  expired,
-  forbidden,
-  internalError,
-  invalid,
-  notFound,
-  tooManyRequests,
-  type StatusBody,
-} from './status';
+import { alreadyExists, ApiError, applyConflict, badRequest, conflict, deletedStatus, expired, forbidden, internalError, invalid, notFound, tooManyRequests, type StatusBody } from './status';
 import { cloneJson, isPlainObject, jsonEqual, kubeTime, type Json, type KubeObject } from './types';
 import { validateObject, validateSchemaOnly } from './validation';
 
@@ -171,9 +157,7 @@ export class Registry {
     const labelSelector = parseLabelSelector(options.labelSelector);
     const fieldSelector = parseFieldSelector(options.fieldSelector, type.kind);
     const revision = this.store.revision;
-    let items = this.store
-      .list(type, namespace)
-      .filter((o) => matchesLabels(labelSelector, o.metadata.labels) && matchesFields(fieldSelector, o));
+    let items = this.store.list(type, namespace).filter((o) => matchesLabels(labelSelector, o.metadata.labels) && matchesFields(fieldSelector, o));
     let start = 0;
     if (options.continueToken) {
       const token = decodeContinue(options.continueToken);
@@ -312,9 +296,7 @@ export class Registry {
       next.metadata.generation = (previous.metadata.generation ?? 0) + 1;
     }
     if (jsonEqual(comparable(next), comparable(previous))) return previous;
-    next.metadata.managedFields =
-      context.managedFields ??
-      recordUpdate(previous, next, { manager: context.manager, apiVersion: apiVersionOf(type), subresource: context.subresource });
+    next.metadata.managedFields = context.managedFields ?? recordUpdate(previous, next, { manager: context.manager, apiVersion: apiVersionOf(type), subresource: context.subresource });
     if (context.dryRun) return next;
     next.metadata.resourceVersion = previous.metadata.resourceVersion;
     if (next.metadata.deletionTimestamp && (previous.metadata.finalizers ?? []).length > 0 && (next.metadata.finalizers ?? []).length === 0) {
@@ -326,7 +308,14 @@ export class Registry {
 
   // ---- patch -------------------------------------------------------------------------------
 
-  patch(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, rawBody: string, options: PatchOptions & { subresource?: 'status' } = {}): { object: KubeObject; created: boolean } {
+  patch(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    patchType: PatchType,
+    rawBody: string,
+    options: PatchOptions & { subresource?: 'status' } = {},
+  ): { object: KubeObject; created: boolean } {
     const causes = [];
     if (options.force !== undefined && patchType !== 'apply') causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' });
     if (patchType === 'apply' && !options.fieldManager) causes.push({ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' });
@@ -350,15 +339,21 @@ export class Registry {
       if (appliedVersion && appliedVersion !== previous?.metadata.resourceVersion) throw conflict(type, name);
       delete applied.metadata.resourceVersion;
       for (const key of ['uid', 'creationTimestamp', 'generation', 'managedFields', 'deletionTimestamp'] as const) delete applied.metadata[key];
-      const result = applyConfiguration(previous, applied, { manager, apiVersion: apiVersionOf(type), force: options.force === true }, (target, patch) =>
-        applyStrategicMergePatch(target as unknown as Json, patch as unknown as Json) as unknown as KubeObject,
+      const result = applyConfiguration(
+        previous,
+        applied,
+        { manager, apiVersion: apiVersionOf(type), force: options.force === true },
+        (target, patch) => applyStrategicMergePatch(target as unknown as Json, patch as unknown as Json) as unknown as KubeObject,
       );
       if (result.conflicts.length > 0) throw applyConflict(type, name, result.conflicts);
       if (!previous) {
         result.object.metadata = { ...result.object.metadata, name, ...(type.namespaced ? { namespace } : {}) };
         return { object: this.#create(type, result.object, { manager, dryRun: options.dryRun, managedFields: result.object.metadata.managedFields }), created: true };
       }
-      return { object: this.#commit(type, previous, result.object, { manager, dryRun: options.dryRun, managedFields: result.object.metadata.managedFields, subresource: options.subresource }), created: false };
+      return {
+        object: this.#commit(type, previous, result.object, { manager, dryRun: options.dryRun, managedFields: result.object.metadata.managedFields, subresource: options.subresource }),
+        created: false,
+      };
     }
 
     if (!previous) throw notFound(type, name);
@@ -496,7 +491,15 @@ export class Registry {
   #collectDependents(owner: KubeObject, policy: 'Orphan' | 'Background' | 'Foreground'): void {
     const uid = owner.metadata.uid;
     if (!uid) return;
-    for (const candidateType of [resourceByKind('Pod'), resourceByKind('PersistentVolumeClaim'), resourceByKind('ConfigMap'), resourceByKind('Secret'), resourceByKind('Service'), resourceByKind('StatefulSet'), resourceByKind('PodDisruptionBudget')]) {
+    for (const candidateType of [
+      resourceByKind('Pod'),
+      resourceByKind('PersistentVolumeClaim'),
+      resourceByKind('ConfigMap'),
+      resourceByKind('Secret'),
+      resourceByKind('Service'),
+      resourceByKind('StatefulSet'),
+      resourceByKind('PodDisruptionBudget'),
+    ]) {
       for (const dependent of this.store.list(candidateType, owner.metadata.namespace)) {
         const refs = dependent.metadata.ownerReferences ?? [];
         if (!refs.some((r) => r.uid === uid)) continue;
@@ -544,7 +547,7 @@ export class Registry {
       const podHealthy = isPodReady(pod);
       const allowed = podHealthy ? assessment.disruptionsAllowed > 0 : assessment.currentHealthy >= assessment.desiredHealthy;
       if (!allowed) {
-        throw tooManyRequests('Cannot evict pod as it would violate the pod\'s disruption budget.', [
+        throw tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.", [
           {
             reason: 'DisruptionBudget',
             message: `The disruption budget ${budget.metadata.name} needs ${assessment.desiredHealthy} healthy pods and has ${assessment.currentHealthy} currently`,
@@ -569,7 +572,7 @@ export class Registry {
 
   /** Checks and completes apiVersion/kind; 400 when the body is not an object of this type. */
   #decode(type: ResourceType, body: unknown): KubeObject {
-    if (!isPlainObject(body)) throw badRequest('Object \'Kind\' is missing in the request body: not a JSON object');
+    if (!isPlainObject(body)) throw badRequest("Object 'Kind' is missing in the request body: not a JSON object");
     const object = cloneJson(body) as KubeObject;
     const expectedVersion = apiVersionOf(type);
     if (object.apiVersion !== undefined && object.apiVersion !== expectedVersion) {

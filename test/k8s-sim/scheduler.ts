@@ -17,12 +17,15 @@ export class Scheduler {
   after(ms: number, task: () => void): () => void {
     if (this.#closed) return () => {};
     let cancelled = false;
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      if (cancelled || this.#closed) return;
-      if (this.#paused) this.#deferred.push(() => !cancelled && this.#run(task));
-      else this.#run(task);
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        this.#timers.delete(timer);
+        if (cancelled || this.#closed) return;
+        if (this.#paused) this.#deferred.push(() => !cancelled && this.#run(task));
+        else this.#run(task);
+      },
+      Math.max(0, ms),
+    );
     this.#timers.add(timer);
     return () => {
       cancelled = true;

@@ -13,7 +13,10 @@ describe('k8s-sim selectors', () => {
       { key: 'legacy', operator: 'DoesNotExist', values: [] },
     ]);
     assert.deepEqual(parseLabelSelector('app.kubernetes.io/name==mariadb'), [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['mariadb'] }]);
-    assert.throws(() => parseLabelSelector('app in galera'), (error: { code?: number }) => error.code === 400);
+    assert.throws(
+      () => parseLabelSelector('app in galera'),
+      (error: { code?: number }) => error.code === 400,
+    );
   });
 
   test('matches labels; NotIn and DoesNotExist hold for a missing key', () => {
@@ -35,6 +38,9 @@ describe('k8s-sim selectors', () => {
       { field: 'metadata.name', equals: true, value: 'db-0' },
       { field: 'status.phase', equals: false, value: 'Running' },
     ]);
-    assert.throws(() => parseFieldSelector('status.phase=Running', 'ConfigMap'), (error: { code?: number }) => error.code === 400);
+    assert.throws(
+      () => parseFieldSelector('status.phase=Running', 'ConfigMap'),
+      (error: { code?: number }) => error.code === 400,
+    );
   });
 });

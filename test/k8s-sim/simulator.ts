@@ -154,11 +154,7 @@ export async function startKubernetesSimulator(options: KubernetesSimulatorOptio
     readyDelayMs: (pod) => {
       const namespace = pod.metadata.namespace ?? '';
       const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'StatefulSet');
-      return (
-        readyDelayOverrides.get(`pod:${namespace}/${pod.metadata.name}`) ??
-        (owner ? readyDelayOverrides.get(`sts:${namespace}/${owner.name}`) : undefined) ??
-        settings.readyDelayMs
-      );
+      return readyDelayOverrides.get(`pod:${namespace}/${pod.metadata.name}`) ?? (owner ? readyDelayOverrides.get(`sts:${namespace}/${owner.name}`) : undefined) ?? settings.readyDelayMs;
     },
     faultOf: (pod) => podFaults.get(`${pod.metadata.namespace}/${pod.metadata.name}`),
     crashIntervalMs: () => settings.crashIntervalMs,

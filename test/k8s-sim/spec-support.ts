@@ -47,7 +47,10 @@ export function galeraStatefulSet(name: string, replicas: number, extra: { annot
             {
               name: 'mariadb',
               image: 'mariadb:11.4',
-              ports: [{ name: 'mysql', containerPort: 3306 }, { name: 'galera', containerPort: 4567 }],
+              ports: [
+                { name: 'mysql', containerPort: 3306 },
+                { name: 'galera', containerPort: 4567 },
+              ],
               env: [{ name: 'MARIADB_GALERA_CLUSTER_NAME', value: name }],
               volumeMounts: [{ name: 'data', mountPath: '/var/lib/mysql' }],
             },

@@ -46,8 +46,7 @@ describe('k8s-sim: StatefulSet controller', () => {
     const controller = await new Watch(kc).watch(
       `/api/v1/namespaces/${namespace}/pods`,
       { resourceVersion: list.metadata!.resourceVersion! },
-      (type, pod: V1Pod) =>
-        events.push({ type, name: pod.metadata!.name!, ready: isReady(pod), revision: pod.metadata?.labels?.['controller-revision-hash'], uid: pod.metadata?.uid }),
+      (type, pod: V1Pod) => events.push({ type, name: pod.metadata!.name!, ready: isReady(pod), revision: pod.metadata?.labels?.['controller-revision-hash'], uid: pod.metadata?.uid }),
       () => {},
     );
     return { events, stop: () => controller.abort() };
@@ -58,7 +57,13 @@ describe('k8s-sim: StatefulSet controller', () => {
       async () => {
         const sts = await apps.readNamespacedStatefulSet({ name, namespace });
         const s = sts.status;
-        return s?.replicas === replicas && (s.readyReplicas ?? 0) === replicas && s.updatedReplicas === (replicas || undefined) && s.currentRevision === s.updateRevision && s.observedGeneration === sts.metadata?.generation;
+        return (
+          s?.replicas === replicas &&
+          (s.readyReplicas ?? 0) === replicas &&
+          s.updatedReplicas === (replicas || undefined) &&
+          s.currentRevision === s.updateRevision &&
+          s.observedGeneration === sts.metadata?.generation
+        );
       },
       { message: `${namespace}/${name} with ${replicas} ready replicas` },
     );
@@ -113,11 +118,14 @@ describe('k8s-sim: StatefulSet controller', () => {
       assert.equal(claim, `data-${name}`);
     }
     const claims = (await core.listNamespacedPersistentVolumeClaim({ namespace })).items;
-    assert.deepEqual(claims.map((c) => [c.metadata?.name, c.status?.phase, c.status?.capacity?.storage]), [
-      ['data-db-0', 'Bound', '1Gi'],
-      ['data-db-1', 'Bound', '1Gi'],
-      ['data-db-2', 'Bound', '1Gi'],
-    ]);
+    assert.deepEqual(
+      claims.map((c) => [c.metadata?.name, c.status?.phase, c.status?.capacity?.storage]),
+      [
+        ['data-db-0', 'Bound', '1Gi'],
+        ['data-db-1', 'Bound', '1Gi'],
+        ['data-db-2', 'Bound', '1Gi'],
+      ],
+    );
   });
 
   test('3→5→3 removes the highest ordinals first, one at a time, and keeps their claims', async () => {
@@ -133,16 +141,27 @@ describe('k8s-sim: StatefulSet controller', () => {
     await apps.patchNamespacedStatefulSet({ name: 'db', namespace, body: { spec: { replicas: 3 } } }, merge);
     await readyReplicas(namespace, 'db', 3);
     watch.stop();
-    assert.deepEqual(watch.events.filter((e) => e.type === 'DELETED').map((e) => e.name), ['db-4', 'db-3']);
+    assert.deepEqual(
+      watch.events.filter((e) => e.type === 'DELETED').map((e) => e.name),
+      ['db-4', 'db-3'],
+    );
     const pods = (await core.listNamespacedPod({ namespace })).items.map((p) => p.metadata?.name);
     assert.deepEqual(pods, ['db-0', 'db-1', 'db-2']);
     const claims = (await core.listNamespacedPersistentVolumeClaim({ namespace })).items;
-    assert.deepEqual(claims.map((c) => c.metadata?.uid), claimsAtFive.map((c) => c.metadata?.uid), 'claims outlive scale-in');
+    assert.deepEqual(
+      claims.map((c) => c.metadata?.uid),
+      claimsAtFive.map((c) => c.metadata?.uid),
+      'claims outlive scale-in',
+    );
 
     await apps.patchNamespacedStatefulSet({ name: 'db', namespace, body: { spec: { replicas: 5 } } }, merge);
     await readyReplicas(namespace, 'db', 5);
     const again = (await core.listNamespacedPersistentVolumeClaim({ namespace })).items;
-    assert.deepEqual(again.map((c) => c.metadata?.uid), claimsAtFive.map((c) => c.metadata?.uid), 'scale-out reuses the kept claims');
+    assert.deepEqual(
+      again.map((c) => c.metadata?.uid),
+      claimsAtFive.map((c) => c.metadata?.uid),
+      'scale-out reuses the kept claims',
+    );
   });
 
   test('a template annotation change rolls the pods from the highest ordinal down, one Ready pod at a time', async () => {
@@ -165,7 +184,10 @@ describe('k8s-sim: StatefulSet controller', () => {
     assert.notEqual(newRevision, before.status?.currentRevision);
 
     const deletions = watch.events.filter((e) => e.type === 'DELETED');
-    assert.deepEqual(deletions.map((e) => e.name), ['db-2', 'db-1', 'db-0']);
+    assert.deepEqual(
+      deletions.map((e) => e.name),
+      ['db-2', 'db-1', 'db-0'],
+    );
     assert.ok(deletions.every((e) => e.revision === before.status?.currentRevision));
     // Each pod is replaced only after the previous replacement is Ready.
     for (const [replaced, next] of [
@@ -222,7 +244,10 @@ describe('k8s-sim: StatefulSet controller', () => {
     const deleted = await apps.deleteNamespacedStatefulSet({ name: 'db', namespace, propagationPolicy: 'Background' });
     assert.equal(deleted.status, 'Success');
     await sim.waitFor(async () => (await core.listNamespacedPod({ namespace })).items.length === 0);
-    assert.deepEqual((await core.listNamespacedPersistentVolumeClaim({ namespace })).items.map((c) => c.metadata?.name), ['data-db-0', 'data-db-1']);
+    assert.deepEqual(
+      (await core.listNamespacedPersistentVolumeClaim({ namespace })).items.map((c) => c.metadata?.name),
+      ['data-db-0', 'data-db-1'],
+    );
 
     await apps.createNamespacedStatefulSet({ namespace, body: galeraStatefulSet('keep', 1) });
     await readyReplicas(namespace, 'keep', 1);
@@ -303,7 +328,10 @@ describe('k8s-sim: StatefulSet controller', () => {
     assert.equal(isReady(db1), false);
     assert.equal(db1.status?.containerStatuses?.[0]?.ready, false);
     assert.ok(db1.status?.containerStatuses?.[0]?.state?.running, 'running, just not ready');
-    assert.deepEqual((await core.listNamespacedPod({ namespace })).items.map((p) => p.metadata?.name), ['db-0', 'db-1']);
+    assert.deepEqual(
+      (await core.listNamespacedPod({ namespace })).items.map((p) => p.metadata?.name),
+      ['db-0', 'db-1'],
+    );
     const status = (await apps.readNamespacedStatefulSet({ name: 'db', namespace })).status;
     assert.equal(status?.replicas, 2);
     assert.equal(status?.readyReplicas, 1);

@@ -27,7 +27,9 @@ export interface ControllerAction {
 /** A hash of the pod template, in the shape Kubernetes uses for controller-revision-hash. */
 export function templateRevision(statefulSetName: string, template: unknown): string {
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  const digest = createHash('sha256').update(JSON.stringify(canonical(template))).digest();
+  const digest = createHash('sha256')
+    .update(JSON.stringify(canonical(template)))
+    .digest();
   let hash = '';
   for (let i = 0; i < 10; i += 1) hash += alphabet[digest[i]! % alphabet.length];
   return `${statefulSetName}-${hash}`;

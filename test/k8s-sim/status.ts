@@ -68,25 +68,18 @@ export function notFound(type: ResourceType, name: string): ApiError {
 
 /** 409 AlreadyExists: `configmaps "x" already exists`. */
 export function alreadyExists(type: ResourceType, name: string): ApiError {
-  return new ApiError(
-    failure(409, 'AlreadyExists', `${qualifiedResource(type)} "${name}" already exists`, resourceDetails(type, name)),
-  );
+  return new ApiError(failure(409, 'AlreadyExists', `${qualifiedResource(type)} "${name}" already exists`, resourceDetails(type, name)));
 }
 
 /** 409 Conflict for an optimistic-concurrency failure (stale resourceVersion). */
 export function conflict(type: ResourceType, name: string, why = 'the object has been modified; please apply your changes to the latest version and try again'): ApiError {
-  return new ApiError(
-    failure(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(type)} "${name}": ${why}`, resourceDetails(type, name)),
-  );
+  return new ApiError(failure(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(type)} "${name}": ${why}`, resourceDetails(type, name)));
 }
 
 /** 409 Conflict for server-side apply field-manager conflicts. */
 export function applyConflict(type: ResourceType, name: string, conflicts: Array<{ manager: string; apiVersion: string; field: string }>): ApiError {
   const lines = conflicts.map((c) => `conflict with "${c.manager}" using ${c.apiVersion}: ${c.field}`);
-  const message =
-    conflicts.length === 1
-      ? `Apply failed with 1 conflict: ${lines[0]}`
-      : `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
+  const message = conflicts.length === 1 ? `Apply failed with 1 conflict: ${lines[0]}` : `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
   return new ApiError(
     failure(409, 'Conflict', message, {
       ...resourceDetails(type, name),
@@ -145,13 +138,7 @@ export function expired(message: string): ApiError {
 
 /** 415 UnsupportedMediaType. */
 export function unsupportedMediaType(contentType: string, accepted: string[]): ApiError {
-  return new ApiError(
-    failure(
-      415,
-      'UnsupportedMediaType',
-      `the body of the request was in an unknown format (${contentType || 'none'}) - accepted media types include: ${accepted.join(', ')}`,
-    ),
-  );
+  return new ApiError(failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format (${contentType || 'none'}) - accepted media types include: ${accepted.join(', ')}`));
 }
 
 /** 413 RequestEntityTooLarge. */

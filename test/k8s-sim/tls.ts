@@ -33,8 +33,21 @@ async function generate(): Promise<SimulatorTls> {
     const file = (name: string) => join(dir, name);
     const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
     await run('openssl', [
-      'req', '-x509', ...ecKey, '-keyout', file('ca.key'), '-out', file('ca.crt'), '-days', '7', '-subj', '/CN=k8s-sim-ca',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+      'req',
+      '-x509',
+      ...ecKey,
+      '-keyout',
+      file('ca.key'),
+      '-out',
+      file('ca.crt'),
+      '-days',
+      '7',
+      '-subj',
+      '/CN=k8s-sim-ca',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
     ]);
     await run('openssl', ['req', '-new', ...ecKey, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=k8s-sim-apiserver']);
     await writeFile(
@@ -48,8 +61,21 @@ async function generate(): Promise<SimulatorTls> {
       ].join('\n'),
     );
     await run('openssl', [
-      'x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial',
-      '-out', file('server.crt'), '-days', '7', '-extfile', file('server.ext'),
+      'x509',
+      '-req',
+      '-in',
+      file('server.csr'),
+      '-CA',
+      file('ca.crt'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      file('server.crt'),
+      '-days',
+      '7',
+      '-extfile',
+      file('server.ext'),
     ]);
     const [caCert, serverCert, serverKey] = await Promise.all([readFile(file('ca.crt'), 'utf8'), readFile(file('server.crt'), 'utf8'), readFile(file('server.key'), 'utf8')]);
     return { caCert, serverCert, serverKey };

@@ -150,7 +150,7 @@ function validateSelectorSpec(selector: LabelSelectorSpec | undefined, field: st
     if (!operators.includes(expression.operator)) errors.notSupported(`${f}.operator`, expression.operator, operators);
     const needsValues = expression.operator === 'In' || expression.operator === 'NotIn';
     if (needsValues && (expression.values ?? []).length === 0) {
-      errors.required(`${f}.values`, 'must be specified when `operator` is \'In\' or \'NotIn\'');
+      errors.required(`${f}.values`, "must be specified when `operator` is 'In' or 'NotIn'");
     }
     if (!needsValues && (expression.values ?? []).length > 0) {
       errors.forbidden(`${f}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
@@ -306,7 +306,8 @@ function validatePodSpec(spec: any, field: string, errors: FieldErrors, options:
           errors.invalid(`${pf}.containerPort`, port.containerPort, 'must be between 1 and 65535, inclusive');
         }
         if (typeof port?.name === 'string') {
-          if (!ianaServiceName.test(port.name)) errors.invalid(`${pf}.name`, port.name, 'must be no more than 15 characters, contain only lowercase letters, digits and "-", and contain at least one letter');
+          if (!ianaServiceName.test(port.name))
+            errors.invalid(`${pf}.name`, port.name, 'must be no more than 15 characters, contain only lowercase letters, digits and "-", and contain at least one letter');
           if (portNames.has(port.name)) errors.duplicate(`${pf}.name`, port.name);
           portNames.add(port.name);
         }
@@ -373,7 +374,7 @@ function validateStatefulSet(object: KubeObject, errors: FieldErrors): void {
     errors.notSupported('spec.updateStrategy.type', strategy.type, ['OnDelete', 'RollingUpdate']);
   }
   if (strategy?.type === 'OnDelete' && strategy.rollingUpdate) {
-    errors.invalid('spec.updateStrategy.rollingUpdate', strategy.rollingUpdate, 'only allowed for updateStrategy \'RollingUpdate\'');
+    errors.invalid('spec.updateStrategy.rollingUpdate', strategy.rollingUpdate, "only allowed for updateStrategy 'RollingUpdate'");
   }
   const partition = strategy?.rollingUpdate?.partition;
   if (typeof partition === 'number' && partition < 0) errors.invalid('spec.updateStrategy.rollingUpdate.partition', partition, 'must be greater than or equal to 0');
@@ -493,7 +494,11 @@ function validateUpdate(type: ResourceType, object: KubeObject, previous: KubeOb
   switch (type.kind) {
     case 'StatefulSet': {
       const mutable = ['replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
-      const strip = (spec: unknown) => without(spec ?? {}, mutable.map((m) => [m]));
+      const strip = (spec: unknown) =>
+        without(
+          spec ?? {},
+          mutable.map((m) => [m]),
+        );
       if (!jsonEqual(strip(object.spec), strip(previous.spec))) {
         errors.forbidden(
           'spec',

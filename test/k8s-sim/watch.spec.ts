@@ -57,7 +57,11 @@ describe('k8s-sim: watch', () => {
     );
     assert.equal(watch.events[1]!.object.data?.a, '2');
     const versions = watch.events.map((e) => Number(e.resourceVersion));
-    assert.deepEqual([...versions].sort((a, b) => a - b), versions, 'resourceVersions increase');
+    assert.deepEqual(
+      [...versions].sort((a, b) => a - b),
+      versions,
+      'resourceVersions increase',
+    );
   });
 
   test('resumes from a resourceVersion and replays only what came after it', async () => {
@@ -69,10 +73,13 @@ describe('k8s-sim: watch', () => {
     const watch = await watchEvents(kc, `/api/v1/namespaces/${namespace}/configmaps`, { resourceVersion: first.metadata!.resourceVersion! });
     await sim.waitFor(() => watch.events.length >= 2);
     watch.stop();
-    assert.deepEqual(watch.events.map((e) => [e.type, e.name]), [
-      ['ADDED', 'two'],
-      ['ADDED', 'three'],
-    ]);
+    assert.deepEqual(
+      watch.events.map((e) => [e.type, e.name]),
+      [
+        ['ADDED', 'two'],
+        ['ADDED', 'three'],
+      ],
+    );
   });
 
   test('without a resourceVersion, starts with the current objects as ADDED', async () => {
@@ -83,10 +90,13 @@ describe('k8s-sim: watch', () => {
     await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'later' } } });
     await sim.waitFor(() => watch.events.length >= 2);
     watch.stop();
-    assert.deepEqual(watch.events.map((e) => [e.type, e.name]), [
-      ['ADDED', 'existing'],
-      ['ADDED', 'later'],
-    ]);
+    assert.deepEqual(
+      watch.events.map((e) => [e.type, e.name]),
+      [
+        ['ADDED', 'existing'],
+        ['ADDED', 'later'],
+      ],
+    );
   });
 
   test('a label selector turns objects leaving or entering it into DELETED and ADDED', async () => {
@@ -100,7 +110,10 @@ describe('k8s-sim: watch', () => {
     await core.patchNamespacedConfigMap({ name: 'n0', namespace, body: { metadata: { labels: { role: 'replica' } } } }, merge);
     await sim.waitFor(() => watch.events.length >= 2);
     watch.stop();
-    assert.deepEqual(watch.events.map((e) => e.type), ['ADDED', 'DELETED']);
+    assert.deepEqual(
+      watch.events.map((e) => e.type),
+      ['ADDED', 'DELETED'],
+    );
   });
 
   test('a resourceVersion older than the kept history answers an ERROR event with 410 Gone', async () => {

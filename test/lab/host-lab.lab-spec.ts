@@ -35,7 +35,10 @@ function linkExists(name: string): boolean {
 
 /** Asserts that nothing of the lab is left in the kernel: netns, links, mounts, processes. */
 function assertNothingLeft(lab: HostLab, pids: readonly number[]): void {
-  assert.deepEqual(netnsNames().filter((ns) => ns.startsWith(`gcplab-${lab.name}-`)), []);
+  assert.deepEqual(
+    netnsNames().filter((ns) => ns.startsWith(`gcplab-${lab.name}-`)),
+    [],
+  );
   assert.equal(linkExists(lab.bridge), false, `bridge ${lab.bridge} still exists`);
   const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
   assert.equal(new RegExp(`: gcp${lab.octet}v\\d+[@:]`).test(links), false, `veths of ${lab.name} still exist`);
@@ -245,7 +248,10 @@ describe('host lab', () => {
     assert.equal(existsSync(`${lab.directory}/hosts/4`), false);
     for (const pid of addedPids) assert.equal(existsSync(`/proc/${pid}/ns`), false);
     await lab.removeHost(4).catch(() => {});
-    assert.deepEqual((await lab.hosts()).map((h) => h.index), [1, 2, 3]);
+    assert.deepEqual(
+      (await lab.hosts()).map((h) => h.index),
+      [1, 2, 3],
+    );
 
     const pids = (await Promise.all([1, 2, 3].map((i) => lab.processesOf(i)))).flat();
     await lab.down();
@@ -254,7 +260,11 @@ describe('host lab', () => {
     // (blackhole) instead of following the default route off the machine.
     const routes = execFileSync('ip', ['-4', 'route', 'show', 'match', hosts[0]!.address], { encoding: 'utf8' });
     const specific = routes.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('default'));
-    assert.deepEqual(specific.map((line) => line.split(' ').slice(0, 2).join(' ')), ['blackhole 10.250.0.0/16'], `routes to ${hosts[0]!.address} after down: ${routes}`);
+    assert.deepEqual(
+      specific.map((line) => line.split(' ').slice(0, 2).join(' ')),
+      ['blackhole 10.250.0.0/16'],
+      `routes to ${hosts[0]!.address} after down: ${routes}`,
+    );
     assert.equal(existsSync(`${lab.directory}/hosts`), false);
     await lab.down();
 

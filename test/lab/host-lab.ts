@@ -206,12 +206,7 @@ function run(command: string, args: readonly string[], options: RunOptions = {})
       }
       const result = { code: code ?? (signal ? 128 : 1), stdout, stderr };
       if (result.code !== 0 && !options.allowFailure) {
-        reject(
-          new LabError(
-            'LAB_COMMAND_FAILED',
-            `\`${line.slice(0, 300)}\` exited with ${result.code}: ${(stderr || stdout).trim().slice(-2000)}`,
-          ),
-        );
+        reject(new LabError('LAB_COMMAND_FAILED', `\`${line.slice(0, 300)}\` exited with ${result.code}: ${(stderr || stdout).trim().slice(-2000)}`));
         return;
       }
       resolve(result);
@@ -339,10 +334,7 @@ export class HostLab {
       throw new LabError('LAB_INVALID_NAME', `lab name "${name}" must match ${NAME_PATTERN.source}`);
     }
     if (process.getuid?.() !== 0) {
-      throw new LabError(
-        'LAB_NOT_ROOT',
-        'the host lab needs root (network namespaces, bridges, mounts): run it as root, e.g. `sudo node -r @swc-node/register test/lab/cli.ts up`',
-      );
+      throw new LabError('LAB_NOT_ROOT', 'the host lab needs root (network namespaces, bridges, mounts): run it as root, e.g. `sudo node -r @swc-node/register test/lab/cli.ts up`');
     }
     const root = options.root ?? DEFAULT_LAB_ROOT;
     const identity = join(root, name, 'identity');
@@ -574,14 +566,7 @@ export class HostLab {
       } else {
         const library = await this.fakeTimeLibrary();
         const offset = `${seconds > 0 ? '+' : ''}${seconds}s`;
-        await writeFile(
-          conf,
-          [
-            '# Host lab: new SSH sessions see a skewed clock (libfaketime); cleared by setClockSkew(index, 0).',
-            `SetEnv LD_PRELOAD=${library} FAKETIME=${offset}`,
-            '',
-          ].join('\n'),
-        );
+        await writeFile(conf, ['# Host lab: new SSH sessions see a skewed clock (libfaketime); cleared by setClockSkew(index, 0).', `SetEnv LD_PRELOAD=${library} FAKETIME=${offset}`, ''].join('\n'));
       }
       await this.reloadSshd(index);
       return this.describeHost(index);
@@ -790,11 +775,7 @@ export class HostLab {
     const file = join(this.directory, 'policy-rc.d');
     await writeFile(
       file,
-      [
-        '# Host lab: hides the build machine\'s policy-rc.d (exit 101) inside lab hosts.',
-        '# Not executable on purpose: invoke-rc.d then behaves as on a host without policy-rc.d.',
-        '',
-      ].join('\n'),
+      ["# Host lab: hides the build machine's policy-rc.d (exit 101) inside lab hosts.", '# Not executable on purpose: invoke-rc.d then behaves as on a host without policy-rc.d.', ''].join('\n'),
     );
     await chmod(file, 0o644);
     return file;
@@ -811,10 +792,7 @@ export class HostLab {
     await rm(join(dir, '.complete'), { force: true });
     const hostname = this.hostnameOf(index);
     await writeFile(join(dir, 'etc', 'hostname'), `${hostname}\n`);
-    await writeFile(
-      join(dir, 'etc', 'hosts'),
-      `127.0.0.1\tlocalhost\n${this.addressOf(index)}\t${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
-    );
+    await writeFile(join(dir, 'etc', 'hosts'), `127.0.0.1\tlocalhost\n${this.addressOf(index)}\t${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
     await writeFile(join(dir, 'etc', 'machine-id'), `${randomBytes(16).toString('hex')}\n`);
     await this.installHostKey(index);
     await writeFile(join(dir, '.complete'), `${new Date().toISOString()}\n`);
@@ -884,9 +862,22 @@ export class HostLab {
       const child = spawn(
         'ip',
         [
-          'netns', 'exec', this.netnsOf(index),
-          'unshare', '--mount', '--uts', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private',
-          '/bin/sh', '-c', script, `lab-host-${index}`,
+          'netns',
+          'exec',
+          this.netnsOf(index),
+          'unshare',
+          '--mount',
+          '--uts',
+          '--pid',
+          '--fork',
+          '--kill-child',
+          '--mount-proc',
+          '--propagation',
+          'private',
+          '/bin/sh',
+          '-c',
+          script,
+          `lab-host-${index}`,
         ],
         { detached: true, stdio: ['ignore', handle.fd, handle.fd], env: { PATH: PATH_ENV, LANG: 'C.UTF-8', HOME: '/root' } },
       );
@@ -983,9 +974,7 @@ export class HostLab {
   private async describeHost(index: number): Promise<LabHost> {
     const dir = this.hostDir(index);
     const current = parsePublicKeyLine(await readFile(join(dir, 'etc', 'ssh', `${HOST_KEY_FILE}.pub`), 'utf8'));
-    const stable = parsePublicKeyLine(
-      await readFile(join(this.directory, 'identity', `host-${index}`, `${HOST_KEY_FILE}.pub`), 'utf8'),
-    );
+    const stable = parsePublicKeyLine(await readFile(join(this.directory, 'identity', `host-${index}`, `${HOST_KEY_FILE}.pub`), 'utf8'));
     const skewConf = await readFile(join(dir, 'etc', 'ssh', 'sshd_config.d', CLOCK_SKEW_CONF), 'utf8').catch(() => '');
     const skew = /FAKETIME=([+-]?\d+)s/.exec(skewConf);
     const pid = await this.initPid(index);

@@ -106,9 +106,7 @@ describe('plain Galera on the host lab', () => {
       [`bootstrap ${nodes[0]!.name}`, `join ${nodes[1]!.name}`, `join ${nodes[2]!.name}`],
     );
     assert.deepEqual(await clusterSizes(nodes), [3, 3, 3]);
-    await withLabSsh(nodes[0]!.ssh, (ssh) =>
-      plainSql(ssh, 'CREATE DATABASE lab; CREATE TABLE lab.t (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO lab.t VALUES (1, "from-node-1");'),
-    );
+    await withLabSsh(nodes[0]!.ssh, (ssh) => plainSql(ssh, 'CREATE DATABASE lab; CREATE TABLE lab.t (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO lab.t VALUES (1, "from-node-1");'));
     await withLabSsh(nodes[2]!.ssh, async (ssh) => {
       assert.deepEqual(await plainSql(ssh, 'SELECT id, v FROM lab.t;'), [['1', 'from-node-1']]);
     });

@@ -182,13 +182,10 @@ export async function plainSql(session: LabSshSession, sql: string): Promise<str
 
 /** Reads the wsrep variables that say whether a node is a healthy member; undefined when the server does not answer. */
 export async function readWsrepHealth(session: LabSshSession): Promise<WsrepHealth | undefined> {
-  const result = await session.exec(
-    'mariadb -N -B',
-    {
-      input: "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_state_comment','wsrep_cluster_size','wsrep_cluster_status','wsrep_ready');\n",
-      timeoutMs: 15_000,
-    },
-  );
+  const result = await session.exec('mariadb -N -B', {
+    input: "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_state_comment','wsrep_cluster_size','wsrep_cluster_status','wsrep_ready');\n",
+    timeoutMs: 15_000,
+  });
   if (result.code !== 0) return undefined;
   const values = new Map(
     result.stdout
@@ -213,9 +210,7 @@ export async function waitSynced(session: LabSshSession, node: string, size: num
     if (last && last.state === 'Synced' && last.clusterStatus === 'Primary' && last.ready === 'ON' && last.clusterSize === size) return last;
     if (Date.now() >= deadline) {
       const log = await session.exec('tail -n 30 /var/log/mysql/error.log', { timeoutMs: 10_000 }).catch(() => undefined);
-      throw new Error(
-        `${node} not Synced in a cluster of ${size} after ${timeoutMs} ms (last: ${JSON.stringify(last ?? 'server not answering')})\n${log?.stdout ?? ''}`,
-      );
+      throw new Error(`${node} not Synced in a cluster of ${size} after ${timeoutMs} ms (last: ${JSON.stringify(last ?? 'server not answering')})\n${log?.stdout ?? ''}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -244,9 +239,7 @@ export async function plainCreateCluster(nodes: readonly PlainGaleraNode[], opti
   const syncTimeoutMs = options.syncTimeoutMs ?? 180_000;
   const timer = new Timer(options.onStep);
   await withSessions(nodes, timer, async (sessions) => {
-    await timer.time('configure', undefined, () =>
-      Promise.all(nodes.map((node, i) => writeConfig(sessions[i]!, node, nodes, clusterName))),
-    );
+    await timer.time('configure', undefined, () => Promise.all(nodes.map((node, i) => writeConfig(sessions[i]!, node, nodes, clusterName))));
     await timer.time('bootstrap', nodes[0]!.name, async () => {
       await serviceCommand(sessions[0]!, nodes[0]!.name, 'bootstrap', SERVICE_TIMEOUT_MS);
       await waitSynced(sessions[0]!, nodes[0]!.name, 1, syncTimeoutMs);
@@ -266,19 +259,13 @@ export async function plainCreateCluster(nodes: readonly PlainGaleraNode[], opti
  * members get the new gcomm:// list in their file (effective at their next restart, no restart
  * now), then `service mariadb start` on the new node, waited to Synced.
  */
-export async function plainAddNode(
-  members: readonly PlainGaleraNode[],
-  node: PlainGaleraNode,
-  options: PlainFlowOptions = {},
-): Promise<PlainFlowResult> {
+export async function plainAddNode(members: readonly PlainGaleraNode[], node: PlainGaleraNode, options: PlainFlowOptions = {}): Promise<PlainFlowResult> {
   const clusterName = options.clusterName ?? 'lab';
   const syncTimeoutMs = options.syncTimeoutMs ?? 180_000;
   const all = [...members, node];
   const timer = new Timer(options.onStep);
   await withSessions(all, timer, async (sessions) => {
-    await timer.time('configure', undefined, () =>
-      Promise.all(all.map((member, i) => writeConfig(sessions[i]!, member, all, clusterName))),
-    );
+    await timer.time('configure', undefined, () => Promise.all(all.map((member, i) => writeConfig(sessions[i]!, member, all, clusterName))));
     const session = sessions[all.length - 1]!;
     await timer.time('join', node.name, async () => {
       await serviceCommand(session, node.name, 'start', SERVICE_TIMEOUT_MS);

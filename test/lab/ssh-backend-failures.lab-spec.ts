@@ -66,7 +66,10 @@ async function deleteFailed(op: OperationBody): Promise<void> {
   assert.equal(cluster.body.status.state, 'FAILED');
   assert.equal((await ctx.app.call('GET', `/v1/clusters/${op.clusterId}/nodes`)).body.items.length, 0, 'no member was recorded');
   const deleted = await succeeded(await run('DELETE', `/v1/clusters/${op.clusterId}`));
-  assert.deepEqual(deleted.steps.map((s: { key: string }) => s.key), ['nothing-to-do']);
+  assert.deepEqual(
+    deleted.steps.map((s: { key: string }) => s.key),
+    ['nothing-to-do'],
+  );
 }
 
 describe('SSH backend refusals on the host lab (through the API)', () => {
@@ -118,7 +121,7 @@ describe('SSH backend refusals on the host lab (through the API)', () => {
     await deleteFailed(op);
   });
 
-  test('an unreachable host fails with SSH_UNREACHABLE after the step\'s attempts', async () => {
+  test("an unreachable host fails with SSH_UNREACHABLE after the step's attempts", async () => {
     await ctx.lab.powerOff(3);
     try {
       const op = await run('POST', '/v1/clusters', body(passwordCredential));
@@ -144,7 +147,7 @@ describe('SSH backend refusals on the host lab (through the API)', () => {
     clusterId = op.clusterId;
     await waitForClusterState(ctx.app, clusterId, 'READY');
     for (const node of nodes.slice(0, 3)) assert.equal((await healthOf(node))?.clusterSize, 3);
-    assert.match(await operationLog(ctx.app, op.id), /retry-0\$ setsid -f -w service mariadb bootstrap/, "the sudo user ran the service commands (sudo in the transport)");
+    assert.match(await operationLog(ctx.app, op.id), /retry-0\$ setsid -f -w service mariadb bootstrap/, 'the sudo user ran the service commands (sudo in the transport)');
   });
 
   test('node.add on a host with a changed key fails before touching it; after the key is restored, adding again finishes', async () => {
@@ -183,7 +186,12 @@ describe('SSH backend refusals on the host lab (through the API)', () => {
     assert.equal(op.error.code, 'HOST_HAS_DATA');
     assert.equal(op.error.step, 'preflight');
     assert.equal(op.error.node, 'other-0');
-    assert.match(op.error.detail, new RegExp(`^other-0: ${hosts[3].address.replace(/\./g, '\\.')}: /var/lib/mysql holds the data of another Galera cluster \\(history ${history}, seqno \\d+\\): bootstrapping would make that data the new cluster's`));
+    assert.match(
+      op.error.detail,
+      new RegExp(
+        `^other-0: ${hosts[3].address.replace(/\./g, '\\.')}: /var/lib/mysql holds the data of another Galera cluster \\(history ${history}, seqno \\d+\\): bootstrapping would make that data the new cluster's`,
+      ),
+    );
     assert.equal(await shellOn(nodes[3], 'ls -1A /var/lib/mysql | sort'), listing, 'the datadir is as it was');
     // The removal took our configuration away; the refused create wrote none and started nothing.
     assert.equal((await shellOn(nodes[3], `test -e ${CONFIG} && echo written || echo none`)).trim(), 'none');
@@ -199,7 +207,7 @@ describe('SSH backend refusals on the host lab (through the API)', () => {
   });
 
   test('a host unreachable when a restart begins: nothing restarts; after it is back, the restart finishes', async () => {
-    const uptime = async (node: PlainGaleraNode) => Number((await shellOn(node, "mariadb -N -B -e \"SHOW GLOBAL STATUS LIKE 'Uptime'\" | cut -f2")).trim());
+    const uptime = async (node: PlainGaleraNode) => Number((await shellOn(node, 'mariadb -N -B -e "SHOW GLOBAL STATUS LIKE \'Uptime\'" | cut -f2')).trim());
     await ctx.lab.powerOff(2);
     let failed: OperationBody;
     try {

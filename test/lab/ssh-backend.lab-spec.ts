@@ -79,7 +79,10 @@ async function clusterSizes(of: readonly PlainGaleraNode[]): Promise<number[]> {
 
 async function incomingAddresses(node: PlainGaleraNode): Promise<string[]> {
   const rows = await sqlOn(node, "SHOW GLOBAL STATUS LIKE 'wsrep_incoming_addresses';\n");
-  return rows[0][1].split(',').map((a) => a.replace(/:\d+$/, '')).sort();
+  return rows[0][1]
+    .split(',')
+    .map((a) => a.replace(/:\d+$/, ''))
+    .sort();
 }
 
 async function clusterAddressInFile(node: PlainGaleraNode): Promise<string[]> {
@@ -104,7 +107,10 @@ describe('SSH backend on the host lab (through the API)', () => {
     const body = labClusterBody('orders', ctx.credentialId, hosts, { replicas: 3, trustOnFirstUse: [3] });
     const plan = await dryRun('POST', '/v1/clusters', body);
     assert.equal(plan.details.bootstrapNode, 'orders-0');
-    assert.deepEqual(plan.steps.map((s: { key: string }) => s.key), ['preflight', 'install', 'configure', 'bootstrap:orders-0', 'join:orders-1', 'synced:orders-1', 'join:orders-2', 'synced:orders-2', 'verify']);
+    assert.deepEqual(
+      plan.steps.map((s: { key: string }) => s.key),
+      ['preflight', 'install', 'configure', 'bootstrap:orders-0', 'join:orders-1', 'synced:orders-1', 'join:orders-2', 'synced:orders-2', 'verify'],
+    );
     assert.deepEqual(plan.details.donors, { 'orders-1': 'orders-0', 'orders-2': 'orders-0' });
     assert.deepEqual(plan.details.quorum, { before: 0, after: 3, quorumBefore: 0, quorumAfter: 2 });
 
@@ -113,14 +119,20 @@ describe('SSH backend on the host lab (through the API)', () => {
     console.log(`# create 3 members: ${seconds(Date.now() - started)}`);
     clusterId = op.clusterId;
     assert.equal(op.result.bootstrapNode, 'orders-0');
-    assert.deepEqual(op.result.members.map((m: { name: string; wsrepState: string }) => `${m.name}:${m.wsrepState}`), ['orders-0:Synced', 'orders-1:Synced', 'orders-2:Synced']);
+    assert.deepEqual(
+      op.result.members.map((m: { name: string; wsrepState: string }) => `${m.name}:${m.wsrepState}`),
+      ['orders-0:Synced', 'orders-1:Synced', 'orders-2:Synced'],
+    );
     const cluster = await waitForClusterState(ctx.app, clusterId, 'READY');
     assert.equal(cluster.spec.ssh.hosts[2].hostKeyFingerprint, hosts[2].stableFingerprint, 'the key of host 3 was trusted on first use and pinned');
     const audit = await ctx.app.call('GET', '/v1/audit?action=cluster.host-keys-pinned');
     assert.equal(audit.body.items.length, 1);
 
     const members = (await ctx.app.call('GET', `/v1/clusters/${clusterId}/nodes`)).body.items;
-    assert.deepEqual(members.map((n: { name: string; address: string; phase: string }) => `${n.name}@${n.address}:${n.phase}`), nodes.slice(0, 3).map((n, i) => `orders-${i}@${n.address}:Member`));
+    assert.deepEqual(
+      members.map((n: { name: string; address: string; phase: string }) => `${n.name}@${n.address}:${n.phase}`),
+      nodes.slice(0, 3).map((n, i) => `orders-${i}@${n.address}:Member`),
+    );
 
     assert.deepEqual(await clusterSizes(nodes.slice(0, 3)), [3, 3, 3]);
     for (const node of nodes.slice(0, 3)) {
@@ -128,7 +140,7 @@ describe('SSH backend on the host lab (through the API)', () => {
       assert.match(await shellOn(node, 'cat /etc/default/mariadb'), /^MYSQLD_STARTUP_TIMEOUT=900$/m);
       assert.equal(await serviceEnabled(node), true, `${node.name}: a reboot starts the server`);
     }
-    await sqlOn(nodes[0], 'CREATE DATABASE lab; CREATE TABLE lab.notes (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(100)); INSERT INTO lab.notes (note) VALUES (\'written on node 1\');\n');
+    await sqlOn(nodes[0], "CREATE DATABASE lab; CREATE TABLE lab.notes (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(100)); INSERT INTO lab.notes (note) VALUES ('written on node 1');\n");
     assert.deepEqual(await sqlOn(nodes[2], 'SELECT note FROM lab.notes;\n'), [['written on node 1']]);
   });
 
@@ -168,7 +180,11 @@ describe('SSH backend on the host lab (through the API)', () => {
     const back = await operate('POST', `/v1/clusters/${clusterId}/scale`, { replicas: 3 });
     console.log(`# scale 5 -> 3: ${seconds(Date.now() - started)}`);
     assert.deepEqual(back.result.removedNodes.sort(), ['orders-3', 'orders-4']);
-    assert.deepEqual(back.steps.filter((s: { key: string }) => s.key.startsWith('remove:')).map((s: { key: string }) => s.key), ['remove:orders-4', 'remove:orders-3'], 'the highest ordinals leave first');
+    assert.deepEqual(
+      back.steps.filter((s: { key: string }) => s.key.startsWith('remove:')).map((s: { key: string }) => s.key),
+      ['remove:orders-4', 'remove:orders-3'],
+      'the highest ordinals leave first',
+    );
     const kept = nodes.slice(0, 3);
     assert.deepEqual(await clusterSizes(kept), [3, 3, 3]);
     for (const node of kept) {
@@ -187,7 +203,10 @@ describe('SSH backend on the host lab (through the API)', () => {
   test('a rolling restart completes while a client keeps writing; write errors are counted', async () => {
     await sqlOn(nodes[0], 'CREATE TABLE lab.writes (id BIGINT AUTO_INCREMENT PRIMARY KEY, node VARCHAR(64), at DATETIME(6));\n');
     const plan = await dryRun('POST', `/v1/clusters/${clusterId}/restart`, {});
-    assert.deepEqual(plan.steps.map((s: { key: string }) => s.key), ['check-hosts', 'restart:orders-0', 'synced:orders-0', 'restart:orders-1', 'synced:orders-1', 'restart:orders-2', 'synced:orders-2', 'verify']);
+    assert.deepEqual(
+      plan.steps.map((s: { key: string }) => s.key),
+      ['check-hosts', 'restart:orders-0', 'synced:orders-0', 'restart:orders-1', 'synced:orders-1', 'restart:orders-2', 'synced:orders-2', 'verify'],
+    );
     const client = new WritingClient(nodes.slice(0, 3), 'lab.writes');
     client.start();
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -225,7 +244,10 @@ describe('SSH backend on the host lab (through the API)', () => {
     const body = { parameters: { max_connections: 321, skip_name_resolve: true } };
     const plan = await dryRun('POST', `/v1/clusters/${clusterId}/reconfigure`, body);
     assert.equal(plan.details.restartRequired, true);
-    assert.deepEqual(plan.details.changes.map((c: { name: string; apply: string }) => `${c.name}:${c.apply}`), ['max_connections:dynamic', 'skip_name_resolve:restart']);
+    assert.deepEqual(
+      plan.details.changes.map((c: { name: string; apply: string }) => `${c.name}:${c.apply}`),
+      ['max_connections:dynamic', 'skip_name_resolve:restart'],
+    );
     const op = await operate('POST', `/v1/clusters/${clusterId}/reconfigure`, body);
     assert.deepEqual(op.result.restartedNodes, ['orders-0', 'orders-1', 'orders-2']);
     for (const node of nodes.slice(0, 3)) {
@@ -248,7 +270,10 @@ describe('SSH backend on the host lab (through the API)', () => {
     }
     const plan = await dryRun('POST', `/v1/clusters/${clusterId}/start`, {});
     assert.equal(plan.details.bootstrapNode, 'orders-0');
-    assert.deepEqual(plan.details.evidence.map((r: { node: string; safeToBootstrap: boolean; source: string }) => `${r.node}:${r.safeToBootstrap}:${r.source}`), ['orders-0:true:grastate.dat', 'orders-1:false:grastate.dat', 'orders-2:false:grastate.dat']);
+    assert.deepEqual(
+      plan.details.evidence.map((r: { node: string; safeToBootstrap: boolean; source: string }) => `${r.node}:${r.safeToBootstrap}:${r.source}`),
+      ['orders-0:true:grastate.dat', 'orders-1:false:grastate.dat', 'orders-2:false:grastate.dat'],
+    );
     const start = await operate('POST', `/v1/clusters/${clusterId}/start`, {});
     assert.equal(start.result.bootstrapNode, 'orders-0');
     assert.deepEqual(start.result.startedNodes, ['orders-0', 'orders-1', 'orders-2']);
@@ -257,7 +282,7 @@ describe('SSH backend on the host lab (through the API)', () => {
     for (const node of nodes.slice(0, 3)) assert.equal(await serviceEnabled(node), true);
   });
 
-  test('full crash: the plan shows every node\'s evidence and picks the most advanced; after approval every committed row is there', async () => {
+  test("full crash: the plan shows every node's evidence and picks the most advanced; after approval every committed row is there", async () => {
     await sqlOn(nodes[0], 'CREATE TABLE lab.crash (id BIGINT AUTO_INCREMENT PRIMARY KEY, phase VARCHAR(20));\n');
     for (let i = 0; i < 20; i++) await sqlOn(nodes[i % 3], "INSERT INTO lab.crash (phase) VALUES ('before');\n");
     // orders-0 crashes first: the other two keep quorum and commit more, so they are more advanced.
@@ -303,7 +328,10 @@ describe('SSH backend on the host lab (through the API)', () => {
 
   test('delete with purge: services stopped and disabled, configuration removed, data directories emptied', async () => {
     const plan = await dryRun('DELETE', `/v1/clusters/${clusterId}?purge=true`);
-    assert.deepEqual(plan.steps.map((s: { key: string }) => s.key), ['check-hosts', 'decommission:orders-2', 'decommission:orders-1', 'decommission:orders-0']);
+    assert.deepEqual(
+      plan.steps.map((s: { key: string }) => s.key),
+      ['check-hosts', 'decommission:orders-2', 'decommission:orders-1', 'decommission:orders-0'],
+    );
     const op = await operate('DELETE', `/v1/clusters/${clusterId}?purge=true`);
     assert.equal(op.result.purged, true);
     assert.equal((await ctx.app.call('GET', `/v1/clusters/${clusterId}`)).status, 404);

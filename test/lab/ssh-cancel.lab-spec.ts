@@ -46,10 +46,13 @@ describe('SSH backend on the host lab: cancel of a scale', () => {
 
     const scale = await ctx.app.call('POST', `/v1/clusters/${clusterId}/scale`, { body: { replicas: 5 } });
     assert.equal(scale.status, 202, JSON.stringify(scale.body));
-    await eventually(async () => {
-      const op = (await ctx.app.call('GET', `/v1/operations/${scale.body.id}`)).body;
-      return op.steps.find((s: { key: string }) => s.key === 'synced:ledger-3')?.state === 'RUNNING' ? true : undefined;
-    }, { timeoutMs: 300_000, intervalMs: 20, what: 'the wait for ledger-3 to be Synced' });
+    await eventually(
+      async () => {
+        const op = (await ctx.app.call('GET', `/v1/operations/${scale.body.id}`)).body;
+        return op.steps.find((s: { key: string }) => s.key === 'synced:ledger-3')?.state === 'RUNNING' ? true : undefined;
+      },
+      { timeoutMs: 300_000, intervalMs: 20, what: 'the wait for ledger-3 to be Synced' },
+    );
     assert.equal((await ctx.app.call('POST', `/v1/operations/${scale.body.id}/cancel`, { body: {} })).status, 200);
     const done = await waitForOperationEnd(ctx.app, scale.body.id);
     assert.equal(done.state, 'CANCELLED', await operationLog(ctx.app, done.id));
@@ -69,7 +72,10 @@ describe('SSH backend on the host lab: cancel of a scale', () => {
     const plan = await ctx.app.call('POST', `/v1/clusters/${clusterId}/scale?dryRun=true`, { body: { replicas: 5 } });
     assert.equal(plan.status, 200, `scale 5 is real work: ${JSON.stringify(plan.body)}`);
     assert.equal(plan.body.details.quorum.before, 4);
-    assert.deepEqual(plan.body.steps.filter((s: { key: string }) => s.key.startsWith('join:')).map((s: { key: string }) => s.key), ['join:ledger-4']);
+    assert.deepEqual(
+      plan.body.steps.filter((s: { key: string }) => s.key.startsWith('join:')).map((s: { key: string }) => s.key),
+      ['join:ledger-4'],
+    );
     const again = await ctx.app.call('POST', `/v1/clusters/${clusterId}/scale`, { body: { replicas: 5 } });
     assert.equal(again.status, 202, JSON.stringify(again.body));
     const grown = await waitForOperationEnd(ctx.app, again.body.id);

@@ -86,7 +86,10 @@ describe('the default SST method (mariabackup) on the host lab', () => {
 
   test('scale-out into the serving cluster: the new member joins by mariabackup and has the rows written before', async () => {
     assert.ok(clusterId, 'the create ran');
-    await sqlOn(nodes[0], `CREATE DATABASE IF NOT EXISTS shop;\nCREATE TABLE shop.orders (id INT PRIMARY KEY, item VARCHAR(40));\nINSERT INTO shop.orders VALUES (1, 'tea'), (2, 'rice'), (3, 'soap');\n`);
+    await sqlOn(
+      nodes[0],
+      `CREATE DATABASE IF NOT EXISTS shop;\nCREATE TABLE shop.orders (id INT PRIMARY KEY, item VARCHAR(40));\nINSERT INTO shop.orders VALUES (1, 'tea'), (2, 'rice'), (3, 'soap');\n`,
+    );
 
     const dry = await ctx.app.call('POST', `/v1/clusters/${clusterId}/nodes?dryRun=true`, { body: { force: true } });
     assert.equal(dry.status, 200, JSON.stringify(dry.body));

@@ -160,7 +160,11 @@ describe('hosts that change hands or reboot (SSH backend, host lab)', () => {
     await stepRunning(op.id, 'synced:fresh-3');
     // The joiner dies in its state transfer, as in a power-off: its server, mysqld_safe and the
     // transfer go at once (by PID, inside the lab host's own PID namespace), and nothing restarts them.
-    await eventually(async () => ((await shellOn(nodes[3], 'pgrep -x rsync || true')).trim() !== '' ? true : undefined), { timeoutMs: 60_000, intervalMs: 200, what: 'the rsync state transfer to run on fresh-3' });
+    await eventually(async () => ((await shellOn(nodes[3], 'pgrep -x rsync || true')).trim() !== '' ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: 'the rsync state transfer to run on fresh-3',
+    });
     await shellOn(nodes[3], 'kill -9 $(pgrep -x mysqld_safe) $(pgrep -x mariadbd) $(pgrep -x wsrep_sst_rsync) $(pgrep -x rsync) 2>/dev/null; true');
     const failed = await waitForOperationEnd(ctx.app, op.id, 300_000);
     console.log(`# join cut short: ${failed.error?.code}: ${failed.error?.detail?.split('\n')[0]}`);
@@ -172,7 +176,10 @@ describe('hosts that change hands or reboot (SSH backend, host lab)', () => {
 
     const plan = await ctx.app.call('POST', `/v1/operations/${failed.id}/retry?dryRun=true`);
     assert.equal(plan.status, 200, JSON.stringify(plan.body));
-    assert.deepEqual(plan.body.steps.map((s: { key: string }) => s.key), ['preflight', 'install', 'configure', 'join:fresh-3', 'synced:fresh-3', 'update-members', 'verify']);
+    assert.deepEqual(
+      plan.body.steps.map((s: { key: string }) => s.key),
+      ['preflight', 'install', 'configure', 'join:fresh-3', 'synced:fresh-3', 'update-members', 'verify'],
+    );
     assert.match(plan.body.summary, /^Rejoin fresh-3 \(not running or not Synced\): 4 -> 4 members$/);
     const retried = await succeeded(await run('POST', `/v1/operations/${failed.id}/retry`));
     assert.ok(retried.steps.some((s: { key: string; state: string }) => s.key === 'join:fresh-3' && s.state === 'SUCCEEDED'));

@@ -57,7 +57,10 @@ describe('cluster use cases on PostgreSQL (medium)', () => {
     if (scaled.kind !== 'started') return;
     const scaleOp = await runToEnd(scaled.operation.id);
     assert.equal(scaleOp.state, 'SUCCEEDED', JSON.stringify(scaleOp.error));
-    assert.deepEqual((await clusters.nodes(clusterId)).map((n) => n.ordinal), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      (await clusters.nodes(clusterId)).map((n) => n.ordinal),
+      [0, 1, 2, 3, 4],
+    );
   });
 
   test('a second change while one is active is refused (one active operation per cluster)', async () => {

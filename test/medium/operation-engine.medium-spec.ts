@@ -109,7 +109,10 @@ describe('operation engine on PostgreSQL (medium)', () => {
     // plan (1) + 4 steps x (start + success) + the terminal transaction (1)
     assert.equal(transactions, 1 + 4 * 2 + 1);
     const steps = await stepsOf(a, id);
-    assert.deepEqual(steps.map((s) => [s.state, s.attempts]), Array(4).fill(['SUCCEEDED', 1]));
+    assert.deepEqual(
+      steps.map((s) => [s.state, s.attempts]),
+      Array(4).fill(['SUCCEEDED', 1]),
+    );
   });
 
   test('a worker that lost its lease cannot write: the fencing epoch refuses it', async () => {
@@ -174,10 +177,13 @@ describe('operation engine on PostgreSQL (medium)', () => {
     assert.match(String(operation.error?.detail), /within 1 s/);
     assert.ok(elapsed >= 950 && elapsed < 10_000, `took ${elapsed} ms`);
     const steps = await stepsOf(a, id);
-    assert.deepEqual(steps.map((s) => [s.key, s.state, s.timeoutSeconds]), [
-      ['slow', 'FAILED', 1],
-      ['unbounded', 'SKIPPED', Number(world.env.STEP_TIMEOUT_SECONDS)],
-    ]);
+    assert.deepEqual(
+      steps.map((s) => [s.key, s.state, s.timeoutSeconds]),
+      [
+        ['slow', 'FAILED', 1],
+        ['unbounded', 'SKIPPED', Number(world.env.STEP_TIMEOUT_SECONDS)],
+      ],
+    );
   });
 
   test('a cancellation aborts the running step; the rest never runs', async () => {
@@ -199,7 +205,10 @@ describe('operation engine on PostgreSQL (medium)', () => {
     assert.equal(operation.error?.code, 'OPERATION_CANCELLED');
     assert.deepEqual(ran, ['first', 'long']);
     const steps = await stepsOf(a, id);
-    assert.deepEqual(steps.map((s) => s.state), ['SUCCEEDED', 'CANCELLED', 'CANCELLED']);
+    assert.deepEqual(
+      steps.map((s) => s.state),
+      ['SUCCEEDED', 'CANCELLED', 'CANCELLED'],
+    );
   });
 
   test('after a crash another worker resumes at the first unfinished step; the dead one cannot write', async () => {
@@ -229,11 +238,14 @@ describe('operation engine on PostgreSQL (medium)', () => {
     assert.equal(operation.runs, 2);
     assert.deepEqual(executions, ['done-before#1', 'interrupted#1', 'interrupted#2', 'after#1']);
     const steps = await stepsOf(b, id);
-    assert.deepEqual(steps.map((s) => [s.key, s.state, s.attempts]), [
-      ['done-before', 'SUCCEEDED', 1],
-      ['interrupted', 'SUCCEEDED', 2],
-      ['after', 'SUCCEEDED', 1],
-    ]);
+    assert.deepEqual(
+      steps.map((s) => [s.key, s.state, s.attempts]),
+      [
+        ['done-before', 'SUCCEEDED', 1],
+        ['interrupted', 'SUCCEEDED', 2],
+        ['after', 'SUCCEEDED', 1],
+      ],
+    );
     // The dead worker's attempt finished late, and its write was refused: the output is the resumed attempt's.
     assert.deepEqual(steps[1].output, { attempt: 2 });
     const resumed = await queryRows(b.dataSource, `SELECT 1 FROM events WHERE operation_id = $1 AND type = 'operation.resumed'`, [id]);
@@ -258,7 +270,10 @@ describe('operation engine on PostgreSQL (medium)', () => {
     assert.equal(operation.state, 'FAILED');
     assert.equal(operation.error?.code, 'STEP_INTERRUPTED');
     assert.equal(runs, 1);
-    assert.deepEqual((await stepsOf(b, id)).map((s) => s.state), ['FAILED']);
+    assert.deepEqual(
+      (await stepsOf(b, id)).map((s) => s.state),
+      ['FAILED'],
+    );
   });
 
   test('a graceful shutdown gives the lease back mid-step; the operation stays runnable and is queued again', async () => {

@@ -12,16 +12,17 @@ export interface TestDatabase {
 function adminUrl(): string {
   const url = process.env.GCP_TEST_ADMIN_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (!url) {
-    throw new Error(
-      'No PostgreSQL for tests: run tests through `npm test` (scripts/test.mjs starts one), or set TEST_DATABASE_URL',
-    );
+    throw new Error('No PostgreSQL for tests: run tests through `npm test` (scripts/test.mjs starts one), or set TEST_DATABASE_URL');
   }
   return url;
 }
 
 /** Creates a uniquely named, empty database; parallel test files never share one. */
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
-  const name = `gcp_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+  const name = `gcp_${label
+    .replace(/[^a-z0-9]/gi, '_')
+    .toLowerCase()
+    .slice(0, 30)}_${randomBytes(4).toString('hex')}`;
   const admin = adminUrl();
   const client = new Client({ connectionString: admin });
   await client.connect();

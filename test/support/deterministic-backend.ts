@@ -75,10 +75,13 @@ export class DeterministicInfrastructure {
   executions(): { start: number; end: number; cluster: string; operation: string; step: string; pid: number }[] {
     const path = join(this.dir, 'executions.log');
     if (!existsSync(path)) return [];
-    return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => {
-      const [start, end, cluster, operation, step, pid] = line.split(' ');
-      return { start: Number(start), end: Number(end), cluster, operation, step, pid: Number(pid) };
-    });
+    return readFileSync(path, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [start, end, cluster, operation, step, pid] = line.split(' ');
+        return { start: Number(start), end: Number(end), cluster, operation, step, pid: Number(pid) };
+      });
   }
 
   attempts(cluster: string, step: string): number {
@@ -178,7 +181,10 @@ export class DeterministicBackend implements ClusterBackend {
 
   addMember(spec: ClusterSpec, request: { host?: SshHostSpec }, members: readonly MemberRecord[]): ClusterSpec {
     if (spec.backend === 'ssh') return addSshMember(spec, request, members);
-    if (request.host) throw new DomainError('invalid', 'VALIDATION_FAILED', `/host: a ${spec.backend} cluster provides its own members; leave host out`, { errors: [{ pointer: '/host', detail: `a ${spec.backend} cluster provides its own members; leave host out` }] });
+    if (request.host)
+      throw new DomainError('invalid', 'VALIDATION_FAILED', `/host: a ${spec.backend} cluster provides its own members; leave host out`, {
+        errors: [{ pointer: '/host', detail: `a ${spec.backend} cluster provides its own members; leave host out` }],
+      });
     return spec;
   }
 
@@ -186,7 +192,16 @@ export class DeterministicBackend implements ClusterBackend {
     const script = this.infrastructure.scriptOf(target.name);
     const members = target.members.map((m) => {
       const healthy = !(script.unhealthy ?? []).includes(m.name);
-      return { name: m.name, address: m.address, reachable: healthy, healthy, wsrepState: healthy ? 'Synced' : undefined, clusterSize: target.members.length, clusterStatus: 'Primary', wsrep: { wsrep_cluster_size: String(target.members.length), wsrep_local_state_comment: 'Synced', wsrep_cluster_status: 'Primary', wsrep_ready: 'ON', wsrep_connected: 'ON' } };
+      return {
+        name: m.name,
+        address: m.address,
+        reachable: healthy,
+        healthy,
+        wsrepState: healthy ? 'Synced' : undefined,
+        clusterSize: target.members.length,
+        clusterStatus: 'Primary',
+        wsrep: { wsrep_cluster_size: String(target.members.length), wsrep_local_state_comment: 'Synced', wsrep_cluster_status: 'Primary', wsrep_ready: 'ON', wsrep_connected: 'ON' },
+      };
     });
     const healthy = members.filter((m) => m.healthy).length;
     const condition = healthy === 0 ? 'Down' : healthy === target.spec.replicas && members.length === target.spec.replicas ? 'Ready' : 'Degraded';
@@ -207,7 +222,11 @@ export class DeterministicBackend implements ClusterBackend {
         return {
           summary: `Create ${members.length} members`,
           details: { bootstrapNode: members[0], warnings: [], membersAfter: members },
-          steps: [step('preflight', 'Check hosts'), ...members.map((m, i) => step(`${i === 0 ? 'bootstrap' : 'join'}:${m}`, `${i === 0 ? 'Bootstrap' : 'Join'} ${m}`, m, { ordinal: i })), step('verify', 'Verify')],
+          steps: [
+            step('preflight', 'Check hosts'),
+            ...members.map((m, i) => step(`${i === 0 ? 'bootstrap' : 'join'}:${m}`, `${i === 0 ? 'Bootstrap' : 'Join'} ${m}`, m, { ordinal: i })),
+            step('verify', 'Verify'),
+          ],
         };
       }
       case 'cluster.scale':
@@ -219,15 +238,24 @@ export class DeterministicBackend implements ClusterBackend {
         if (joiners.length > 0 && this.infrastructure.scriptOf(target.name).registerPending) steps.push(step('register', 'Register the new members', undefined, { ordinals: joiners }));
         if (change.type === 'node.remove') steps.push(step(`remove:${change.node}`, `Remove ${change.node}`, change.node));
         for (let i = names.length; i < desired; i += 1) steps.push(step(`join:${memberName(target.name, i)}`, `Join ${memberName(target.name, i)}`, memberName(target.name, i), { ordinal: i }));
-        if (change.type !== 'node.remove') for (const m of [...target.members].sort((a, b) => b.ordinal - a.ordinal).slice(0, Math.max(0, names.length - desired))) steps.push(step(`remove:${m.name}`, `Remove ${m.name}`, m.name));
-        return { summary: `From ${names.length} to ${desired} members`, details: { warnings: [], quorum: { before: names.length, after: desired, quorumBefore: Math.floor(names.length / 2) + 1, quorumAfter: Math.floor(desired / 2) + 1 } }, steps };
+        if (change.type !== 'node.remove')
+          for (const m of [...target.members].sort((a, b) => b.ordinal - a.ordinal).slice(0, Math.max(0, names.length - desired))) steps.push(step(`remove:${m.name}`, `Remove ${m.name}`, m.name));
+        return {
+          summary: `From ${names.length} to ${desired} members`,
+          details: { warnings: [], quorum: { before: names.length, after: desired, quorumBefore: Math.floor(names.length / 2) + 1, quorumAfter: Math.floor(desired / 2) + 1 } },
+          steps,
+        };
       }
       case 'cluster.restart':
         return { summary: 'Rolling restart', details: { warnings: [] }, steps: names.map((m) => step(`restart:${m}`, `Restart ${m}`, m)) };
       case 'cluster.recover':
         return {
           summary: 'Recover from a full crash',
-          details: { warnings: [], bootstrapNode: names[0], evidence: names.map((n, i) => ({ node: n, reachable: true, uuid: 'u', seqno: 10 - i, safeToBootstrap: false, source: 'test', eligible: true, reason: 'test' })) },
+          details: {
+            warnings: [],
+            bootstrapNode: names[0],
+            evidence: names.map((n, i) => ({ node: n, reachable: true, uuid: 'u', seqno: 10 - i, safeToBootstrap: false, source: 'test', eligible: true, reason: 'test' })),
+          },
           steps: [step(`bootstrap:${names[0]}`, `Bootstrap ${names[0]}`, names[0]), ...names.slice(1).map((m) => step(`start:${m}`, `Start ${m}`, m))],
           requiresApproval: false,
         };
@@ -246,7 +274,8 @@ export class DeterministicBackend implements ClusterBackend {
       await sleep(script.stepDelayMs ?? 20, context.signal);
       if (script.failStep === step.key) {
         const n = infra.bumpAttempts(target.name, step.key);
-        if (n <= (script.failTimes ?? Infinity)) throw new BackendError(script.failCode ?? 'TEST_STEP_FAILED', `scripted failure of ${step.key} (${n})`, { retryable: script.retryable ?? false, node: step.node });
+        if (n <= (script.failTimes ?? Infinity))
+          throw new BackendError(script.failCode ?? 'TEST_STEP_FAILED', `scripted failure of ${step.key} (${n})`, { retryable: script.retryable ?? false, node: step.node });
       }
       infra.applyOnce(target.name, context.operationId, step.key);
       return { output: { applied: step.key }, members: this.memberChanges(target, step) };
@@ -267,7 +296,16 @@ export class DeterministicBackend implements ClusterBackend {
     if (verb === 'remove') return [{ op: 'remove', name: step.node }];
     if (verb === 'bootstrap' || verb === 'join') {
       const ordinal = Number(step.params.ordinal ?? target.members.length);
-      const member: MemberRecord & { healthy: boolean } = { name: step.node, ordinal, address: addressOf(target.spec, ordinal, step.node), role: 'member', phase: 'Member', wsrepState: 'Synced', seqno: 0, healthy: true };
+      const member: MemberRecord & { healthy: boolean } = {
+        name: step.node,
+        ordinal,
+        address: addressOf(target.spec, ordinal, step.node),
+        role: 'member',
+        phase: 'Member',
+        wsrepState: 'Synced',
+        seqno: 0,
+        healthy: true,
+      };
       return [{ op: 'upsert', member }];
     }
     return [];

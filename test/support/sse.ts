@@ -9,7 +9,10 @@ export interface SseEvent {
  * Reads a text/event-stream until it ends, `until` returns true, or the timeout; returns the
  * events received (real HTTP, no EventSource polyfill).
  */
-export async function readSse(url: string, options: { token: string; lastEventId?: string; until?: (event: SseEvent) => boolean; timeoutMs?: number }): Promise<{ status: number; events: SseEvent[] }> {
+export async function readSse(
+  url: string,
+  options: { token: string; lastEventId?: string; until?: (event: SseEvent) => boolean; timeoutMs?: number },
+): Promise<{ status: number; events: SseEvent[] }> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 15_000);
   const headers: Record<string, string> = { authorization: `Bearer ${options.token}`, accept: 'text/event-stream' };

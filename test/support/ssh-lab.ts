@@ -57,7 +57,12 @@ export async function startSshLab(name: string, hosts: number, options: { env?: 
 }
 
 /** A create-cluster body for lab hosts: pinned fingerprints (or trust on first use), small memory. */
-export function labClusterBody(name: string, credentialId: string, hosts: readonly LabHost[], extra: { galera?: Record<string, unknown>; policy?: Record<string, unknown>; trustOnFirstUse?: readonly number[]; replicas?: number; force?: boolean } = {}) {
+export function labClusterBody(
+  name: string,
+  credentialId: string,
+  hosts: readonly LabHost[],
+  extra: { galera?: Record<string, unknown>; policy?: Record<string, unknown>; trustOnFirstUse?: readonly number[]; replicas?: number; force?: boolean } = {},
+) {
   return {
     name,
     backend: 'ssh',
@@ -140,7 +145,11 @@ export class WritingClient {
   #loop?: Promise<void>;
   #started = 0;
 
-  constructor(private readonly nodes: readonly PlainGaleraNode[], private readonly table: string, private readonly skipAfterErrorMs = 1000) {}
+  constructor(
+    private readonly nodes: readonly PlainGaleraNode[],
+    private readonly table: string,
+    private readonly skipAfterErrorMs = 1000,
+  ) {}
 
   start(): void {
     this.#started = Date.now();

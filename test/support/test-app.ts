@@ -85,7 +85,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const infrastructure = new DeterministicInfrastructure(env.GCP_TEST_INFRA_DIR);
   const backend = new DeterministicBackend(infrastructure);
   // Errors (and a 5xx's cause) reach the test output; set LOG_LEVEL in env to see more.
-  const app = await createApiApp({ config, databaseUrl: database.url, backends: options.backends ?? { ssh: backend, kubernetes: backend }, applicationName: 'galera-cp-test', logger: new JsonLogger(options.env?.LOG_LEVEL ?? 'error', options.logSink ? { write: (line: string) => void options.logSink?.(line) } : undefined) });
+  const app = await createApiApp({
+    config,
+    databaseUrl: database.url,
+    backends: options.backends ?? { ssh: backend, kubernetes: backend },
+    applicationName: 'galera-cp-test',
+    logger: new JsonLogger(options.env?.LOG_LEVEL ?? 'error', options.logSink ? { write: (line: string) => void options.logSink?.(line) } : undefined),
+  });
   const tokens = app.get(ApiTokenService);
   const adminToken = (await tokens.issue('test-admin', 'admin', 'test')).secret;
   if (options.worker ?? true) await startWorkerRole(app);

@@ -63,13 +63,21 @@ function jsonOnly(refuse: EarlyRefusal) {
     // Refused with or without a body: the body parser would try to inflate even an empty one.
     const encoding = (request.header('content-encoding') ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity' && encoding !== '') {
-      return refuse(request, response, Object.assign(new Error(`Content-Encoding ${encoding.slice(0, 40)} is not supported; send the body uncompressed`), { type: 'encoding.unsupported', status: 415, expose: true }));
+      return refuse(
+        request,
+        response,
+        Object.assign(new Error(`Content-Encoding ${encoding.slice(0, 40)} is not supported; send the body uncompressed`), { type: 'encoding.unsupported', status: 415, expose: true }),
+      );
     }
     if (['POST', 'PUT', 'PATCH'].includes(request.method)) {
       const hasBody = Number(request.header('content-length') ?? 0) > 0 || request.header('transfer-encoding') !== undefined;
       const type = request.header('content-type');
       if (hasBody && (!type || !JSON_TYPE.test(type)) && !request.path.startsWith('/v1/chat/')) {
-        return refuse(request, response, Object.assign(new Error(`Content-Type ${type?.slice(0, 80) ?? '(none)'} is not supported; send application/json`), { type: 'unsupported', status: 415, expose: true }));
+        return refuse(
+          request,
+          response,
+          Object.assign(new Error(`Content-Type ${type?.slice(0, 80) ?? '(none)'} is not supported; send application/json`), { type: 'unsupported', status: 415, expose: true }),
+        );
       }
     }
     next();

@@ -34,7 +34,13 @@ async function main(): Promise<void> {
     `  Storage: ${embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}`,
   ];
   if (bootstrap.secret) {
-    lines.push('', '  Bootstrap admin token (shown this once; stored only as a hash):', `    ${bootstrap.secret}`, '', `  Try: curl -H "Authorization: Bearer ${bootstrap.secret}" ${base}/v1/clusters`);
+    lines.push(
+      '',
+      '  Bootstrap admin token (shown this once; stored only as a hash):',
+      `    ${bootstrap.secret}`,
+      '',
+      `  Try: curl -H "Authorization: Bearer ${bootstrap.secret}" ${base}/v1/clusters`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
@@ -58,6 +64,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

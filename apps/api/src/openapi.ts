@@ -30,7 +30,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'One API for highly available MariaDB Galera clusters on SSH hosts and Kubernetes. Every change that touches infrastructure is an asynchronous Operation (202 + Location); `dryRun=true` answers the plan. Errors are application/problem+json with stable codes.',
     )
     .setVersion('1.0.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque gcp_ token', description: 'An API token (gcp_…), issued by an admin through POST /v1/tokens or printed once at first start' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'opaque gcp_ token',
+      description: 'An API token (gcp_…), issued by an admin through POST /v1/tokens or printed once at first start',
+    })
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller, method) => method,

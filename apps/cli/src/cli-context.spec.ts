@@ -13,7 +13,10 @@ const silentFetch = (_request: Request, init?: { signal?: AbortSignal }) =>
 
 describe('request timeout', () => {
   test('a server that does not answer ends the request with a RequestTimeoutError', async () => {
-    await assert.rejects(fetchWithTimeout(silentFetch, 50)(new Request('http://api.test/v1/clusters')), (e: unknown) => e instanceof RequestTimeoutError && /No answer from http:\/\/api\.test within 0\.05s \(GET \/v1\/clusters\)/.test(e.message));
+    await assert.rejects(
+      fetchWithTimeout(silentFetch, 50)(new Request('http://api.test/v1/clusters')),
+      (e: unknown) => e instanceof RequestTimeoutError && /No answer from http:\/\/api\.test within 0\.05s \(GET \/v1\/clusters\)/.test(e.message),
+    );
   });
 
   test('the caller aborting is not a timeout', async () => {

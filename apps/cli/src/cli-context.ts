@@ -74,7 +74,8 @@ export function fetchWithTimeout(base: FetchLike, timeoutMs: number): (request: 
       // weakly, and after a garbage collection its abort would never arrive (the request would hang).
       return await base(request, { signal: AbortSignal.any([request.signal, timer.signal]) });
     } catch (error) {
-      if (timer.signal.aborted && !request.signal.aborted) throw new RequestTimeoutError(`No answer from ${new URL(request.url).origin} within ${timeoutMs / 1000}s (${request.method} ${new URL(request.url).pathname})`);
+      if (timer.signal.aborted && !request.signal.aborted)
+        throw new RequestTimeoutError(`No answer from ${new URL(request.url).origin} within ${timeoutMs / 1000}s (${request.method} ${new URL(request.url).pathname})`);
       throw error;
     } finally {
       clearTimeout(handle);

@@ -7,7 +7,14 @@ import { runCli } from './cli';
 import { clusterFixture, fakeApi, FakeRoute, memoryIo, operationFixture, problem, stepFixture } from './testing/fake-api';
 
 const TOKEN = 'gcp_secret_token_value';
-const PLAN = { dryRun: true, operationType: 'cluster.scale', summary: 'From 3 to 5 members', steps: [{ key: 'join:orders-3', title: 'Join orders-3', node: 'orders-3' }], details: { warnings: [] }, requiresApproval: false };
+const PLAN = {
+  dryRun: true,
+  operationType: 'cluster.scale',
+  summary: 'From 3 to 5 members',
+  steps: [{ key: 'join:orders-3', title: 'Join orders-3', node: 'orders-3' }],
+  details: { warnings: [] },
+  requiresApproval: false,
+};
 
 /** The API of these tests: two clusters on two pages (filtered by name when asked), and whatever routes a test adds. */
 function api(extra: Record<string, FakeRoute> = {}) {
@@ -47,7 +54,9 @@ describe('argument parsing', () => {
 
   test('global options work after the subcommand; --force and --idempotency-key reach the request', async () => {
     const fake = api();
-    const result = await run(['clusters', 'scale', 'cl_02orders', '4', '--force', '--idempotency-key', 'scale-orders-4', '--json', '--url', 'http://other.test', '--token', 'gcp_flag'], { fetch: fake.fetch });
+    const result = await run(['clusters', 'scale', 'cl_02orders', '4', '--force', '--idempotency-key', 'scale-orders-4', '--json', '--url', 'http://other.test', '--token', 'gcp_flag'], {
+      fetch: fake.fetch,
+    });
     assert.equal(result.code, 0, result.stderr);
     const post = fake.requests.at(-1);
     assert.equal(fake.requests.length, 1, 'an id needs no look-up');
@@ -141,7 +150,16 @@ describe('output and errors', () => {
     const json = await run(['clusters', 'scale', 'orders', '5', '--json'], { fetch: refuse() });
     assert.equal(json.code, 3);
     assert.equal(json.stdout, '');
-    assert.deepEqual(JSON.parse(json.stderr), { status: 409, code: 'OPERATION_IN_PROGRESS', title: 'Problem', detail: 'Operation op_9 is still running', requestId: 'req_test', instance: '/', activeOperationId: 'op_9', exitCode: 3 });
+    assert.deepEqual(JSON.parse(json.stderr), {
+      status: 409,
+      code: 'OPERATION_IN_PROGRESS',
+      title: 'Problem',
+      detail: 'Operation op_9 is still running',
+      requestId: 'req_test',
+      instance: '/',
+      activeOperationId: 'op_9',
+      exitCode: 3,
+    });
   });
 
   test('a 401 without any configured token says how to configure one', async () => {
@@ -170,7 +188,10 @@ describe('output and errors', () => {
         'GET /v1/operations/:id': () => {
           polls += 1;
           const done = polls >= 2;
-          return { status: 200, body: operationFixture({ id: 'op_01scale', state: done ? final : 'RUNNING', progress: done ? 100 : 50, steps: [stepFixture(0, 'Join orders-3', done ? 'SUCCEEDED' : 'RUNNING')] }) };
+          return {
+            status: 200,
+            body: operationFixture({ id: 'op_01scale', state: done ? final : 'RUNNING', progress: done ? 100 : 50, steps: [stepFixture(0, 'Join orders-3', done ? 'SUCCEEDED' : 'RUNNING')] }),
+          };
         },
       });
       const json = await run(['clusters', 'scale', 'orders', '5', '--wait', '--json'], { fetch: fake.fetch });
@@ -185,12 +206,18 @@ describe('output and errors', () => {
     const fake = api({
       'GET /v1/operations/:id': () => {
         polls += 1;
-        return { status: 200, body: operationFixture({ id: 'op_01scale', state: polls >= 2 ? 'SUCCEEDED' : 'RUNNING', steps: [stepFixture(0, 'Join orders-3', polls >= 2 ? 'SUCCEEDED' : 'RUNNING')] }) };
+        return {
+          status: 200,
+          body: operationFixture({ id: 'op_01scale', state: polls >= 2 ? 'SUCCEEDED' : 'RUNNING', steps: [stepFixture(0, 'Join orders-3', polls >= 2 ? 'SUCCEEDED' : 'RUNNING')] }),
+        };
       },
     });
     const result = await run(['clusters', 'scale', 'orders', '5', '--wait'], { fetch: fake.fetch });
     assert.equal(result.code, 0);
-    assert.match(result.stdout, /cluster\.scale op_01scale: RUNNING 0%\ncluster\.scale op_01scale: planned 1 step\n {2}\[1\/1\] RUNNING Join orders-3\n {2}\[1\/1\] SUCCEEDED Join orders-3\n✓ cluster\.scale op_01scale SUCCEEDED/);
+    assert.match(
+      result.stdout,
+      /cluster\.scale op_01scale: RUNNING 0%\ncluster\.scale op_01scale: planned 1 step\n {2}\[1\/1\] RUNNING Join orders-3\n {2}\[1\/1\] SUCCEEDED Join orders-3\n✓ cluster\.scale op_01scale SUCCEEDED/,
+    );
     assert.ok(!result.stdout.includes('\x1b'));
   });
 });
@@ -238,7 +265,12 @@ describe('configuration and secrets', () => {
   test('credentials create reads the key from its file and the passphrase from stdin', async () => {
     const keyFile = join(dir, 'id_ed25519');
     writeFileSync(keyFile, '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n');
-    const fake = fakeApi({ 'POST /v1/credentials': (r) => ({ status: 201, body: { id: 'cr_01new', name: (r.body as { name: string }).name, kind: 'ssh-private-key', metadata: {}, createdBy: 'tk_1', createdAt: '2025-01-01T00:00:00Z' } }) });
+    const fake = fakeApi({
+      'POST /v1/credentials': (r) => ({
+        status: 201,
+        body: { id: 'cr_01new', name: (r.body as { name: string }).name, kind: 'ssh-private-key', metadata: {}, createdBy: 'tk_1', createdAt: '2025-01-01T00:00:00Z' },
+      }),
+    });
     const result = await run(['credentials', 'create', '--name', 'ops', '--kind', 'ssh-private-key', '--private-key-file', keyFile, '--passphrase-stdin'], { fetch: fake.fetch, stdin: 'sesame\n' });
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(fake.requests[0].body, { name: 'ops', kind: 'ssh-private-key', privateKey: readFileSync(keyFile, 'utf8'), passphrase: 'sesame' });
@@ -250,12 +282,20 @@ describe('errors say each thing once, and name the flag that overrides a refusal
   const unsafe = () =>
     api({
       'POST /v1/clusters/:id/scale': () =>
-        problem(400, 'CLUSTER_SIZE_UNSAFE', '/force: 4 members is unsafe; use an odd number of voters, 3 or more, or set force to accept the risk', { errors: [{ pointer: '/force', detail: '4 members is unsafe; use an odd number of voters, 3 or more, or set force to accept the risk' }] }),
+        problem(400, 'CLUSTER_SIZE_UNSAFE', '/force: 4 members is unsafe; use an odd number of voters, 3 or more, or set force to accept the risk', {
+          errors: [{ pointer: '/force', detail: '4 members is unsafe; use an odd number of voters, 3 or more, or set force to accept the risk' }],
+        }),
     }).fetch;
 
-  test("a refusal whose detail repeats its field errors prints each of them once", async () => {
+  test('a refusal whose detail repeats its field errors prints each of them once', async () => {
     const fetch = fakeApi({
-      'POST /v1/clusters': () => problem(400, 'VALIDATION_FAILED', '/name: name must be a DNS label; /bogus: bogus is not a known field', { errors: [{ pointer: '/name', detail: 'name must be a DNS label' }, { pointer: '/bogus', detail: 'bogus is not a known field' }] }),
+      'POST /v1/clusters': () =>
+        problem(400, 'VALIDATION_FAILED', '/name: name must be a DNS label; /bogus: bogus is not a known field', {
+          errors: [
+            { pointer: '/name', detail: 'name must be a DNS label' },
+            { pointer: '/bogus', detail: 'bogus is not a known field' },
+          ],
+        }),
     }).fetch;
     const result = await run(['clusters', 'create', '-f', '-'], { fetch, stdin: 'name: Not_A_Label\nbackend: ssh\nbogus: true\n' });
     assert.equal(result.code, 3);
@@ -277,7 +317,10 @@ describe('errors say each thing once, and name the flag that overrides a refusal
     const refusal = () => problem(400, 'CLUSTER_SIZE_UNSAFE', '/force: 2 members is unsafe', { errors: [{ pointer: '/force', detail: '2 members is unsafe' }] });
     const nodes = { items: [{ id: 'nd_01orders2', name: 'orders-2' }] };
     const fake = api({ 'GET /v1/clusters/:id/nodes': () => ({ status: 200, body: nodes }), 'DELETE /v1/clusters/:id/nodes/:nodeId': refusal, 'POST /v1/clusters/:id/nodes': refusal });
-    for (const argv of [['nodes', 'remove', 'orders', 'orders-2'], ['nodes', 'add', 'orders']]) {
+    for (const argv of [
+      ['nodes', 'remove', 'orders', 'orders-2'],
+      ['nodes', 'add', 'orders'],
+    ]) {
       const result = await run(argv, { fetch: fake.fetch });
       assert.equal(result.code, 3, result.stderr);
       assert.match(result.stderr, /hint: add --force/, argv.join(' '));
@@ -294,7 +337,10 @@ describe('credential names in spec files', () => {
   ];
   const credentialApi = () =>
     fakeApi({
-      'GET /v1/credentials': (r) => (r.query.get('pageToken') === 'p2' ? { status: 200, body: { items: credentials.slice(1), nextPageToken: null } } : { status: 200, body: { items: credentials.slice(0, 1), nextPageToken: 'p2' } }),
+      'GET /v1/credentials': (r) =>
+        r.query.get('pageToken') === 'p2'
+          ? { status: 200, body: { items: credentials.slice(1), nextPageToken: null } }
+          : { status: 200, body: { items: credentials.slice(0, 1), nextPageToken: 'p2' } },
       'POST /v1/clusters': () => ({ status: 202, body: operationFixture({ id: 'op_01create', type: 'cluster.create' }) }),
     });
   const HOSTS = '  hosts: [{ address: 10.0.0.11 }, { address: 10.0.0.12 }, { address: 10.0.0.13 }]\n';
@@ -319,7 +365,10 @@ describe('credential names in spec files', () => {
     const fake = credentialApi();
     const result = await run(['clusters', 'create', '-f', '-'], { fetch: fake.fetch, stdin: `name: orders\nbackend: ssh\nssh:\n  credentialId: cr_09unknown\n${HOSTS}` });
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(fake.requests.map((r) => `${r.method} ${r.path}`), ['POST /v1/clusters']);
+    assert.deepEqual(
+      fake.requests.map((r) => `${r.method} ${r.path}`),
+      ['POST /v1/clusters'],
+    );
   });
 
   test('an unknown name is a not-found (exit 4), a name that is also another id is ambiguous (exit 2); neither creates anything', async () => {
@@ -327,7 +376,10 @@ describe('credential names in spec files', () => {
     const missing = await run(['clusters', 'create', '-f', '-'], { fetch: unknown.fetch, stdin: `name: orders\nbackend: ssh\nssh:\n  credential: nope\n${HOSTS}` });
     assert.equal(missing.code, 4);
     assert.match(missing.stderr, /CREDENTIAL_NOT_FOUND: spec file standard input: ssh\.credential: no credential has the id or name "nope"/);
-    assert.equal(unknown.requests.some((r) => r.method === 'POST'), false);
+    assert.equal(
+      unknown.requests.some((r) => r.method === 'POST'),
+      false,
+    );
 
     const both = credentialApi();
     const twice = await run(['clusters', 'create', '-f', '-'], { fetch: both.fetch, stdin: `name: orders\nbackend: ssh\nssh:\n  credential: ops-key\n  credentialId: cr_01opskey\n${HOSTS}` });
@@ -335,11 +387,25 @@ describe('credential names in spec files', () => {
     assert.match(twice.stderr, /has both credential and credentialId/);
 
     // A name that looks like an id is still sent as an id; a name that is another credential's id is ambiguous.
-    const ambiguous = fakeApi({ 'GET /v1/credentials': () => ({ status: 200, body: { items: [{ ...credentials[0], name: 'lab' }, { ...credentials[1], id: 'cr_07x', name: 'lab' }], nextPageToken: null } }) });
+    const ambiguous = fakeApi({
+      'GET /v1/credentials': () => ({
+        status: 200,
+        body: {
+          items: [
+            { ...credentials[0], name: 'lab' },
+            { ...credentials[1], id: 'cr_07x', name: 'lab' },
+          ],
+          nextPageToken: null,
+        },
+      }),
+    });
     const result = await run(['clusters', 'create', '-f', '-'], { fetch: ambiguous.fetch, stdin: `name: orders\nbackend: ssh\nssh:\n  credential: lab\n${HOSTS}` });
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /"lab" is ambiguous: it names lab \(cr_01opskey\) and lab \(cr_07x\); give the id/);
-    assert.equal(ambiguous.requests.some((r) => r.method === 'POST'), false);
+    assert.equal(
+      ambiguous.requests.some((r) => r.method === 'POST'),
+      false,
+    );
   });
 });
 
@@ -350,16 +416,26 @@ describe('operation lists name their clusters', () => {
     const result = await run(['operations', 'list'], { fetch: fake.fetch });
     assert.equal(result.code, 0, result.stderr);
     const cluster = (id: string) => new RegExp(`^${id} .* (\\S+) +\\S+ +\\S+$`, 'm').exec(result.stdout)?.[1];
-    assert.deepEqual(operations.map((o) => cluster(o.id)), ['billing', 'orders', 'orders', 'billing', 'cl_09gone'], result.stdout);
+    assert.deepEqual(
+      operations.map((o) => cluster(o.id)),
+      ['billing', 'orders', 'orders', 'billing', 'cl_09gone'],
+      result.stdout,
+    );
     // The fake API serves the clusters on two pages: one list, read once.
-    assert.deepEqual(fake.requests.map((r) => `${r.method} ${r.path}${r.query.get('pageToken') ? `?pageToken=${r.query.get('pageToken')}` : ''}`), ['GET /v1/operations', 'GET /v1/clusters', 'GET /v1/clusters?pageToken=p2']);
+    assert.deepEqual(
+      fake.requests.map((r) => `${r.method} ${r.path}${r.query.get('pageToken') ? `?pageToken=${r.query.get('pageToken')}` : ''}`),
+      ['GET /v1/operations', 'GET /v1/clusters', 'GET /v1/clusters?pageToken=p2'],
+    );
   });
 
   test('--json keeps the API document (cluster ids), and reads no cluster list', async () => {
     const fake = api({ 'GET /v1/operations': () => ({ status: 200, body: { items: [operationFixture({ clusterId: 'cl_02orders' })], nextPageToken: null } }) });
     const result = await run(['operations', 'list', '--json'], { fetch: fake.fetch });
     assert.equal(JSON.parse(result.stdout)[0].clusterId, 'cl_02orders');
-    assert.deepEqual(fake.requests.map((r) => r.path), ['/v1/operations']);
+    assert.deepEqual(
+      fake.requests.map((r) => r.path),
+      ['/v1/operations'],
+    );
   });
 });
 
@@ -377,7 +453,14 @@ describe('one step numbering in text and JSON', () => {
     const text = await run(['operations', 'get', 'op_01fail'], { fetch: fake().fetch });
     const json = JSON.parse((await run(['operations', 'get', 'op_01fail', '--json'], { fetch: fake().fetch })).stdout) as { steps: { number: number; title: string; index: number }[] };
     for (const step of json.steps) assert.match(text.stdout, new RegExp(`\\s${step.number} +${step.title}`), `step ${step.title} is ${step.number} in both`);
-    assert.deepEqual(json.steps.map((s) => [s.index, s.number]), [[0, 1], [1, 2]], "the API's index stays; number is what the text shows");
+    assert.deepEqual(
+      json.steps.map((s) => [s.index, s.number]),
+      [
+        [0, 1],
+        [1, 2],
+      ],
+      "the API's index stays; number is what the text shows",
+    );
     assert.match(text.stdout, /TEST_FAILURE: boom \(step 2 \(restart:orders-1\)\)/, 'the failed step by the same number');
 
     const waited = await run(['operations', 'wait', 'op_01fail'], { fetch: fake().fetch });

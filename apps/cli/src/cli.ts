@@ -109,7 +109,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(formatErrorReport(report));
       if (report.status === 401 && state.tokenSet === false) io.stderr.write('  no token is configured: set GALERA_TOKEN, or run: galeractl config set-profile <name> --url <url> --token-stdin\n');
     }
-    if (report.exitCode === EXIT.INTERNAL && error instanceof Error) io.stderr.write(io.env.GALERACTL_DEBUG ? `${error.stack ?? ''}\n` : 'galeractl: this is a bug in galeractl; GALERACTL_DEBUG=1 shows the stack\n');
+    if (report.exitCode === EXIT.INTERNAL && error instanceof Error)
+      io.stderr.write(io.env.GALERACTL_DEBUG ? `${error.stack ?? ''}\n` : 'galeractl: this is a bug in galeractl; GALERACTL_DEBUG=1 shows the stack\n');
     return report.exitCode;
   }
 }

@@ -15,7 +15,11 @@ describe('parseDuration', () => {
 
   test('refuses anything else as a usage error naming the flag', () => {
     for (const bad of ['', 'soon', '10x', '-5s', '0', '0s', 'm']) {
-      assert.throws(() => parseDuration(bad, '--timeout'), (error: unknown) => error instanceof UsageError && error.message.startsWith('--timeout:'), bad);
+      assert.throws(
+        () => parseDuration(bad, '--timeout'),
+        (error: unknown) => error instanceof UsageError && error.message.startsWith('--timeout:'),
+        bad,
+      );
     }
   });
 });

@@ -48,6 +48,9 @@ describe('exit codes', () => {
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Exit codes'));
     const documented = [...section.matchAll(/^\| `(\d+)` \|/gm)].map((m) => Number(m[1]));
-    assert.deepEqual(documented.sort((a, b) => a - b), Object.values(EXIT).sort((a, b) => a - b));
+    assert.deepEqual(
+      documented.sort((a, b) => a - b),
+      Object.values(EXIT).sort((a, b) => a - b),
+    );
   });
 });

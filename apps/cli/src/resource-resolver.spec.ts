@@ -13,7 +13,8 @@ function clusterApi() {
       const name = request.query.get('name');
       return { status: 200, body: { items: clusters.filter((c) => !name || c.name === name), nextPageToken: null } };
     },
-    'GET /v1/clusters/:id': (request) => (request.path.endsWith('cl_01billing') ? { status: 200, body: clusterFixture({ id: 'cl_01billing', name: 'billing' }) } : problem(404, 'CLUSTER_NOT_FOUND', 'no such cluster')),
+    'GET /v1/clusters/:id': (request) =>
+      request.path.endsWith('cl_01billing') ? { status: 200, body: clusterFixture({ id: 'cl_01billing', name: 'billing' }) } : problem(404, 'CLUSTER_NOT_FOUND', 'no such cluster'),
   });
 }
 
@@ -22,7 +23,10 @@ describe('cluster name-or-id resolution', () => {
     const api = clusterApi();
     const client = createGaleraClient({ baseUrl: 'http://api.test', fetch: api.fetch });
     assert.equal(await resolveClusterId(client, 'orders'), 'cl_02orders');
-    assert.deepEqual(api.requests.map((r) => `${r.path}?${r.query}`), ['/v1/clusters?name=orders&pageSize=1']);
+    assert.deepEqual(
+      api.requests.map((r) => `${r.path}?${r.query}`),
+      ['/v1/clusters?name=orders&pageSize=1'],
+    );
   });
 
   test('an id is used as it is, without a request; resolveCluster fetches it', async () => {

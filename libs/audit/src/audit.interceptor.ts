@@ -54,15 +54,17 @@ export class AuditInterceptor implements NestInterceptor {
           return result;
         } catch (error) {
           const problem = renderProblem(error, request.path, request.requestId);
-          await this.audit.record({
-            actor: request.principal ?? null,
-            action: recorded,
-            target: request.auditTarget ?? targetFrom(meta?.targetType, request, undefined),
-            outcome: 'failed',
-            statusCode: problem.status,
-            requestId: request.requestId,
-            detail: { code: problem.body.code, ...(request.auditDetail ?? {}) },
-          }).catch(() => undefined);
+          await this.audit
+            .record({
+              actor: request.principal ?? null,
+              action: recorded,
+              target: request.auditTarget ?? targetFrom(meta?.targetType, request, undefined),
+              outcome: 'failed',
+              statusCode: problem.status,
+              requestId: request.requestId,
+              detail: { code: problem.body.code, ...(request.auditDetail ?? {}) },
+            })
+            .catch(() => undefined);
           throw error;
         }
       })(),

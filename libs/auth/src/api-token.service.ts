@@ -76,8 +76,16 @@ export class ApiTokenService {
       if (count > 0) return {};
       const secret = `gcp_${randomBytes(30).toString('base64url')}`;
       const token = manager.getRepository(ApiTokenEntity).create({
-        id: newId('token'), name: 'bootstrap-admin', role: 'admin', tokenHash: hashToken(secret), prefix: secret.slice(0, 10),
-        createdBy: 'system', createdAt: new Date(), expiresAt: null, revokedAt: null, lastUsedAt: null,
+        id: newId('token'),
+        name: 'bootstrap-admin',
+        role: 'admin',
+        tokenHash: hashToken(secret),
+        prefix: secret.slice(0, 10),
+        createdBy: 'system',
+        createdAt: new Date(),
+        expiresAt: null,
+        revokedAt: null,
+        lastUsedAt: null,
       });
       await manager.getRepository(ApiTokenEntity).insert(token);
       return { secret, tokenId: token.id };
@@ -91,9 +99,7 @@ export class ApiTokenService {
     const cached = this.cache.get(hash);
     if (cached && cached.until > now) return cached.principal;
     const token = await this.tokens.findOneBy({ tokenHash: hash, revokedAt: IsNull() });
-    const principal = token && (!token.expiresAt || token.expiresAt.getTime() > now)
-      ? { id: token.id, name: token.name, role: token.role as Role, kind: 'token' as const }
-      : null;
+    const principal = token && (!token.expiresAt || token.expiresAt.getTime() > now) ? { id: token.id, name: token.name, role: token.role as Role, kind: 'token' as const } : null;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { principal, until: now + CACHE_TTL_MS });
     if (token && principal && (this.touched.get(token.id) ?? 0) + TOUCH_INTERVAL_MS < now) {

@@ -77,7 +77,12 @@ export class ChatReplies implements BeforeApplicationShutdown {
 
   /** Posts a message to a response URL now (not durable: for answers that come late, such as a slow plan). */
   async postNow(responseUrl: string, message: SlackMessage): Promise<void> {
-    const answer = await this.targets.http.post({ url: responseUrl, body: JSON.stringify(message), headers: { 'content-type': 'application/json' }, timeoutMs: this.config.webhookTimeoutSeconds * 1000 });
+    const answer = await this.targets.http.post({
+      url: responseUrl,
+      body: JSON.stringify(message),
+      headers: { 'content-type': 'application/json' },
+      timeoutMs: this.config.webhookTimeoutSeconds * 1000,
+    });
     if (answer.status < 200 || answer.status >= 300) throw new Error(`HTTP ${answer.status}`);
   }
 
@@ -94,7 +99,11 @@ export class ChatReplies implements BeforeApplicationShutdown {
   }
 
   private soon(): void {
-    if (!this.stopped) this.runner.trigger(() => this.postDue(), (error) => this.logger.warn({ msg: 'chat replies failed', err: String(error) }));
+    if (!this.stopped)
+      this.runner.trigger(
+        () => this.postDue(),
+        (error) => this.logger.warn({ msg: 'chat replies failed', err: String(error) }),
+      );
   }
 
   /** Posts every reply that is due; answers how many were attempted. */
@@ -152,7 +161,12 @@ export class ChatReplies implements BeforeApplicationShutdown {
     if (reply.stage === 'approval') {
       // The plan's steps, without the engine's own approval step in front of them.
       const steps = await this.dataSource.getRepository(OperationStepEntity).find({ where: { operationId: operation.id }, order: { index: 'ASC' } });
-      message = approvalMessage(operation, steps.filter((s) => s.key !== 'approval'), clusterName, reply.command);
+      message = approvalMessage(
+        operation,
+        steps.filter((s) => s.key !== 'approval'),
+        clusterName,
+        reply.command,
+      );
     } else {
       message = outcomeMessage(operation, clusterName);
     }
@@ -187,10 +201,12 @@ export class ChatReplies implements BeforeApplicationShutdown {
   }
 
   private async finish(reply: ClaimedReply, state: 'SENT' | 'FAILED' | 'SKIPPED', error: string | null): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE chat_replies SET state = $2, locked_until = NULL, last_error = $3, sent_at = CASE WHEN $2 = 'SENT' THEN now() END WHERE id = $1 AND attempts = $4`,
-      [reply.id, state, error, reply.attempts],
-    );
+    await this.dataSource.query(`UPDATE chat_replies SET state = $2, locked_until = NULL, last_error = $3, sent_at = CASE WHEN $2 = 'SENT' THEN now() END WHERE id = $1 AND attempts = $4`, [
+      reply.id,
+      state,
+      error,
+      reply.attempts,
+    ]);
     if (state === 'FAILED') this.logger.warn({ msg: 'chat reply given up', operationId: reply.operation_id, stage: reply.stage, err: error });
   }
 

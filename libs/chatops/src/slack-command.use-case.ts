@@ -193,11 +193,20 @@ export class SlackCommandUseCase {
     const responseUrl = context.responseUrl && (await this.replyTargetProblem(context.responseUrl)) === null ? context.responseUrl : null;
     if (!responseUrl) return answerPlan();
     const answer = answerPlan();
-    const first = await Promise.race([answer.then(() => 'ready' as const, () => 'ready' as const), new Promise<'late'>((r) => setTimeout(() => r('late'), ANSWER_BUDGET_MS).unref())]);
+    const first = await Promise.race([
+      answer.then(
+        () => 'ready' as const,
+        () => 'ready' as const,
+      ),
+      new Promise<'late'>((r) => setTimeout(() => r('late'), ANSWER_BUDGET_MS).unref()),
+    ]);
     if (first === 'ready') return answer;
     // Slack stops waiting after 3 s: answer now, post the plan when it is ready.
     void answer
-      .then((message) => this.replies.postNow(responseUrl, message), (error: unknown) => this.replies.postNow(responseUrl, privateNote(`:x: ${escapeMrkdwn(error instanceof DomainError ? `${error.detail} (${error.code})` : 'planning failed')}`)))
+      .then(
+        (message) => this.replies.postNow(responseUrl, message),
+        (error: unknown) => this.replies.postNow(responseUrl, privateNote(`:x: ${escapeMrkdwn(error instanceof DomainError ? `${error.detail} (${error.code})` : 'planning failed')}`)),
+      )
       .catch((error: unknown) => this.logger.warn({ msg: 'could not post a late plan', err: String(error) }));
     return privateNote(`Planning ${change.type} of *${escapeMrkdwn(cluster.name)}*… the plan and its confirmation code follow here.`);
   }
@@ -231,7 +240,8 @@ export class SlackCommandUseCase {
     const cluster = await this.clusters.get(confirmed.clusterId);
     const note = replies.note(operation);
     await this.record(context, confirmed.change.type, 'succeeded', { target, operationId: operation.id, change: confirmed.change });
-    const what = confirmed.change.type === 'cluster.scale' ? `scaling *${escapeMrkdwn(cluster.name)}* to ${confirmed.change.replicas} members` : `${confirmed.change.type} of *${escapeMrkdwn(cluster.name)}*`;
+    const what =
+      confirmed.change.type === 'cluster.scale' ? `scaling *${escapeMrkdwn(cluster.name)}* to ${confirmed.change.replicas} members` : `${confirmed.change.type} of *${escapeMrkdwn(cluster.name)}*`;
     return startedMessage(`<@${escapeMrkdwn(context.userId)}> started ${what}.`, operation, [note]);
   }
 
@@ -241,7 +251,11 @@ export class SlackCommandUseCase {
     const replies = await this.replyPlan(context, (op) => (op.approvalRequired ? ['approval', 'outcome'] : ['outcome']));
     let operation: OperationEntity;
     try {
-      const outcome = await this.changeCluster.execute(cluster.id, { type: 'cluster.recover', approve: false }, { principal: context.principal, requestId: context.requestId, withOperation: replies.register });
+      const outcome = await this.changeCluster.execute(
+        cluster.id,
+        { type: 'cluster.recover', approve: false },
+        { principal: context.principal, requestId: context.requestId, withOperation: replies.register },
+      );
       if (outcome.kind !== 'started') throw new Error('a recovery did not start');
       operation = outcome.operation;
     } catch (error) {

@@ -23,7 +23,20 @@ describe('Slack messages', () => {
 
   test('an approval message lists the steps and the evidence and says how to approve', () => {
     const message = approvalMessage(
-      operation({ type: 'cluster.recover', state: 'RUNNING', plan: { summary: 'Recover from db-1', details: { bootstrapNode: 'db-1', evidence: [{ node: 'db-1', reachable: true, seqno: 42, safeToBootstrap: true, eligible: true, reason: '' }, { node: 'db-2', reachable: false, seqno: null, safeToBootstrap: null, eligible: false, reason: 'unreachable' }] } } }),
+      operation({
+        type: 'cluster.recover',
+        state: 'RUNNING',
+        plan: {
+          summary: 'Recover from db-1',
+          details: {
+            bootstrapNode: 'db-1',
+            evidence: [
+              { node: 'db-1', reachable: true, seqno: 42, safeToBootstrap: true, eligible: true, reason: '' },
+              { node: 'db-2', reachable: false, seqno: null, safeToBootstrap: null, eligible: false, reason: 'unreachable' },
+            ],
+          },
+        },
+      }),
       [{ title: 'Bootstrap db-1' }, { title: 'Join db-2' }],
       'crashy',
       '/galera',

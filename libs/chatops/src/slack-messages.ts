@@ -42,10 +42,17 @@ export function helpMessage(command: string): SlackMessage {
 
 /** A cluster's state, conditions and members. */
 export function statusMessage(cluster: { name: string; id: string; state: string; status: Record<string, unknown> }, nodes: NodeEntity[]): SlackMessage {
-  const status = cluster.status as { conditions?: { type: string; status: string; reason: string; message: string }[]; size?: { desired: number; healthy: number }; activeOperationId?: string | null; message?: string };
+  const status = cluster.status as {
+    conditions?: { type: string; status: string; reason: string; message: string }[];
+    size?: { desired: number; healthy: number };
+    activeOperationId?: string | null;
+    message?: string;
+  };
   const size = status.size ? ` (${status.size.healthy}/${status.size.desired} members healthy)` : '';
   const conditions = (status.conditions ?? []).map((c) => `• ${c.type}=${c.status} (${escapeMrkdwn(c.reason)}): ${escapeMrkdwn(c.message)}`).join('\n');
-  const members = nodes.map((n) => `• ${n.healthy ? ':large_green_circle:' : ':red_circle:'} \`${escapeMrkdwn(n.name)}\` ${escapeMrkdwn(n.address)} ${escapeMrkdwn(n.wsrepState)} (${n.role})`).join('\n');
+  const members = nodes
+    .map((n) => `• ${n.healthy ? ':large_green_circle:' : ':red_circle:'} \`${escapeMrkdwn(n.name)}\` ${escapeMrkdwn(n.address)} ${escapeMrkdwn(n.wsrepState)} (${n.role})`)
+    .join('\n');
   return privateNote(`*${escapeMrkdwn(cluster.name)}* (\`${cluster.id}\`) is *${cluster.state}*${size}`, [
     conditions ? `*Conditions*\n${conditions}` : '',
     members ? `*Members*\n${members}` : '*Members*: none yet',
@@ -58,7 +65,10 @@ function planLines(plan: { summary: string; steps: { title: string }[]; details:
   const warnings = ((plan.details.warnings as string[] | undefined) ?? []).map((w) => `:warning: ${escapeMrkdwn(w)}`).join('\n');
   const evidence = (plan.details.evidence as { node: string; reachable: boolean; seqno: number | null; safeToBootstrap: boolean | null; eligible: boolean; reason: string }[] | undefined) ?? [];
   const evidenceText = evidence
-    .map((e) => `• \`${escapeMrkdwn(e.node)}\`: ${e.reachable ? `seqno ${e.seqno ?? 'unknown'}${e.safeToBootstrap ? ', safe_to_bootstrap' : ''}` : 'unreachable'}${e.eligible ? '' : ` (not eligible: ${escapeMrkdwn(e.reason)})`}`)
+    .map(
+      (e) =>
+        `• \`${escapeMrkdwn(e.node)}\`: ${e.reachable ? `seqno ${e.seqno ?? 'unknown'}${e.safeToBootstrap ? ', safe_to_bootstrap' : ''}` : 'unreachable'}${e.eligible ? '' : ` (not eligible: ${escapeMrkdwn(e.reason)})`}`,
+    )
     .join('\n');
   const bootstrap = typeof plan.details.bootstrapNode === 'string' ? `Bootstrap node: \`${escapeMrkdwn(plan.details.bootstrapNode)}\`` : '';
   return [`*Plan*: ${escapeMrkdwn(plan.summary)}\n${steps}`, evidenceText ? `*Evidence*\n${evidenceText}` : '', bootstrap, warnings];

@@ -96,7 +96,14 @@ export class ChangeClusterUseCase {
       await this.markStarted(manager, cluster, prepared, operation, request.type);
       if (claims.length > 0) {
         await this.audit.record(
-          { actor: context.principal, action: 'cluster.takeover', target: { type: 'cluster', id: clusterId }, outcome: 'succeeded', requestId: context.requestId, detail: { operationId: operation.id, from: claims } },
+          {
+            actor: context.principal,
+            action: 'cluster.takeover',
+            target: { type: 'cluster', id: clusterId },
+            outcome: 'succeeded',
+            requestId: context.requestId,
+            detail: { operationId: operation.id, from: claims },
+          },
           manager,
         );
       }
@@ -127,7 +134,9 @@ export class ChangeClusterUseCase {
     const assertLatest = async (manager: EntityManager) => {
       const latest = await manager.getRepository(OperationEntity).createQueryBuilder('o').where('o.cluster_id = :clusterId', { clusterId }).orderBy('o.id', 'DESC').getOne();
       if (latest && latest.id !== original.id) {
-        throw new DomainError('conflict', 'OPERATION_SUPERSEDED', `Operation ${latest.id} (${latest.type}) ran on this cluster after ${operationId}; ask for the change again instead`, { extensions: { latestOperationId: latest.id } });
+        throw new DomainError('conflict', 'OPERATION_SUPERSEDED', `Operation ${latest.id} (${latest.type}) ran on this cluster after ${operationId}; ask for the change again instead`, {
+          extensions: { latestOperationId: latest.id },
+        });
       }
     };
     const dryRun = context.dryRun ?? false;
@@ -147,7 +156,13 @@ export class ChangeClusterUseCase {
       });
       if (original.type === 'cluster.create') cluster.status.state = 'CREATING';
       const spec = cluster.spec;
-      await this.markStarted(manager, cluster, { change: params.change, spec, specChanged: false, warnings: params.warnings ?? [], approvalRequired: original.approvalRequired }, operation, original.type);
+      await this.markStarted(
+        manager,
+        cluster,
+        { change: params.change, spec, specChanged: false, warnings: params.warnings ?? [], approvalRequired: original.approvalRequired },
+        operation,
+        original.type,
+      );
       return { operation, cluster, spec };
     });
     if (!dryRun) return { kind: 'started', operation: started.operation, clusterId };
@@ -204,7 +219,13 @@ export class ChangeClusterUseCase {
         spec.replicas = members.length - 1;
         const size = checkClusterSize(spec.replicas, { force });
         if (!size.allowed) refuse(size.code, [{ pointer: '/force', detail: size.message }]);
-        return { change: { type: 'node.remove', node: node.name, force }, spec, specChanged: true, warnings: size.risk ? [`Unsafe size accepted with force: ${size.risk}`] : [], approvalRequired: false };
+        return {
+          change: { type: 'node.remove', node: node.name, force },
+          spec,
+          specChanged: true,
+          warnings: size.risk ? [`Unsafe size accepted with force: ${size.risk}`] : [],
+          approvalRequired: false,
+        };
       }
       case 'cluster.recover': {
         if (!backend.capabilities.recover) {
@@ -223,7 +244,11 @@ export class ChangeClusterUseCase {
       case 'cluster.reconfigure': {
         // The request's own parameters first, so that pointers name the request's fields (/parameters/<name>).
         const given = validateParameters(request.parameters, { pointerPrefix: '/parameters' });
-        if (given.errors.length > 0) refuse('VALIDATION_FAILED', given.errors.map((e) => ({ pointer: e.pointer, detail: e.detail })));
+        if (given.errors.length > 0)
+          refuse(
+            'VALIDATION_FAILED',
+            given.errors.map((e) => ({ pointer: e.pointer, detail: e.detail })),
+          );
         spec.galera.parameters = { ...spec.galera.parameters, ...request.parameters };
         const warnings = checkSpec(spec, true, backend);
         return { change: { type: 'cluster.reconfigure', parameters: request.parameters }, spec, specChanged: true, warnings, approvalRequired: false };
@@ -239,7 +264,10 @@ export class ChangeClusterUseCase {
       case 'cluster.stop':
       case 'cluster.start':
         if (backend.capabilities.stopStart === false) {
-          throw clusterErrors.notSupported(request.type === 'cluster.stop' ? 'Stopping a cluster' : 'Starting a cluster', `the ${spec.backend} backend cannot choose a safe bootstrap member after a full stop`);
+          throw clusterErrors.notSupported(
+            request.type === 'cluster.stop' ? 'Stopping a cluster' : 'Starting a cluster',
+            `the ${spec.backend} backend cannot choose a safe bootstrap member after a full stop`,
+          );
         }
         return { change: { type: request.type }, spec, specChanged: false, warnings: [], approvalRequired: false };
       case 'cluster.restart':
@@ -286,5 +314,8 @@ export class ChangeClusterUseCase {
 
 /** Names of the `count` members with the highest ordinals (scale-in removes them first, as a StatefulSet does). */
 export function highestOrdinals(members: MemberRecord[], count: number): string[] {
-  return [...members].sort((a, b) => b.ordinal - a.ordinal).slice(0, count).map((m) => m.name);
+  return [...members]
+    .sort((a, b) => b.ordinal - a.ordinal)
+    .slice(0, count)
+    .map((m) => m.name);
 }

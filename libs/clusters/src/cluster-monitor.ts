@@ -36,7 +36,12 @@ export class ClusterMonitor implements OnApplicationShutdown {
   start(): void {
     if (this.timer || this.config.monitorIntervalSeconds === 0) return;
     this.timer = setInterval(() => {
-      this.running ??= this.tick().then(() => undefined, () => undefined).finally(() => (this.running = undefined));
+      this.running ??= this.tick()
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => (this.running = undefined));
     }, this.config.monitorIntervalSeconds * 1000);
     this.timer.unref();
   }
@@ -51,15 +56,17 @@ export class ClusterMonitor implements OnApplicationShutdown {
       try {
         const clusters = await this.repository.inStates(WATCHED);
         const observed: string[] = [];
-        await Promise.all(clusters.map(async (cluster) => {
-          if (cluster.status.activeOperationId) return;
-          try {
-            await this.observe(cluster);
-            observed.push(cluster.id);
-          } catch (error) {
-            this.logger.warn({ msg: 'observation failed', clusterId: cluster.id, err: String(error) });
-          }
-        }));
+        await Promise.all(
+          clusters.map(async (cluster) => {
+            if (cluster.status.activeOperationId) return;
+            try {
+              await this.observe(cluster);
+              observed.push(cluster.id);
+            } catch (error) {
+              this.logger.warn({ msg: 'observation failed', clusterId: cluster.id, err: String(error) });
+            }
+          }),
+        );
         return observed;
       } finally {
         await runner.query('SELECT pg_advisory_unlock($1)', [MONITOR_LOCK]);

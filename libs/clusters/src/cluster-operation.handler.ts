@@ -123,7 +123,11 @@ export class ClusterOperationHandler implements OperationHandler, OnModuleInit {
    * cancelled"). `onFinished` then sets the spec's replicas to that count. Other operations stop
    * at a safe point and keep their spec; their result says which steps ran.
    */
-  async onCancelled(operation: OperationEntity, steps: OperationStepEntity[], options: { signal: AbortSignal; log: (message: string) => void }): Promise<{ result?: Record<string, unknown>; persist?: (manager: EntityManager) => Promise<void> }> {
+  async onCancelled(
+    operation: OperationEntity,
+    steps: OperationStepEntity[],
+    options: { signal: AbortSignal; log: (message: string) => void },
+  ): Promise<{ result?: Record<string, unknown>; persist?: (manager: EntityManager) => Promise<void> }> {
     const change = paramsOf(operation).change;
     const done = steps.filter((s) => s.state === 'SUCCEEDED');
     const cluster = await this.clusterOf(operation);
@@ -165,12 +169,16 @@ export class ClusterOperationHandler implements OperationHandler, OnModuleInit {
     const succeeded = operation.state === 'SUCCEEDED';
     const now = new Date();
     if (status.activeOperationId === operation.id) status.activeOperationId = null;
-    setCondition(status, {
-      type: 'Progressing',
-      status: 'False',
-      reason: succeeded ? 'OperationSucceeded' : operation.state === 'CANCELLED' ? 'OperationCancelled' : 'OperationFailed',
-      message: `Operation ${operation.id} (${operation.type}) ${operation.state.toLowerCase()}${operation.error ? `: ${String((operation.error as { detail?: string }).detail ?? '')}` : ''}`,
-    }, now);
+    setCondition(
+      status,
+      {
+        type: 'Progressing',
+        status: 'False',
+        reason: succeeded ? 'OperationSucceeded' : operation.state === 'CANCELLED' ? 'OperationCancelled' : 'OperationFailed',
+        message: `Operation ${operation.id} (${operation.type}) ${operation.state.toLowerCase()}${operation.error ? `: ${String((operation.error as { detail?: string }).detail ?? '')}` : ''}`,
+      },
+      now,
+    );
     if (succeeded) status.observedGeneration = paramsOf(operation).generation;
 
     if (change.type === 'cluster.delete' && succeeded) {
@@ -213,7 +221,16 @@ export class ClusterOperationHandler implements OperationHandler, OnModuleInit {
       }
       status.observedGeneration = cluster.generation;
       status.size = { ...status.size, desired: members };
-      setCondition(status, { type: 'Progressing', status: 'False', reason: 'OperationCancelled', message: `Operation ${operation.id} (${operation.type}) cancelled: ${result?.summary ?? `${members} members; cancelled before it ran`}; the spec's replicas are ${members}` }, now);
+      setCondition(
+        status,
+        {
+          type: 'Progressing',
+          status: 'False',
+          reason: 'OperationCancelled',
+          message: `Operation ${operation.id} (${operation.type}) cancelled: ${result?.summary ?? `${members} members; cancelled before it ran`}; the spec's replicas are ${members}`,
+        },
+        now,
+      );
     }
     await this.repository.update(cluster.id, { status, state: status.state, updatedAt: now }, manager);
   }

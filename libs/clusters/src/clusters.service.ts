@@ -76,22 +76,25 @@ export class ClustersService {
           manager,
         );
       } else {
-        await repository.insertNode({
-          id: newId('node'),
-          clusterId,
-          name: m.name,
-          ordinal: m.ordinal,
-          address: m.address,
-          role: m.role,
-          phase: m.phase,
-          wsrepState: m.wsrepState,
-          healthy: m.healthy ?? false,
-          seqno: m.seqno ?? null,
-          observed: {},
-          lastSeenAt: null,
-          createdAt: now,
-          updatedAt: now,
-        }, manager);
+        await repository.insertNode(
+          {
+            id: newId('node'),
+            clusterId,
+            name: m.name,
+            ordinal: m.ordinal,
+            address: m.address,
+            role: m.role,
+            phase: m.phase,
+            wsrepState: m.wsrepState,
+            healthy: m.healthy ?? false,
+            seqno: m.seqno ?? null,
+            observed: {},
+            lastSeenAt: null,
+            createdAt: now,
+            updatedAt: now,
+          },
+          manager,
+        );
       }
     }
   }
@@ -110,7 +113,7 @@ export class ClustersService {
       for (const member of observed.members) {
         const node = nodes.find((n) => n.name === member.name);
         if (!node) continue;
-        const wsrepState = member.reachable ? member.wsrepState ?? 'Unknown' : 'Unreachable';
+        const wsrepState = member.reachable ? (member.wsrepState ?? 'Unknown') : 'Unreachable';
         if (node.healthy && !member.healthy) emitted.push('node.down');
         if (!node.healthy && member.healthy) emitted.push('node.up');
         if (node.healthy !== member.healthy) {
@@ -135,12 +138,16 @@ export class ClustersService {
       const sizes = observed.members.map((m) => m.clusterSize).filter((s): s is number => typeof s === 'number');
       status.size = { desired: cluster.spec.replicas, observed: sizes.length ? Math.max(...sizes) : null, healthy };
       status.lastObservedAt = now.toISOString();
-      setCondition(status, {
-        type: 'Ready',
-        status: observed.condition === 'Ready' ? 'True' : observed.condition === 'Unknown' ? 'Unknown' : 'False',
-        reason: observed.condition,
-        message: observed.reason,
-      }, now);
+      setCondition(
+        status,
+        {
+          type: 'Ready',
+          status: observed.condition === 'Ready' ? 'True' : observed.condition === 'Unknown' ? 'Unknown' : 'False',
+          reason: observed.condition,
+          message: observed.reason,
+        },
+        now,
+      );
       if (!options.keepState && !['CREATING', 'DELETING', 'STOPPED', 'FAILED'].includes(previous)) {
         const next = observed.condition === 'Ready' ? 'READY' : observed.condition === 'Degraded' ? 'DEGRADED' : observed.condition === 'Down' ? 'DOWN' : 'UNKNOWN';
         status.state = next;

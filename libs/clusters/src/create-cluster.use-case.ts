@@ -75,7 +75,14 @@ export class CreateClusterUseCase {
         });
         if (claims.length > 0) {
           await this.audit.record(
-            { actor: context.principal, action: 'cluster.takeover', target: { type: 'cluster', id }, outcome: 'succeeded', requestId: context.requestId, detail: { operationId: created.id, from: claims } },
+            {
+              actor: context.principal,
+              action: 'cluster.takeover',
+              target: { type: 'cluster', id },
+              outcome: 'succeeded',
+              requestId: context.requestId,
+              detail: { operationId: created.id, from: claims },
+            },
             manager,
           );
         }

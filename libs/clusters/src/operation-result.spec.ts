@@ -70,7 +70,10 @@ describe('the generic spec checks with a backend of another kind', () => {
 
   test("a missing own section, another backend's section, the backend's own errors and the size rule are refused", () => {
     const noSection = specOf({ name: 'x', backend: 'kubernetes' }, rules);
-    assert.deepEqual(refused(() => checkSpec(noSection, false, rules)), { code: 'VALIDATION_FAILED', pointers: ['/kubernetes'] });
+    assert.deepEqual(
+      refused(() => checkSpec(noSection, false, rules)),
+      { code: 'VALIDATION_FAILED', pointers: ['/kubernetes'] },
+    );
     const foreign = specOf({ name: 'x', backend: 'kubernetes', kubernetes: {}, ssh: { credentialId: 'c', hosts: [] } }, rules);
     assert.deepEqual(refused(() => checkSpec(foreign, false, rules))?.pointers, ['/ssh']);
     const bad: ClusterSpec = { ...specOf({ name: 'x', backend: 'kubernetes', kubernetes: { namespace: 'bad' } }, rules) };

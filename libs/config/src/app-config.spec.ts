@@ -21,12 +21,15 @@ describe('loadConfig', () => {
   });
 
   test('a bad value is refused with the variable named', () => {
-    assert.throws(() => loadConfig({ PORT: 'eighty', MASTER_KEY: 'short' }), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.ok(error.problems.some((p) => p.startsWith('PORT:')));
-      assert.ok(error.problems.some((p) => p.startsWith('MASTER_KEY:')));
-      return true;
-    });
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty', MASTER_KEY: 'short' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.ok(error.problems.some((p) => p.startsWith('PORT:')));
+        assert.ok(error.problems.some((p) => p.startsWith('MASTER_KEY:')));
+        return true;
+      },
+    );
   });
 
   test('outbound, webhook and chat settings: lists are parsed, CIDRs and chat roles validated', () => {
@@ -44,12 +47,18 @@ describe('loadConfig', () => {
     assert.deepEqual(config.outboundAllowedCidrs, ['127.0.0.1/32', 'fd00::/8', '10.1.2.3']);
     assert.deepEqual(config.webhookAllowedHosts, ['hooks.example.com', '*.corp.example']);
     assert.deepEqual(config.chatUserRoles, { 'T0001/U0001': 'operator', 'T0001/U0002': 'viewer', 'T0002/*': 'viewer' });
-    assert.throws(() => loadConfig({ OUTBOUND_ALLOWED_CIDRS: '127.0.0.1/33', OUTBOUND_DENIED_CIDRS: 'ten-dot', CHAT_USER_ROLES: 'U0001=root', CHAT_SIGNING_SECRET: 'short', WEBHOOK_ALLOWED_HOSTS: 'http://x' }), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      for (const name of ['OUTBOUND_ALLOWED_CIDRS', 'OUTBOUND_DENIED_CIDRS', 'CHAT_USER_ROLES', 'CHAT_SIGNING_SECRET', 'WEBHOOK_ALLOWED_HOSTS']) {
-        assert.ok(error.problems.some((p) => p.startsWith(`${name}:`)), name);
-      }
-      return true;
-    });
+    assert.throws(
+      () => loadConfig({ OUTBOUND_ALLOWED_CIDRS: '127.0.0.1/33', OUTBOUND_DENIED_CIDRS: 'ten-dot', CHAT_USER_ROLES: 'U0001=root', CHAT_SIGNING_SECRET: 'short', WEBHOOK_ALLOWED_HOSTS: 'http://x' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        for (const name of ['OUTBOUND_ALLOWED_CIDRS', 'OUTBOUND_DENIED_CIDRS', 'CHAT_USER_ROLES', 'CHAT_SIGNING_SECRET', 'WEBHOOK_ALLOWED_HOSTS']) {
+          assert.ok(
+            error.problems.some((p) => p.startsWith(`${name}:`)),
+            name,
+          );
+        }
+        return true;
+      },
+    );
   });
 });

@@ -3,13 +3,15 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLen
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
-const toBoolean = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase()) : value;
+const toBoolean = ({ value }: { value: unknown }) => (typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase()) : value);
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
 
 /** A comma-separated list, trimmed, without empty entries. */
 function listOf(value: string): string[] {
-  return value.split(',').map((v) => v.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /** `10.0.0.0/8`, `fd00::/8` or a single address (`127.0.0.1`, `::1`). */
@@ -57,106 +59,176 @@ function parseChatUserRoles(value: string): ChatUserRoles {
  */
 export class EnvironmentVariables {
   /** TCP port of the HTTP API. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 8080;
 
   /** Address the HTTP API binds to. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   HOST = '127.0.0.1';
 
   /** PostgreSQL connection URL. Unset: an embedded PostgreSQL is started with its data in DATA_DIR. */
-  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
   /** Folder for local state: the embedded PostgreSQL's data and the generated master key. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DATA_DIR = '.data';
 
   /** Base64 of 32 random bytes: the key that encrypts credentials at rest (AES-256-GCM). */
-  @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'MASTER_KEY must be base64 of exactly 32 bytes' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'MASTER_KEY must be base64 of exactly 32 bytes' })
   MASTER_KEY?: string;
 
   /** File holding the master key (base64). Default: DATA_DIR/master.key, generated (mode 0600) when missing. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   MASTER_KEY_FILE?: string;
 
   /** The initial admin API token, for automation. Unset: the first start generates one and prints it once. */
-  @IsOptional() @IsString() @MinLength(24)
+  @IsOptional()
+  @IsString()
+  @MinLength(24)
   BOOTSTRAP_ADMIN_TOKEN?: string;
 
   /** Run the operation worker inside the API process (the one-command default). */
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
   WORKER_IN_PROCESS = true;
 
   /** Operations one worker process runs at the same time. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
   WORKER_CONCURRENCY = 4;
 
   /** Seconds a worker holds an operation without renewing its lease; a dead worker's operation is resumed after it. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(3600)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(3600)
   OPERATION_LEASE_SECONDS = 30;
 
   /** Seconds between two sweeps for operations whose worker died. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   OPERATION_SWEEP_SECONDS = 10;
 
   /** Days events, finished webhook deliveries and finished chat replies are kept (0 keeps them forever). Operations, their logs and the audit log are always kept. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3650)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
   RETENTION_DAYS = 30;
 
   /** Times a step is started before an interrupted or failing step fails its operation. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
   STEP_MAX_ATTEMPTS = 3;
 
   /**
    * Seconds one attempt of a step may take when its plan states no bound of its own (plans set
    * `timeoutSeconds` on the steps they know to be long or short). The engine's one default.
    */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
   STEP_TIMEOUT_SECONDS = 600;
 
   /** Seconds between two status observations of every cluster (0 turns the monitor off). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(86400)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86400)
   MONITOR_INTERVAL_SECONDS = 15;
 
   /** Largest accepted request body. */
-  @IsOptional() @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 512kb or 1mb' })
+  @IsOptional()
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 512kb or 1mb' })
   BODY_LIMIT = '1mb';
 
   /** Bearer token `/metrics` requires (at least 16 printable characters); empty leaves `/metrics` open, as on a private network. */
-  @IsOptional() @IsString() @Matches(/^(|[\x21-\x7e]{16,})$/, { message: 'METRICS_TOKEN must be at least 16 printable characters' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(|[\x21-\x7e]{16,})$/, { message: 'METRICS_TOKEN must be at least 16 printable characters' })
   METRICS_TOKEN = '';
 
   /** Failed authentications (401) one client address may make per AUTH_FAILURE_WINDOW_SECONDS before its API requests get 429 (0 turns the limit off). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1000000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000000)
   AUTH_FAILURE_LIMIT = 20;
 
   /** Window of AUTH_FAILURE_LIMIT, and how long a client address that exceeded it is refused. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
   AUTH_FAILURE_WINDOW_SECONDS = 60;
 
   /** Comma-separated origins allowed by CORS, or * for any; empty turns CORS off. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   CORS_ORIGINS = '';
 
   /** Hours an Idempotency-Key is remembered. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(720)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(720)
   IDEMPOTENCY_TTL_HOURS = 24;
 
   /** Log level of the JSON logs. */
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
   /** Largest clock difference (milliseconds) accepted between the control plane and a host. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(600000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600000)
   CLOCK_SKEW_MAX_MS = 1000;
 
   /** Seconds to wait for an SSH connection. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(600)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600)
   SSH_CONNECT_TIMEOUT_SECONDS = 10;
 
   /** Seconds a single remote command may run unless a step sets its own bound. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
   SSH_COMMAND_TIMEOUT_SECONDS = 120;
 
   /**
@@ -164,11 +236,19 @@ export class EnvironmentVariables {
    * before it fails: long enough for a reboot. Separate from STEP_MAX_ATTEMPTS, which bounds
    * the retries of failed commands; 0 fails at once.
    */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
   SSH_HOST_WAIT_SECONDS = 120;
 
   /** Seconds between two heartbeat comments on an idle event stream (SSE), so proxies keep it open. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(300)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(300)
   SSE_HEARTBEAT_SECONDS = 15;
 
   /**
@@ -176,43 +256,66 @@ export class EnvironmentVariables {
    * URLs) may resolve to even though they are refused by default (loopback, link-local, ...). A
    * cloud metadata address is only allowed when listed as a single address.
    */
-  @IsOptional() @IsListOf(isCidr, 'CIDRs or IP addresses')
+  @IsOptional()
+  @IsListOf(isCidr, 'CIDRs or IP addresses')
   OUTBOUND_ALLOWED_CIDRS = '';
 
   /** Comma-separated CIDRs refused as outbound targets on top of the defaults (e.g. private ranges). */
-  @IsOptional() @IsListOf(isCidr, 'CIDRs or IP addresses')
+  @IsOptional()
+  @IsListOf(isCidr, 'CIDRs or IP addresses')
   OUTBOUND_DENIED_CIDRS = '';
 
   /** Comma-separated host names (`hooks.example.com`, `*.example.com`) webhook URLs must use; empty allows any host. */
-  @IsOptional() @IsListOf((h) => HOST_PATTERN.test(h), 'host names or *.domain patterns')
+  @IsOptional()
+  @IsListOf((h) => HOST_PATTERN.test(h), 'host names or *.domain patterns')
   WEBHOOK_ALLOWED_HOSTS = '';
 
   /** Attempts of one webhook delivery (or chat reply) before it is marked failed. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(30)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30)
   WEBHOOK_MAX_ATTEMPTS = 8;
 
   /** Seconds one delivery attempt may take (connect, send, answer). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(120)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(120)
   WEBHOOK_TIMEOUT_SECONDS = 10;
 
   /** Delay before the first retry; each further retry waits twice as long (with jitter, at most an hour). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   WEBHOOK_RETRY_BASE_SECONDS = 10;
 
   /** Slack signing secret of the chat app (at least 16 characters); empty turns the chat endpoint off. */
-  @IsOptional() @IsString() @Matches(/^(|[\x21-\x7e]{16,})$/, { message: 'CHAT_SIGNING_SECRET must be at least 16 printable characters' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(|[\x21-\x7e]{16,})$/, { message: 'CHAT_SIGNING_SECRET must be at least 16 printable characters' })
   CHAT_SIGNING_SECRET = '';
 
   /** Roles of chat users: `T0001/U0001=operator,T0001/U0002=viewer` (`T0001/*=viewer` for the rest of a team). */
-  @IsOptional() @IsListOf((e) => CHAT_ROLE_ENTRY.test(e), '<team>/<user>=<viewer|operator|admin> entries')
+  @IsOptional()
+  @IsListOf((e) => CHAT_ROLE_ENTRY.test(e), '<team>/<user>=<viewer|operator|admin> entries')
   CHAT_USER_ROLES = '';
 
   /** Comma-separated host names a chat response URL may use (`*.domain` patterns allowed). */
-  @IsOptional() @IsListOf((h) => HOST_PATTERN.test(h), 'host names or *.domain patterns')
+  @IsOptional()
+  @IsListOf((h) => HOST_PATTERN.test(h), 'host names or *.domain patterns')
   CHAT_RESPONSE_URL_HOSTS = 'hooks.slack.com';
 
   /** Seconds a chat confirmation code (`confirm <code>`) stays valid. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(30) @Max(3600)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  @Max(3600)
   CHAT_CONFIRM_TTL_SECONDS = 300;
 }
 
@@ -307,7 +410,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: vars.METRICS_TOKEN === '' ? undefined : vars.METRICS_TOKEN,
     authFailureLimit: vars.AUTH_FAILURE_LIMIT,
     authFailureWindowSeconds: vars.AUTH_FAILURE_WINDOW_SECONDS,
-    corsOrigins: cors === '' ? undefined : cors === '*' ? '*' : cors.split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins:
+      cors === ''
+        ? undefined
+        : cors === '*'
+          ? '*'
+          : cors
+              .split(',')
+              .map((o) => o.trim())
+              .filter(Boolean),
     idempotencyTtlHours: vars.IDEMPOTENCY_TTL_HOURS,
     logLevel: vars.LOG_LEVEL,
     clockSkewMaxMs: vars.CLOCK_SKEW_MAX_MS,

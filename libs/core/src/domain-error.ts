@@ -34,12 +34,7 @@ export class DomainError extends Error {
   readonly extensions?: Record<string, unknown>;
   readonly headers?: Record<string, string>;
 
-  constructor(
-    kind: ErrorKind,
-    code: string,
-    detail: string,
-    options: { errors?: FieldError[]; extensions?: Record<string, unknown>; headers?: Record<string, string>; cause?: unknown } = {},
-  ) {
+  constructor(kind: ErrorKind, code: string, detail: string, options: { errors?: FieldError[]; extensions?: Record<string, unknown>; headers?: Record<string, string>; cause?: unknown } = {}) {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DomainError';
     this.kind = kind;

@@ -109,7 +109,7 @@ export const PROBLEM_CODES = {
   MEMORY_TOO_LOW: 'A host lacks memory',
   SERVICE_MANAGER_UNSUPPORTED: 'Neither systemd nor the MariaDB init script was found',
   CLUSTER_CONFLICT: 'A host holds a configuration written for another cluster',
-  HOST_HAS_DATA: 'A new member holds another cluster\'s or a standalone server\'s data',
+  HOST_HAS_DATA: "A new member holds another cluster's or a standalone server's data",
   HOST_OWNED_BY_OTHER_CLUSTER: 'A host runs or is configured for another cluster: nothing is done on it',
   HOSTS_HELD_BY_OTHER_CLUSTER: 'Another live cluster record holds these host addresses; say takeover: true to take them over',
   NO_SYNCED_MEMBER: 'No member is Synced: there is no donor to join from',

@@ -50,9 +50,7 @@ async function otherSessions(url: string): Promise<number> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
-    const { rows } = await client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`,
-    );
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`);
     return Number(rows[0]?.n ?? 0);
   } finally {
     await client.end().catch(() => undefined);
@@ -117,8 +115,7 @@ export async function startEmbeddedDatabase(dataDir: string, log: (message: stri
   const connectionPath = join(dataDir, 'postgres.json');
   let connection: ConnectionFile | undefined;
   if (existsSync(connectionPath)) connection = JSON.parse(await readFile(connectionPath, 'utf8')) as ConnectionFile;
-  const urlOf = (c: ConnectionFile, database = 'galera_cp') =>
-    `postgres://${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}@127.0.0.1:${c.port}/${database}`;
+  const urlOf = (c: ConnectionFile, database = 'galera_cp') => `postgres://${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}@127.0.0.1:${c.port}/${database}`;
 
   const pidFile = join(databaseDir, 'postmaster.pid');
   if (connection && existsSync(pidFile)) {

@@ -28,7 +28,14 @@ describe('assessClusterCondition', () => {
     assert.equal(all.status, 'Unknown');
     assert.equal(all.code, 'CLUSTER_HOSTS_FOREIGN');
     assert.match(all.message, /another cluster owns the hosts of db-1 \(its running server is a member of cluster billing\)/);
-    assert.deepEqual(all.members.map((m) => [m.code, m.healthy]), [['NODE_FOREIGN', false], ['NODE_FOREIGN', false], ['NODE_FOREIGN', false]]);
+    assert.deepEqual(
+      all.members.map((m) => [m.code, m.healthy]),
+      [
+        ['NODE_FOREIGN', false],
+        ['NODE_FOREIGN', false],
+        ['NODE_FOREIGN', false],
+      ],
+    );
     assert.equal(all.counts.primary, 0);
 
     const one = assessClusterCondition({ desiredSize: 3, members: [node('db-1'), node('db-2'), { ...node('db-3'), foreign: 'its Galera configuration is for cluster billing' }] });
@@ -42,17 +49,16 @@ describe('assessClusterCondition', () => {
     assert.equal(c.status, 'Ready');
     assert.equal(c.code, 'CLUSTER_READY');
     assert.deepEqual(c.counts, { desired: 3, members: 3, observed: 3, primary: 3, healthy: 3, clusterSize: 3 });
-    assert.deepEqual(c.members.map((m) => m.name), ['db-1', 'db-2', 'db-3']);
+    assert.deepEqual(
+      c.members.map((m) => m.name),
+      ['db-1', 'db-2', 'db-3'],
+    );
   });
 
   test('Degraded when a Primary component exists but a member is down', () => {
     const c = assessClusterCondition({
       desiredSize: 3,
-      members: [
-        node('db-1', { wsrep_cluster_size: '2' }),
-        node('db-2', { wsrep_cluster_size: '2' }),
-        { name: 'db-3', reachable: false, unreachableReason: 'ssh: connection refused' },
-      ],
+      members: [node('db-1', { wsrep_cluster_size: '2' }), node('db-2', { wsrep_cluster_size: '2' }), { name: 'db-3', reachable: false, unreachableReason: 'ssh: connection refused' }],
     });
     assert.equal(c.status, 'Degraded');
     assert.equal(c.code, 'CLUSTER_DEGRADED');
@@ -80,11 +86,7 @@ describe('assessClusterCondition', () => {
   test('Down when no observed node is Primary, saying how many were not observed', () => {
     const c = assessClusterCondition({
       desiredSize: 3,
-      members: [
-        node('db-1', { wsrep_cluster_status: 'non-Primary', wsrep_cluster_size: '1' }),
-        { name: 'db-2', reachable: false },
-        { name: 'db-3', reachable: false },
-      ],
+      members: [node('db-1', { wsrep_cluster_status: 'non-Primary', wsrep_cluster_size: '1' }), { name: 'db-2', reachable: false }, { name: 'db-3', reachable: false }],
     });
     assert.equal(c.status, 'Down');
     assert.equal(c.code, 'CLUSTER_DOWN');
@@ -92,7 +94,13 @@ describe('assessClusterCondition', () => {
   });
 
   test('Unknown when nothing could be observed', () => {
-    const c = assessClusterCondition({ desiredSize: 3, members: [{ name: 'db-1', reachable: false }, { name: 'db-2', reachable: true }] });
+    const c = assessClusterCondition({
+      desiredSize: 3,
+      members: [
+        { name: 'db-1', reachable: false },
+        { name: 'db-2', reachable: true },
+      ],
+    });
     assert.equal(c.status, 'Unknown');
     assert.equal(c.counts.observed, 0);
   });
@@ -101,10 +109,7 @@ describe('assessClusterCondition', () => {
     const other = '11111111-2222-3333-4444-555555555555';
     const c = assessClusterCondition({
       desiredSize: 2,
-      members: [
-        node('db-1', { wsrep_cluster_size: '1' }),
-        node('db-2', { wsrep_cluster_size: '1', wsrep_cluster_state_uuid: other }),
-      ],
+      members: [node('db-1', { wsrep_cluster_size: '1' }), node('db-2', { wsrep_cluster_size: '1', wsrep_cluster_state_uuid: other })],
     });
     assert.equal(c.status, 'Degraded');
     assert.equal(c.code, 'CLUSTER_PRIMARY_COMPONENTS_DIVERGE');
@@ -121,7 +126,10 @@ describe('assessClusterCondition', () => {
     assert.equal(crash.status, 'Down');
     assert.equal(crash.counts.observed, 3);
     assert.equal(crash.counts.primary, 0);
-    assert.deepEqual(crash.members.map((m) => m.code), ['NODE_STOPPED', 'NODE_STOPPED', 'NODE_STOPPED']);
+    assert.deepEqual(
+      crash.members.map((m) => m.code),
+      ['NODE_STOPPED', 'NODE_STOPPED', 'NODE_STOPPED'],
+    );
     assert.equal(crash.members[0].message, 'mariadbd is not running');
 
     const oneDown = assessClusterCondition({ desiredSize: 3, members: [node('db-1', { wsrep_cluster_size: '2' }), node('db-2', { wsrep_cluster_size: '2' }), stopped('db-3')] });

@@ -2,13 +2,7 @@
  * The cluster's `Ready` condition, judged from what each member reported.
  */
 import { compareNodeNames } from './node-names';
-import {
-  assessNodeHealth,
-  type NodeHealthCode,
-  type NodeHealthPolicy,
-  type WsrepNodeState,
-  type WsrepStatus,
-} from './node-health';
+import { assessNodeHealth, type NodeHealthCode, type NodeHealthPolicy, type WsrepNodeState, type WsrepStatus } from './node-health';
 
 /** What the control plane observed of one member. */
 export interface ObservedMember {
@@ -47,13 +41,7 @@ export interface ClusterObservation {
 export type ClusterConditionStatus = 'Ready' | 'Degraded' | 'Down' | 'Unknown';
 
 /** Codes of {@link ClusterCondition}. */
-export type ClusterConditionCode =
-  | 'CLUSTER_READY'
-  | 'CLUSTER_DEGRADED'
-  | 'CLUSTER_PRIMARY_COMPONENTS_DIVERGE'
-  | 'CLUSTER_DOWN'
-  | 'CLUSTER_HOSTS_FOREIGN'
-  | 'CLUSTER_UNKNOWN';
+export type ClusterConditionCode = 'CLUSTER_READY' | 'CLUSTER_DEGRADED' | 'CLUSTER_PRIMARY_COMPONENTS_DIVERGE' | 'CLUSTER_DOWN' | 'CLUSTER_HOSTS_FOREIGN' | 'CLUSTER_UNKNOWN';
 
 /** Counts behind a {@link ClusterCondition}, ready for a status summary. */
 export interface ClusterCounts {
@@ -167,11 +155,7 @@ export function assessClusterCondition(observation: ClusterObservation): Cluster
   }
   const histories = new Set(primaries.map((m) => m.status?.clusterStateUuid).filter((u) => u !== undefined));
   if (histories.size > 1) {
-    return result(
-      'Degraded',
-      'CLUSTER_PRIMARY_COMPONENTS_DIVERGE',
-      `members report Primary components with different state UUIDs (${[...histories].sort().join(', ')}): two diverging clusters`,
-    );
+    return result('Degraded', 'CLUSTER_PRIMARY_COMPONENTS_DIVERGE', `members report Primary components with different state UUIDs (${[...histories].sort().join(', ')}): two diverging clusters`);
   }
   const notHealthy = verdicts.filter((v) => !v.healthy).map((v) => `${v.name} (${v.message})`);
   const sizeAgrees = sizes.length > 0 && sizes.every((s) => s === observation.desiredSize);

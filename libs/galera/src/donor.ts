@@ -74,7 +74,10 @@ export function chooseDonor(members: readonly DonorCandidate[], joiner: string, 
       return {
         ok: false,
         code: 'DONOR_WOULD_BE_LAST_SYNCED',
-        message: `${donor.name} is the only Synced node; wait until ${soon.map((m) => m.name).sort(compareNodeNames).join(', ')} is Synced again before ${joiner} joins`,
+        message: `${donor.name} is the only Synced node; wait until ${soon
+          .map((m) => m.name)
+          .sort(compareNodeNames)
+          .join(', ')} is Synced again before ${joiner} joins`,
       };
     }
     return {
@@ -231,10 +234,7 @@ const GCACHE_STEP_BYTES = 64 * MIB;
 export function recommendGcacheSize(input: GcacheSizingInput): GcacheRecommendation {
   const { writeBytesPerSecond, outageSeconds } = input;
   if (!Number.isFinite(writeBytesPerSecond) || writeBytesPerSecond < 0 || !Number.isFinite(outageSeconds) || outageSeconds < 0) {
-    throw new GaleraRuleError(
-      'GCACHE_INPUT_INVALID',
-      `write rate and outage must be finite and not negative, got ${writeBytesPerSecond} B/s and ${outageSeconds} s`,
-    );
+    throw new GaleraRuleError('GCACHE_INPUT_INVALID', `write rate and outage must be finite and not negative, got ${writeBytesPerSecond} B/s and ${outageSeconds} s`);
   }
   const needed = writeBytesPerSecond * outageSeconds * GCACHE_HEADROOM;
   const bytes = Math.max(GCACHE_FLOOR_BYTES, Math.ceil(needed / GCACHE_STEP_BYTES) * GCACHE_STEP_BYTES);
@@ -243,9 +243,6 @@ export function recommendGcacheSize(input: GcacheSizingInput): GcacheRecommendat
   return {
     bytes,
     size,
-    message:
-      bytes === GCACHE_FLOOR_BYTES && needed <= GCACHE_FLOOR_BYTES
-        ? `${math}; below the 128M floor, so gcache.size=${size}`
-        : `${math}, rounded up to gcache.size=${size}`,
+    message: bytes === GCACHE_FLOOR_BYTES && needed <= GCACHE_FLOOR_BYTES ? `${math}; below the 128M floor, so gcache.size=${size}` : `${math}, rounded up to gcache.size=${size}`,
   };
 }

@@ -19,7 +19,7 @@ describe('judgeExistingData', () => {
     assert.deepEqual(aborted, { ok: true, reason: 'empty' });
   });
 
-  test("a former member of this cluster (its history) may come back, databases and all", () => {
+  test('a former member of this cluster (its history) may come back, databases and all', () => {
     const v = judgeExistingData({ datadir: '/var/lib/mysql', directories: [...FRESH, 'orders'], grastate: grastate(OURS.toUpperCase(), -1) }, [OURS]);
     assert.deepEqual(v, { ok: true, reason: 'same-history' });
   });
@@ -47,7 +47,7 @@ describe('judgeExistingData', () => {
     assert.match(v.message, /holds a server's own databases \(crm, shop\)/);
   });
 
-  test('userSchemas leaves out the server\'s own folders', () => {
+  test("userSchemas leaves out the server's own folders", () => {
     assert.deepEqual(userSchemas(['sys', '#rocksdb', '.hidden', 'b', 'a', 'mysql', 'lost+found', 'performance_schema', '']), ['a', 'b']);
   });
 

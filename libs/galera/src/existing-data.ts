@@ -25,16 +25,12 @@ export interface ExistingData {
 }
 
 /** The verdict of {@link judgeExistingData}. */
-export type ExistingDataVerdict =
-  | { ok: true; reason: 'empty' | 'same-history' }
-  | { ok: false; code: 'HOST_HAS_DATA'; message: string; history?: { uuid: string; seqno: number }; schemas: string[] };
+export type ExistingDataVerdict = { ok: true; reason: 'empty' | 'same-history' } | { ok: false; code: 'HOST_HAS_DATA'; message: string; history?: { uuid: string; seqno: number }; schemas: string[] };
 
 /** The databases of a datadir that are not the server's own (an installer's empty `test` included). */
 export function userSchemas(directories: readonly string[], testSchemaFiles: readonly string[] = []): string[] {
   const emptyTest = testSchemaFiles.every((f) => f === 'db.opt');
-  return directories
-    .filter((d) => d !== '' && !SYSTEM_SCHEMAS.has(d) && !d.startsWith('#') && !d.startsWith('.') && d !== 'lost+found' && !(d === 'test' && emptyTest))
-    .sort();
+  return directories.filter((d) => d !== '' && !SYSTEM_SCHEMAS.has(d) && !d.startsWith('#') && !d.startsWith('.') && d !== 'lost+found' && !(d === 'test' && emptyTest)).sort();
 }
 
 /**
@@ -52,7 +48,7 @@ export function judgeExistingData(data: ExistingData, clusterHistories: readonly
   if (hasHistory && clusterHistories.map((h) => h.toLowerCase()).includes(uuid)) return { ok: true, reason: 'same-history' };
   if (!hasHistory && schemas.length === 0) return { ok: true, reason: 'empty' };
   const listed = schemas.length > 0 ? `; databases: ${schemas.slice(0, 10).join(', ')}${schemas.length > 10 ? `, and ${schemas.length - 10} more` : ''}` : '';
-  const consequence = clusterHistories.length === 0 ? 'bootstrapping would make that data the new cluster\'s' : 'joining would replace it by a state transfer';
+  const consequence = clusterHistories.length === 0 ? "bootstrapping would make that data the new cluster's" : 'joining would replace it by a state transfer';
   const remedy = 'move the data away (or delete the cluster that owned it with purge), then retry';
   if (hasHistory) {
     const seqno = data.grastate!.seqno;

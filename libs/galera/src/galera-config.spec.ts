@@ -100,10 +100,16 @@ describe('renderGaleraConfig', () => {
       ...input,
       parameters: { wsrep_slave_threads: 8, max_connections: 500, query_cache_size: '64M' },
     });
-    assert.deepEqual(parameters.map((p) => p.name), ['max_connections', 'wsrep_slave_threads']);
+    assert.deepEqual(
+      parameters.map((p) => p.name),
+      ['max_connections', 'wsrep_slave_threads'],
+    );
     assert.ok(text.indexOf('max_connections = 500') < text.indexOf('wsrep_slave_threads = 8'));
     assert.doesNotMatch(text, /query_cache/);
-    assert.deepEqual(warnings.map((w) => w.code), ['PARAMETER_DROPPED']);
+    assert.deepEqual(
+      warnings.map((w) => w.code),
+      ['PARAMETER_DROPPED'],
+    );
   });
 
   test('is deterministic: the same input gives the same bytes whatever the key order', () => {
@@ -125,21 +131,18 @@ describe('renderGaleraConfig', () => {
     };
     const v = validateGaleraConfigInput(bad, '/spec');
     assert.equal(v.ok, false);
-    assert.deepEqual(
-      v.errors.map((e) => e.pointer).sort(),
-      [
-        '/spec/clusterName',
-        '/spec/gcacheSize',
-        '/spec/logErrorPath',
-        '/spec/members/1',
-        '/spec/members/2',
-        '/spec/node/address',
-        '/spec/node/name',
-        '/spec/parameters/innodb_flush_log_at_trx_commit',
-        '/spec/port',
-        '/spec/sstAuth/password',
-      ],
-    );
+    assert.deepEqual(v.errors.map((e) => e.pointer).sort(), [
+      '/spec/clusterName',
+      '/spec/gcacheSize',
+      '/spec/logErrorPath',
+      '/spec/members/1',
+      '/spec/members/2',
+      '/spec/node/address',
+      '/spec/node/name',
+      '/spec/parameters/innodb_flush_log_at_trx_commit',
+      '/spec/port',
+      '/spec/sstAuth/password',
+    ]);
     assert.throws(
       () => renderGaleraConfig(bad),
       (e: unknown) => e instanceof GaleraRuleError && e.code === 'GALERA_CONFIG_INVALID' && e.errors.length === 10,
@@ -189,7 +192,7 @@ describe('readGaleraConfig', () => {
     assert.deepEqual(read.parameters, { max_connections: '500', sql_mode: 'STRICT_TRANS_TABLES', wsrep_slave_threads: '4' });
   });
 
-  test("the header names the cluster record that wrote the file; without an owner the header says nothing of one", () => {
+  test('the header names the cluster record that wrote the file; without an owner the header says nothing of one', () => {
     const owner = 'cl_01kmz4x0d3yq7g5v2c8n6t1b9a';
     const text = renderGaleraConfig({ ...input, ownerId: owner }).text;
     assert.match(text, /^# Written by the control plane for cluster cl_01kmz4x0d3yq7g5v2c8n6t1b9a: manual edits are overwritten\.$/m);
@@ -198,7 +201,10 @@ describe('readGaleraConfig', () => {
     assert.equal(readGaleraConfig(renderGaleraConfig(input).text).ownerId, undefined);
     assert.equal(readGaleraConfig(renderGaleraConfig(input).text).managed, true);
     const bad = validateGaleraConfigInput({ ...input, ownerId: 'x\n[mysqld]' });
-    assert.deepEqual(bad.errors.map((e) => [e.pointer, e.code]), [['/ownerId', 'OWNER_ID_INVALID']]);
+    assert.deepEqual(
+      bad.errors.map((e) => [e.pointer, e.code]),
+      [['/ownerId', 'OWNER_ID_INVALID']],
+    );
   });
 
   test('a file written by someone else is not managed; other sections and junk are ignored', () => {

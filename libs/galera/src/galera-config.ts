@@ -217,20 +217,12 @@ function sizeText(value: string | number): string {
 export function renderGaleraConfig(input: GaleraConfigInput): RenderedGaleraConfig {
   const validation = validateGaleraConfigInput(input);
   if (!validation.ok) {
-    throw new GaleraRuleError(
-      'GALERA_CONFIG_INVALID',
-      `invalid Galera configuration: ${validation.errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
-      validation.errors,
-    );
+    throw new GaleraRuleError('GALERA_CONFIG_INVALID', `invalid Galera configuration: ${validation.errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`, validation.errors);
   }
   const logError = input.logErrorPath ?? DEFAULT_LOG_ERROR_PATH;
   const line = (name: string, value: string): string => `${name} = ${optionValue(value)}`;
   const providerOptions = [`gcache.size=${sizeText(input.gcacheSize)}`, 'pc.recovery=TRUE'].join(';');
-  const auth = input.sstAuth
-    ? input.sstAuth.password !== undefined
-      ? `${input.sstAuth.user}:${input.sstAuth.password}`
-      : input.sstAuth.user
-    : undefined;
+  const auth = input.sstAuth ? (input.sstAuth.password !== undefined ? `${input.sstAuth.user}:${input.sstAuth.password}` : input.sstAuth.user) : undefined;
 
   const lines = [
     `# Galera configuration of node ${input.node.name} in cluster ${input.clusterName}.`,
@@ -263,9 +255,7 @@ export function renderGaleraConfig(input: GaleraConfigInput): RenderedGaleraConf
     line('wsrep_node_address', input.node.address),
     line('wsrep_sst_method', input.sstMethod ?? 'mariabackup'),
     ...(auth !== undefined ? [line('wsrep_sst_auth', auth)] : []),
-    ...(validation.parameters.length > 0
-      ? ['', '# User parameters (allow-listed and validated)', ...validation.parameters.map((p) => line(p.name, p.value))]
-      : []),
+    ...(validation.parameters.length > 0 ? ['', '# User parameters (allow-listed and validated)', ...validation.parameters.map((p) => line(p.name, p.value))] : []),
     '',
     '[mysqld_safe]',
     "# Debian's mysqld_safe passes --skip-log-error: repeat log_error here, and keep syslog off",
@@ -331,7 +321,11 @@ export function readGaleraConfig(text: string): ReadGaleraConfig {
         result.clusterName = value;
         break;
       case 'wsrep_cluster_address':
-        result.members = value.replace(/^gcomm:\/\//, '').split(',').map((m) => m.trim()).filter((m) => m !== '');
+        result.members = value
+          .replace(/^gcomm:\/\//, '')
+          .split(',')
+          .map((m) => m.trim())
+          .filter((m) => m !== '');
         break;
       case 'wsrep_node_name':
         result.nodeName = value;

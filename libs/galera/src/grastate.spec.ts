@@ -31,13 +31,7 @@ describe('parseGrastate', () => {
   });
 
   test('refuses files without a valid uuid, seqno or flag', () => {
-    for (const text of [
-      '',
-      `uuid: foo\nseqno: 1`,
-      `uuid: ${UUID}\nseqno: bar`,
-      `uuid: ${UUID}\nseqno: -2`,
-      `uuid: ${UUID}\nseqno: 1\nsafe_to_bootstrap: yes`,
-    ]) {
+    for (const text of ['', `uuid: foo\nseqno: 1`, `uuid: ${UUID}\nseqno: bar`, `uuid: ${UUID}\nseqno: -2`, `uuid: ${UUID}\nseqno: 1\nsafe_to_bootstrap: yes`]) {
       const r = parseGrastate(text);
       assert.equal(r.ok, false, JSON.stringify(text));
       if (!r.ok) assert.equal(r.code, 'GRASTATE_INVALID');

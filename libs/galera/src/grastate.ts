@@ -80,14 +80,7 @@ export function parseGrastate(text: string): ParseResult<Grastate> {
  * chosen to bootstrap (see `chooseBootstrapNode`), never on several.
  */
 export function renderGrastate(state: Grastate): string {
-  return [
-    '# GALERA saved state',
-    `version: ${state.version}`,
-    `uuid:    ${state.uuid}`,
-    `seqno:   ${state.seqno}`,
-    `safe_to_bootstrap: ${state.safeToBootstrap ? 1 : 0}`,
-    '',
-  ].join('\n');
+  return ['# GALERA saved state', `version: ${state.version}`, `uuid:    ${state.uuid}`, `seqno:   ${state.seqno}`, `safe_to_bootstrap: ${state.safeToBootstrap ? 1 : 0}`, ''].join('\n');
 }
 
 /** The contents of `gvwstate.dat`: the last Primary view this node was part of. */

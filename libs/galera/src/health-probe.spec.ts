@@ -26,10 +26,7 @@ describe('nodeHealthProbe', () => {
           for (const ready of READY)
             for (const comment of COMMENTS) {
               const values = { WSREP_CONNECTED: connected, WSREP_CLUSTER_STATUS: clusterStatus, WSREP_READY: ready, WSREP_LOCAL_STATE_COMMENT: comment };
-              const rule = assessNodeHealth(
-                parseWsrepStatus({ wsrep_connected: connected, wsrep_cluster_status: clusterStatus, wsrep_ready: ready, wsrep_local_state_comment: comment }),
-                policy,
-              );
+              const rule = assessNodeHealth(parseWsrepStatus({ wsrep_connected: connected, wsrep_cluster_status: clusterStatus, wsrep_ready: ready, wsrep_local_state_comment: comment }), policy);
               assert.equal(probePasses(checks, values), rule.healthy, `${JSON.stringify(values)}: rule says ${rule.code}`);
               combinations += 1;
             }

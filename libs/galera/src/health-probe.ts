@@ -54,10 +54,7 @@ function sqlString(value: string): string {
 
 function checkSql(check: HealthProbeCheck): string {
   const value = 'LOWER(VARIABLE_VALUE)';
-  const accepted =
-    check.match === 'equals'
-      ? `${value} IN (${check.accepted.map(sqlString).join(', ')})`
-      : `(${check.accepted.map((a) => `${value} LIKE ${sqlString(`${a}%`)}`).join(' OR ')})`;
+  const accepted = check.match === 'equals' ? `${value} IN (${check.accepted.map(sqlString).join(', ')})` : `(${check.accepted.map((a) => `${value} LIKE ${sqlString(`${a}%`)}`).join(' OR ')})`;
   return `(VARIABLE_NAME = ${sqlString(check.variable)} AND ${accepted})`;
 }
 

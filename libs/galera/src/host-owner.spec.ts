@@ -6,19 +6,19 @@ const A = { clusterId: 'cl_01AAAA', clusterName: 'orders' };
 const HISTORY = 'ef03f24e-e8ae-11f1-ba4b-c7773f8be10e';
 
 describe('judgeHostOwner', () => {
-  test('a host whose file and server are this cluster\'s is ours', () => {
+  test("a host whose file and server are this cluster's is ours", () => {
     assert.deepEqual(judgeHostOwner(A, { config: { clusterName: 'orders', ownerId: 'cl_01AAAA' }, runningClusterName: 'orders', runningStateUuid: HISTORY }, HISTORY), { owner: 'ours' });
     // A file written before owners were recorded goes by the name.
     assert.deepEqual(judgeHostOwner(A, { config: { clusterName: 'orders' } }), { owner: 'ours' });
     assert.deepEqual(judgeHostOwner(A, { runningClusterName: 'orders' }), { owner: 'ours' });
   });
 
-  test('a host with no file of ours and no running member is nobody\'s', () => {
+  test("a host with no file of ours and no running member is nobody's", () => {
     assert.deepEqual(judgeHostOwner(A, {}), { owner: 'none' });
     assert.deepEqual(judgeHostOwner(A, { config: {} }), { owner: 'none' });
   });
 
-  test('another cluster\'s file (another name, or the same name for another record) makes it foreign, naming the owner', () => {
+  test("another cluster's file (another name, or the same name for another record) makes it foreign, naming the owner", () => {
     const byName = judgeHostOwner(A, { config: { clusterName: 'billing', ownerId: 'cl_01BBBB' } });
     assert.equal(byName.owner, 'other');
     assert.ok(byName.owner === 'other');

@@ -72,7 +72,11 @@ export function judgeHostOwner(cluster: ClusterOwnerIdentity, host: HostOwnerEvi
     return other(`its Galera configuration is for cluster ${describe(config.clusterName, config.ownerId)}`, config.clusterName, config.ownerId);
   }
   if (config?.ownerId !== undefined && config.ownerId !== cluster.clusterId) {
-    return other(`its Galera configuration was written for another cluster record of the same name (${describe(config.clusterName ?? cluster.clusterName, config.ownerId)})`, config.clusterName, config.ownerId);
+    return other(
+      `its Galera configuration was written for another cluster record of the same name (${describe(config.clusterName ?? cluster.clusterName, config.ownerId)})`,
+      config.clusterName,
+      config.ownerId,
+    );
   }
   if (host.runningClusterName !== undefined && host.runningClusterName !== cluster.clusterName) {
     return other(`its running server is a member of cluster ${host.runningClusterName} (wsrep_cluster_name)`, host.runningClusterName, config?.ownerId);

@@ -44,16 +44,7 @@ export {
   type RemovalCheck,
   type RemovalCode,
 } from './quorum';
-export {
-  ZERO_UUID,
-  isGaleraUuid,
-  needsPositionRecovery,
-  parseGrastate,
-  parseGvwstate,
-  renderGrastate,
-  type Grastate,
-  type Gvwstate,
-} from './grastate';
+export { ZERO_UUID, isGaleraUuid, needsPositionRecovery, parseGrastate, parseGvwstate, renderGrastate, type Grastate, type Gvwstate } from './grastate';
 export {
   canUsePcRecovery,
   chooseBootstrapNode,
@@ -87,15 +78,7 @@ export {
   type StateTransferCode,
   type StateTransferInput,
 } from './donor';
-export {
-  chooseSstMethod,
-  NEW_CLUSTER_SST_METHOD,
-  planJoinTransfer,
-  type JoinSituation,
-  type JoinTransfer,
-  type SstMethodChoice,
-  type SstMethodCode,
-} from './join-transfer';
+export { chooseSstMethod, NEW_CLUSTER_SST_METHOD, planJoinTransfer, type JoinSituation, type JoinTransfer, type SstMethodChoice, type SstMethodCode } from './join-transfer';
 export {
   DROPPED_PARAMETERS,
   PARAMETER_SPECS,
@@ -127,12 +110,7 @@ export {
   type RenderedGaleraConfig,
   type SstMethod,
 } from './galera-config';
-export {
-  NODE_START_OPTIONS,
-  renderSharedGaleraConfig,
-  validateSharedGaleraConfigInput,
-  type SharedGaleraConfigInput,
-} from './shared-config';
+export { NODE_START_OPTIONS, renderSharedGaleraConfig, validateSharedGaleraConfigInput, type SharedGaleraConfigInput } from './shared-config';
 export { nodeHealthProbe, nodeHealthProbeChecks, type HealthProbeCheck, type NodeHealthProbe } from './health-probe';
 export {
   assessClusterConditionFromProbes,

@@ -84,7 +84,10 @@ describe('parseWsrepStatus', () => {
       { name: 'WSREP_CLUSTER_STATUS', value: 'primary' },
       { name: 'Wsrep_Cluster_Size', value: 5 },
     ]);
-    const fromPairs = parseWsrepStatus([['wsrep_cluster_status', 'Primary'], ['wsrep_cluster_size', '5']]);
+    const fromPairs = parseWsrepStatus([
+      ['wsrep_cluster_status', 'Primary'],
+      ['wsrep_cluster_size', '5'],
+    ]);
     const fromRecord = parseWsrepStatus({ wsrep_cluster_status: 'Primary', WSREP_CLUSTER_SIZE: '5' });
     for (const s of [fromObjects, fromPairs, fromRecord]) {
       assert.equal(s.clusterStatus, 'Primary');
@@ -116,10 +119,7 @@ describe('parseWsrepStatus', () => {
 
   test('derives the node state from Galera comments, falling back to the number', () => {
     const state = (comment: string | undefined, n?: string) =>
-      parseWsrepStatus([
-        ...(comment !== undefined ? ([['wsrep_local_state_comment', comment]] as const) : []),
-        ...(n !== undefined ? ([['wsrep_local_state', n]] as const) : []),
-      ]).nodeState;
+      parseWsrepStatus([...(comment !== undefined ? ([['wsrep_local_state_comment', comment]] as const) : []), ...(n !== undefined ? ([['wsrep_local_state', n]] as const) : [])]).nodeState;
     assert.equal(state('Joining: receiving State Transfer'), 'Joining');
     assert.equal(state('Waiting for SST'), 'Waiting for SST');
     assert.equal(state('Donor/Desynced'), 'Donor/Desynced');
@@ -155,10 +155,7 @@ describe('assessNodeHealth', () => {
 
   test('a Donor/Desynced node serves traffic only when the policy allows it', () => {
     const donor = withRow('wsrep_local_state_comment', 'Donor/Desynced');
-    assert.deepEqual(
-      [assessNodeHealth(donor).healthy, assessNodeHealth(donor).code],
-      [false, 'NODE_DONOR_NOT_ALLOWED'],
-    );
+    assert.deepEqual([assessNodeHealth(donor).healthy, assessNodeHealth(donor).code], [false, 'NODE_DONOR_NOT_ALLOWED']);
     const allowed = assessNodeHealth(donor, { donorServesTraffic: true });
     assert.deepEqual([allowed.healthy, allowed.code], [true, 'NODE_DONOR_ALLOWED']);
   });

@@ -10,21 +10,10 @@ export type WsrepClusterStatus = 'Primary' | 'Non-Primary' | 'Disconnected' | 'U
  * The node's place in the Galera state machine, from `wsrep_local_state_comment` (or the number
  * in `wsrep_local_state` when the comment is missing).
  */
-export type WsrepNodeState =
-  | 'Initialized'
-  | 'Joining'
-  | 'Waiting for SST'
-  | 'Joined'
-  | 'Synced'
-  | 'Donor/Desynced'
-  | 'Unknown';
+export type WsrepNodeState = 'Initialized' | 'Joining' | 'Waiting for SST' | 'Joined' | 'Synced' | 'Donor/Desynced' | 'Unknown';
 
 /** A status row as drivers return it: `{ name, value }`, `{ Variable_name, Value }` or a pair. */
-export type WsrepStatusRow =
-  | { name: string; value: unknown }
-  | { Variable_name: string; Value: unknown }
-  | { variable_name: string; value: unknown }
-  | readonly [string, unknown];
+export type WsrepStatusRow = { name: string; value: unknown } | { Variable_name: string; Value: unknown } | { variable_name: string; value: unknown } | readonly [string, unknown];
 
 /** Everything worth knowing from `SHOW GLOBAL STATUS LIKE 'wsrep_%'`; absent values stay undefined. */
 export interface WsrepStatus {
@@ -177,8 +166,7 @@ function nodeStateOf(comment: string | undefined, state: number | undefined): Ws
  */
 export function parseWsrepStatus(rows: Iterable<WsrepStatusRow> | Readonly<Record<string, unknown>>): WsrepStatus {
   const raw: Record<string, string> = {};
-  const entries: Iterable<WsrepStatusRow> =
-    Symbol.iterator in rows ? (rows as Iterable<WsrepStatusRow>) : Object.entries(rows);
+  const entries: Iterable<WsrepStatusRow> = Symbol.iterator in rows ? (rows as Iterable<WsrepStatusRow>) : Object.entries(rows);
   for (const row of entries) {
     const pair = rowPair(row);
     if (pair) raw[pair[0].trim().toLowerCase()] = text(pair[1]);
@@ -235,14 +223,7 @@ export interface NodeHealthPolicy {
 }
 
 /** Codes of {@link NodeHealth}. */
-export type NodeHealthCode =
-  | 'NODE_SYNCED'
-  | 'NODE_DONOR_ALLOWED'
-  | 'NODE_NOT_CONNECTED'
-  | 'NODE_NOT_PRIMARY'
-  | 'NODE_NOT_READY'
-  | 'NODE_DONOR_NOT_ALLOWED'
-  | 'NODE_NOT_SYNCED';
+export type NodeHealthCode = 'NODE_SYNCED' | 'NODE_DONOR_ALLOWED' | 'NODE_NOT_CONNECTED' | 'NODE_NOT_PRIMARY' | 'NODE_NOT_READY' | 'NODE_DONOR_NOT_ALLOWED' | 'NODE_NOT_SYNCED';
 
 /** Whether one node may serve traffic, and why. */
 export interface NodeHealth {
@@ -274,11 +255,7 @@ export function assessNodeHealth(status: WsrepStatus, policy: NodeHealthPolicy =
     return verdict(false, 'NODE_NOT_CONNECTED', `wsrep_connected is ${status.raw.wsrep_connected || 'unknown'}, not ON`);
   }
   if (status.clusterStatus !== 'Primary') {
-    return verdict(
-      false,
-      'NODE_NOT_PRIMARY',
-      `wsrep_cluster_status is ${status.clusterStatus}: the node is not in a component with quorum`,
-    );
+    return verdict(false, 'NODE_NOT_PRIMARY', `wsrep_cluster_status is ${status.clusterStatus}: the node is not in a component with quorum`);
   }
   if (status.ready !== true) {
     return verdict(false, 'NODE_NOT_READY', `wsrep_ready is ${status.raw.wsrep_ready || 'unknown'}, not ON`);
@@ -289,9 +266,5 @@ export function assessNodeHealth(status: WsrepStatus, policy: NodeHealthPolicy =
       ? verdict(true, 'NODE_DONOR_ALLOWED', 'Donor/Desynced, which the policy lets serve traffic')
       : verdict(false, 'NODE_DONOR_NOT_ALLOWED', 'Donor/Desynced, and the policy serves traffic from Synced nodes only');
   }
-  return verdict(
-    false,
-    'NODE_NOT_SYNCED',
-    `wsrep_local_state_comment is ${status.localStateComment ?? 'unknown'}, not Synced`,
-  );
+  return verdict(false, 'NODE_NOT_SYNCED', `wsrep_local_state_comment is ${status.localStateComment ?? 'unknown'}, not Synced`);
 }

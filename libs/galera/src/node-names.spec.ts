@@ -5,13 +5,7 @@ import { compareNodeNames } from './node-names';
 
 describe('compareNodeNames', () => {
   test('compares digit runs as numbers', () => {
-    assert.deepEqual(['galera-10', 'galera-2', 'galera-0', 'db-b', 'db-a'].sort(compareNodeNames), [
-      'db-a',
-      'db-b',
-      'galera-0',
-      'galera-2',
-      'galera-10',
-    ]);
+    assert.deepEqual(['galera-10', 'galera-2', 'galera-0', 'db-b', 'db-a'].sort(compareNodeNames), ['db-a', 'db-b', 'galera-0', 'galera-2', 'galera-10']);
   });
 
   test('is a total order: antisymmetric, and equal only for equal names', () => {

@@ -13,9 +13,17 @@ describe('nextOrdinal', () => {
 });
 
 describe('highestOrdinals', () => {
-  const members = [{ name: 'a-1', ordinal: 1 }, { name: 'a-3', ordinal: 3 }, { name: 'a-0', ordinal: 0 }, { name: 'a-2', ordinal: 2 }];
+  const members = [
+    { name: 'a-1', ordinal: 1 },
+    { name: 'a-3', ordinal: 3 },
+    { name: 'a-0', ordinal: 0 },
+    { name: 'a-2', ordinal: 2 },
+  ];
   test('the highest first', () => {
-    assert.deepEqual(highestOrdinals(members, 2).map((m) => m.name), ['a-3', 'a-2']);
+    assert.deepEqual(
+      highestOrdinals(members, 2).map((m) => m.name),
+      ['a-3', 'a-2'],
+    );
   });
   test('none for a count of 0 or less; all when the count exceeds the members', () => {
     assert.deepEqual(highestOrdinals(members, 0), []);

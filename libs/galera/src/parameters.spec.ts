@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  PARAMETER_SPECS,
-  REFUSED_PARAMETERS,
-  findParameterSpec,
-  planParameterChanges,
-  validateParameters,
-} from './parameters';
+import { PARAMETER_SPECS, REFUSED_PARAMETERS, findParameterSpec, planParameterChanges, validateParameters } from './parameters';
 
 describe('validateParameters', () => {
   test('accepts allow-listed parameters and writes canonical names and values, sorted', () => {
@@ -51,7 +45,10 @@ describe('validateParameters', () => {
 
   test('refuses managed settings, pointing at the dedicated field', () => {
     const v = validateParameters({ wsrep_cluster_address: 'gcomm://x', innodb_buffer_pool_size: '1G' });
-    assert.deepEqual(v.errors.map((e) => e.code), ['PARAMETER_REFUSED', 'PARAMETER_REFUSED']);
+    assert.deepEqual(
+      v.errors.map((e) => e.code),
+      ['PARAMETER_REFUSED', 'PARAMETER_REFUSED'],
+    );
     assert.match(v.errors[0].detail, /bufferPoolSize/);
     assert.match(v.errors[1].detail, /members/);
   });
@@ -67,7 +64,10 @@ describe('validateParameters', () => {
         ['PARAMETER_DROPPED', '/parameters/query_cache_size'],
       ],
     );
-    assert.deepEqual(v.parameters.map((p) => p.name), ['max_connections']);
+    assert.deepEqual(
+      v.parameters.map((p) => p.name),
+      ['max_connections'],
+    );
   });
 
   test('rejects unknown names, duplicates and bad values with pointers', () => {
@@ -107,16 +107,25 @@ describe('validateParameters', () => {
 
   test('a collation is accepted only beside its character set (the server would not start)', () => {
     const alone = validateParameters({ collation_server: 'utf8mb4_unicode_ci' });
-    assert.deepEqual(alone.errors.map((e) => [e.pointer, e.code]), [['/parameters/collation_server', 'PARAMETER_INVALID_VALUE']]);
+    assert.deepEqual(
+      alone.errors.map((e) => [e.pointer, e.code]),
+      [['/parameters/collation_server', 'PARAMETER_INVALID_VALUE']],
+    );
     const mismatch = validateParameters({ collation_server: 'utf8mb4_unicode_ci', character_set_server: 'latin1' });
     assert.match(mismatch.errors[0].detail, /does not belong to character_set_server latin1/);
-    assert.equal(mismatch.parameters.some((p) => p.name === 'collation_server'), false);
+    assert.equal(
+      mismatch.parameters.some((p) => p.name === 'collation_server'),
+      false,
+    );
     assert.equal(validateParameters({ collation_server: 'utf8mb4_unicode_ci', character_set_server: 'utf8mb4' }).ok, true);
   });
 
   test('the redo log must be at least as large as its buffer (MariaDB answers error 1210 otherwise)', () => {
     const small = validateParameters({ innodb_log_file_size: '8M' });
-    assert.deepEqual(small.errors.map((e) => e.pointer), ['/parameters/innodb_log_file_size']);
+    assert.deepEqual(
+      small.errors.map((e) => e.pointer),
+      ['/parameters/innodb_log_file_size'],
+    );
     assert.match(small.errors[0].detail, /at least innodb_log_buffer_size \(16M\)/);
     assert.equal(validateParameters({ innodb_log_file_size: '8M', innodb_log_buffer_size: '4M' }).ok, true);
     assert.equal(validateParameters({ innodb_log_buffer_size: '128M' }).ok, false);
@@ -155,6 +164,9 @@ describe('planParameterChanges', () => {
     const b = validateParameters({ max_connections: 100, character_set_server: 'utf8mb4' }).parameters;
     const plan = planParameterChanges(a, b);
     assert.equal(plan.restartRequired, false);
-    assert.deepEqual(plan.changes.map((c) => c.statement), ["SET GLOBAL character_set_server = 'utf8mb4'"]);
+    assert.deepEqual(
+      plan.changes.map((c) => c.statement),
+      ["SET GLOBAL character_set_server = 'utf8mb4'"],
+    );
   });
 });

@@ -44,8 +44,18 @@ const bool: ParameterType = { kind: 'boolean' };
 /** Every parameter a user may set (MariaDB 10.11, Galera 26.4), sorted by name. */
 export const PARAMETER_SPECS: readonly ParameterSpec[] = [
   { name: 'character_set_server', type: { kind: 'enum', values: ['utf8mb4', 'utf8mb3', 'latin1'] }, apply: 'dynamic', description: 'Default character set of new databases.' },
-  { name: 'collation_server', type: { kind: 'identifier', pattern: /^[a-z0-9]+_[a-z0-9_]+$/, description: 'a collation name such as utf8mb4_unicode_ci' }, apply: 'dynamic', description: 'Default collation of new databases.' },
-  { name: 'innodb_flush_method', type: { kind: 'enum', values: ['fsync', 'O_DSYNC', 'O_DIRECT', 'O_DIRECT_NO_FSYNC'] }, apply: 'restart', description: 'How InnoDB flushes data files (the unsafe nosync/littlesync are not offered).' },
+  {
+    name: 'collation_server',
+    type: { kind: 'identifier', pattern: /^[a-z0-9]+_[a-z0-9_]+$/, description: 'a collation name such as utf8mb4_unicode_ci' },
+    apply: 'dynamic',
+    description: 'Default collation of new databases.',
+  },
+  {
+    name: 'innodb_flush_method',
+    type: { kind: 'enum', values: ['fsync', 'O_DSYNC', 'O_DIRECT', 'O_DIRECT_NO_FSYNC'] },
+    apply: 'restart',
+    description: 'How InnoDB flushes data files (the unsafe nosync/littlesync are not offered).',
+  },
   { name: 'innodb_io_capacity', type: int(100, 1_000_000), apply: 'dynamic', description: 'Background I/O operations per second InnoDB may use.' },
   { name: 'innodb_io_capacity_max', type: int(100, 1_000_000), apply: 'dynamic', description: 'Upper bound of background I/O under pressure.' },
   { name: 'innodb_lock_wait_timeout', type: int(0, 100_000_000), apply: 'dynamic', description: 'Seconds a transaction waits for a row lock.' },
@@ -64,7 +74,12 @@ export const PARAMETER_SPECS: readonly ParameterSpec[] = [
   { name: 'skip_name_resolve', type: bool, apply: 'restart', description: 'Match clients by IP only, never by DNS name.' },
   { name: 'slow_query_log', type: bool, apply: 'dynamic', description: 'Write slow queries to the slow log.' },
   { name: 'sort_buffer_size', type: size(32 * KIB, GIB), apply: 'dynamic', description: 'Buffer per sort.' },
-  { name: 'sql_mode', type: { kind: 'list', item: /^[A-Z_]+$/, itemDescription: 'SQL mode names such as STRICT_TRANS_TABLES', upperCase: true }, apply: 'dynamic', description: 'Default SQL mode (comma-separated).' },
+  {
+    name: 'sql_mode',
+    type: { kind: 'list', item: /^[A-Z_]+$/, itemDescription: 'SQL mode names such as STRICT_TRANS_TABLES', upperCase: true },
+    apply: 'dynamic',
+    description: 'Default SQL mode (comma-separated).',
+  },
   { name: 'table_definition_cache', type: int(400, 2_097_152), apply: 'dynamic', description: 'Table definitions kept in cache.' },
   { name: 'table_open_cache', type: int(10, 1_048_576), apply: 'dynamic', description: 'Open tables kept for all threads.' },
   { name: 'thread_cache_size', type: int(0, 16_384), apply: 'dynamic', description: 'Threads kept for reuse.' },
@@ -75,7 +90,12 @@ export const PARAMETER_SPECS: readonly ParameterSpec[] = [
   { name: 'wsrep_max_ws_size', type: int(1024, 2_147_483_647), apply: 'dynamic', description: 'Largest write-set (bytes) a transaction may replicate.' },
   { name: 'wsrep_retry_autocommit', type: int(0, 10_000), apply: 'dynamic', description: 'Retries of an autocommit statement that failed certification.' },
   { name: 'wsrep_slave_threads', type: int(1, 512), apply: 'dynamic', description: 'Parallel applier threads.' },
-  { name: 'wsrep_sst_donor', type: { kind: 'list', item: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, itemDescription: 'node names', maxItems: 16, maxItemLength: 64 }, apply: 'dynamic', description: 'Preferred SST donors, by wsrep_node_name, in order.' },
+  {
+    name: 'wsrep_sst_donor',
+    type: { kind: 'list', item: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, itemDescription: 'node names', maxItems: 16, maxItemLength: 64 },
+    apply: 'dynamic',
+    description: 'Preferred SST donors, by wsrep_node_name, in order.',
+  },
   { name: 'wsrep_sync_wait', type: int(0, 15), apply: 'dynamic', description: 'Causality checks before reads (bitmask; 1 = reads see all committed writes).' },
 ];
 
@@ -111,10 +131,9 @@ const MANAGED: Record<string, string> = {
 
 /** Every refused parameter with the reason, sorted by name. */
 export const REFUSED_PARAMETERS: Readonly<Record<string, string>> = Object.fromEntries(
-  [
-    ...Object.entries(SAFE_DEFAULT_REASONS),
-    ...Object.entries(MANAGED).map(([name, field]) => [name, `managed by the control plane: set it through ${field}`] as const),
-  ].sort(([a], [b]) => (a < b ? -1 : 1)),
+  [...Object.entries(SAFE_DEFAULT_REASONS), ...Object.entries(MANAGED).map(([name, field]) => [name, `managed by the control plane: set it through ${field}`] as const)].sort(([a], [b]) =>
+    a < b ? -1 : 1,
+  ),
 );
 
 /** Settings that MariaDB 10.11 rejects or that Galera clusters must not use: dropped with a warning. */
@@ -232,9 +251,7 @@ function checkValue(spec: ParameterSpec, raw: unknown): { value: string } | { er
       return bad === undefined ? { value: items.join(',') } : { error: `must list ${t.itemDescription}; ${JSON.stringify(bad)} is not one` };
     }
     case 'identifier':
-      return typeof raw === 'string' && t.pattern.test(text.toLowerCase())
-        ? { value: text.toLowerCase() }
-        : { error: `must be ${t.description}` };
+      return typeof raw === 'string' && t.pattern.test(text.toLowerCase()) ? { value: text.toLowerCase() } : { error: `must be ${t.description}` };
   }
 }
 
@@ -245,10 +262,7 @@ function checkValue(spec: ParameterSpec, raw: unknown): { value: string } | { er
  * settings MariaDB rejects or ignores (`innodb_additional_mem_pool_size`, `query_cache_*`) are
  * dropped with a warning.
  */
-export function validateParameters(
-  params: unknown,
-  options: ValidateParametersOptions = {},
-): ParameterValidation {
+export function validateParameters(params: unknown, options: ValidateParametersOptions = {}): ParameterValidation {
   const prefix = options.pointerPrefix ?? '/parameters';
   const result: ParameterValidation = { ok: true, parameters: [], warnings: [], errors: [] };
   if (params === undefined || params === null) return result;
@@ -389,10 +403,7 @@ function sqlValue(spec: ParameterSpec, value: string): string {
  * dynamic ones with a `SET GLOBAL` statement (the config file is rewritten too, so a restart
  * keeps them), the others by a rolling restart.
  */
-export function planParameterChanges(
-  current: readonly ValidatedParameter[],
-  desired: readonly ValidatedParameter[],
-): ParameterChangePlan {
+export function planParameterChanges(current: readonly ValidatedParameter[], desired: readonly ValidatedParameter[]): ParameterChangePlan {
   const before = new Map(current.map((p) => [p.name, p.value]));
   const after = new Map(desired.map((p) => [p.name, p.value]));
   const names = [...new Set([...before.keys(), ...after.keys()])].sort();

@@ -10,7 +10,10 @@ describe('assessClusterConditionFromProbes', () => {
     assert.equal(c.status, 'Ready');
     assert.equal(c.code, 'CLUSTER_READY');
     assert.deepEqual(c.counts, { desired: 3, members: 3, observed: 3, primary: 3, healthy: 3 });
-    assert.deepEqual(c.members.map((m) => m.name), ['db-0', 'db-1', 'db-2']);
+    assert.deepEqual(
+      c.members.map((m) => m.name),
+      ['db-0', 'db-1', 'db-2'],
+    );
   });
 
   test('Degraded when one member passes and another fails or does not run, naming them and why', () => {
@@ -21,7 +24,10 @@ describe('assessClusterConditionFromProbes', () => {
     assert.equal(c.status, 'Degraded');
     assert.equal(c.code, 'CLUSTER_DEGRADED');
     assert.match(c.message, /^1 of 3 healthy; not healthy: db-1 \(Ready=False \(ContainersNotReady\)\), db-2 \(CrashLoopBackOff\)$/);
-    assert.deepEqual(c.members.map((m) => m.code), ['NODE_PASSES_HEALTH_PROBE', 'NODE_FAILS_HEALTH_PROBE', 'NODE_NOT_RUNNING']);
+    assert.deepEqual(
+      c.members.map((m) => m.code),
+      ['NODE_PASSES_HEALTH_PROBE', 'NODE_FAILS_HEALTH_PROBE', 'NODE_NOT_RUNNING'],
+    );
   });
 
   test('Degraded, not Ready, when every listed member passes but fewer than desired are listed', () => {
@@ -33,7 +39,11 @@ describe('assessClusterConditionFromProbes', () => {
   test('Down when no member passes: no Primary component can be confirmed', () => {
     const c = assessClusterConditionFromProbes({
       desiredSize: 3,
-      members: [{ name: 'db-0', state: 'running' }, { name: 'db-1', state: 'not-running' }, { name: 'db-2', state: 'not-running' }],
+      members: [
+        { name: 'db-0', state: 'running' },
+        { name: 'db-1', state: 'not-running' },
+        { name: 'db-2', state: 'not-running' },
+      ],
     });
     assert.equal(c.status, 'Down');
     assert.equal(c.code, 'CLUSTER_DOWN');

@@ -103,11 +103,7 @@ export function assessClusterConditionFromProbes(observation: ProbedClusterObser
 
   if (members.length === 0) return result('Unknown', 'CLUSTER_UNKNOWN', 'there is no member to observe');
   if (healthy.length === 0) {
-    return result(
-      'Down',
-      'CLUSTER_DOWN',
-      `no member passes the health probe (${PROBE_RULE}), so no Primary component can be confirmed; ${running} running, ${members.length - running} not running`,
-    );
+    return result('Down', 'CLUSTER_DOWN', `no member passes the health probe (${PROBE_RULE}), so no Primary component can be confirmed; ${running} running, ${members.length - running} not running`);
   }
   const notHealthy = verdicts.filter((v) => !v.healthy).map((v) => `${v.name} (${v.message})`);
   if (notHealthy.length === 0 && members.length === observation.desiredSize) {

@@ -124,12 +124,7 @@ export interface QuorumMember {
 }
 
 /** Codes of {@link RemovalCheck}. */
-export type RemovalCode =
-  | 'REMOVAL_KEEPS_QUORUM'
-  | 'QUORUM_WOULD_BE_LOST'
-  | 'NO_DATA_NODE_WOULD_REMAIN'
-  | 'MEMBER_NOT_FOUND'
-  | 'NOTHING_TO_REMOVE';
+export type RemovalCode = 'REMOVAL_KEEPS_QUORUM' | 'QUORUM_WOULD_BE_LOST' | 'NO_DATA_NODE_WOULD_REMAIN' | 'MEMBER_NOT_FOUND' | 'NOTHING_TO_REMOVE';
 
 /** The verdict on removing members. */
 export interface RemovalCheck {

@@ -77,7 +77,7 @@ describe('parseRecoveredPosition', () => {
       return r.ok ? 'ok' : r.code;
     };
     assert.equal(code('2024-05-02 10:14:25 0 [Note] InnoDB: 128 rollback segments are active.'), 'RECOVERED_POSITION_NOT_FOUND');
-    assert.equal(code('WSREP: Failed to recover position: \'...\''), 'RECOVERY_FAILED');
+    assert.equal(code("WSREP: Failed to recover position: '...'"), 'RECOVERY_FAILED');
     assert.equal(code('2024-05-02 [Note] WSREP: wsrep_on=OFF, skipping position recovery'), 'RECOVERY_SKIPPED');
     assert.equal(code('[Note] WSREP: Recovered position: not-a-uuid:12'), 'RECOVERED_POSITION_INVALID');
     assert.equal(code(`[Note] WSREP: Recovered position: ${H}:abc`), 'RECOVERED_POSITION_INVALID');
@@ -120,10 +120,7 @@ describe('chooseBootstrapNode', () => {
   });
 
   test('safe_to_bootstrap contradicted by a more advanced node is refused until an operator picks', () => {
-    const evidence = [
-      { name: 'db-1', reachable: true, grastate: grastate(90, true) },
-      crashed('db-2', 95),
-    ];
+    const evidence = [{ name: 'db-1', reachable: true, grastate: grastate(90, true) }, crashed('db-2', 95)];
     const d = chooseBootstrapNode(evidence);
     assert.equal(d.action, 'refuse');
     assert.equal(d.code, 'BOOTSTRAP_EVIDENCE_CONFLICT');
@@ -139,10 +136,7 @@ describe('chooseBootstrapNode', () => {
   });
 
   test('never bootstraps from an empty or aborted-SST node, even when marked safe', () => {
-    const d = chooseBootstrapNode([
-      { name: 'db-1', reachable: true, grastate: grastate(-1, true, ZERO_UUID) },
-      crashed('db-2', 10),
-    ]);
+    const d = chooseBootstrapNode([{ name: 'db-1', reachable: true, grastate: grastate(-1, true, ZERO_UUID) }, crashed('db-2', 10)]);
     assert.equal(d.node, 'db-2');
     const row = d.evidence.find((r) => r.name === 'db-1');
     assert.deepEqual([row?.eligible, row?.code], [false, 'NO_HISTORY']);
@@ -157,11 +151,7 @@ describe('chooseBootstrapNode', () => {
   });
 
   test('waits while a node is unreachable, naming it and why', () => {
-    const d = chooseBootstrapNode([
-      crashed('db-1', 100),
-      crashed('db-2', 90),
-      { name: 'db-3', reachable: false, unreachableReason: 'ssh: connect ETIMEDOUT 10.250.0.13:22' },
-    ]);
+    const d = chooseBootstrapNode([crashed('db-1', 100), crashed('db-2', 90), { name: 'db-3', reachable: false, unreachableReason: 'ssh: connect ETIMEDOUT 10.250.0.13:22' }]);
     assert.equal(d.action, 'wait');
     assert.equal(d.code, 'RECOVERY_WAITING_FOR_NODES');
     assert.equal(d.node, undefined);
@@ -176,23 +166,20 @@ describe('chooseBootstrapNode', () => {
   });
 
   test('a failed recovery also blocks the decision until accepted', () => {
-    const evidence: BootstrapEvidence[] = [
-      crashed('db-1', 100),
-      { name: 'db-2', reachable: true, grastate: grastate(-1), recoveryError: 'mariadbd exited with 1' },
-    ];
+    const evidence: BootstrapEvidence[] = [crashed('db-1', 100), { name: 'db-2', reachable: true, grastate: grastate(-1), recoveryError: 'mariadbd exited with 1' }];
     assert.equal(chooseBootstrapNode(evidence).action, 'wait');
     const d = chooseBootstrapNode(evidence, { acceptMissing: ['db-2'] });
     assert.equal(d.action, 'bootstrap');
     assert.equal(d.node, 'db-1');
     assert.match(d.message, /accepted as missing by the operator: db-2/);
-    assert.deepEqual(d.missing.map((m) => [m.name, m.accepted]), [['db-2', true]]);
+    assert.deepEqual(
+      d.missing.map((m) => [m.name, m.accepted]),
+      [['db-2', true]],
+    );
   });
 
   test('accepting one missing node does not accept another', () => {
-    const d = chooseBootstrapNode(
-      [crashed('db-1', 100), { name: 'db-2', reachable: false }, { name: 'db-3', reachable: false }],
-      { acceptMissing: ['db-2'] },
-    );
+    const d = chooseBootstrapNode([crashed('db-1', 100), { name: 'db-2', reachable: false }, { name: 'db-3', reachable: false }], { acceptMissing: ['db-2'] });
     assert.equal(d.action, 'wait');
     assert.match(d.message, /db-3/);
     assert.doesNotMatch(d.message, /Missing: db-2/);
@@ -224,10 +211,7 @@ describe('chooseBootstrapNode', () => {
   });
 
   test('a clean grastate seqno is used as is; recovery is only needed after -1', () => {
-    const d = chooseBootstrapNode([
-      { name: 'db-1', reachable: true, grastate: grastate(200) },
-      crashed('db-2', 150),
-    ]);
+    const d = chooseBootstrapNode([{ name: 'db-1', reachable: true, grastate: grastate(200) }, crashed('db-2', 150)]);
     assert.equal(d.node, 'db-1');
     assert.equal(d.evidence[0].positionSource, 'grastate');
   });
@@ -269,7 +253,10 @@ describe('canUsePcRecovery', () => {
   });
 
   test('no saved view (clean shutdown) rules it out', () => {
-    const r = canUsePcRecovery([{ name: 'db-1', reachable: true }, { name: 'db-2', reachable: true }]);
+    const r = canUsePcRecovery([
+      { name: 'db-1', reachable: true },
+      { name: 'db-2', reachable: true },
+    ]);
     assert.equal(r.code, 'PC_RECOVERY_NO_SAVED_VIEW');
   });
 

@@ -56,7 +56,10 @@ export function parseRecoveredPosition(output: string): ParseResult<RecoveredPos
   }
   const colon = found.token.indexOf(':');
   const uuid = found.token.slice(0, colon).toLowerCase();
-  const parts = found.token.slice(colon + 1).split(',').map((p) => p.trim());
+  const parts = found.token
+    .slice(colon + 1)
+    .split(',')
+    .map((p) => p.trim());
   const seqno = parts.find((p) => /^-?\d+$/.test(p));
   const gtid = parts.find((p) => /^\d+-\d+-\d+$/.test(p));
   if (colon < 0 || !isGaleraUuid(uuid) || seqno === undefined || !Number.isSafeInteger(Number(seqno))) {
@@ -218,23 +221,16 @@ function byAdvance(a: Row, b: Row): number {
  * An operator's choice is honoured for any node that has a history, and the message says what it
  * may lose.
  */
-export function chooseBootstrapNode(
-  evidence: readonly BootstrapEvidence[],
-  options: BootstrapOptions = {},
-): BootstrapDecision {
+export function chooseBootstrapNode(evidence: readonly BootstrapEvidence[], options: BootstrapOptions = {}): BootstrapDecision {
   const accepted = new Set(options.acceptMissing ?? []);
   const rows = evidence.map(evidenceRow).sort((a, b) => compareNodeNames(a.name, b.name));
-  const missing = rows
-    .filter((r) => r.missingReason !== undefined)
-    .map((r) => ({ name: r.name, reason: r.missingReason as string, accepted: accepted.has(r.name) }));
+  const missing = rows.filter((r) => r.missingReason !== undefined).map((r) => ({ name: r.name, reason: r.missingReason as string, accepted: accepted.has(r.name) }));
 
   // The main history: the UUID most candidates share, then the one holding the highest seqno.
   const withHistory = rows.filter((r) => r.code === 'ELIGIBLE');
   const histories = new Map<string, Row[]>();
   for (const r of withHistory) histories.set(r.uuid as string, [...(histories.get(r.uuid as string) ?? []), r]);
-  const ranked = [...histories.entries()].sort(
-    ([ua, a], [ub, b]) => b.length - a.length || byAdvance([...a].sort(byAdvance)[0], [...b].sort(byAdvance)[0]) || (ua < ub ? -1 : 1),
-  );
+  const ranked = [...histories.entries()].sort(([ua, a], [ub, b]) => b.length - a.length || byAdvance([...a].sort(byAdvance)[0], [...b].sort(byAdvance)[0]) || (ua < ub ? -1 : 1));
   const mainUuid = ranked[0]?.[0];
   for (const r of withHistory) {
     if (r.uuid !== mainUuid) {
@@ -244,12 +240,7 @@ export function chooseBootstrapNode(
     }
   }
   const table = rows.map(({ missingReason: _drop, ...r }) => r);
-  const decide = (
-    action: BootstrapDecision['action'],
-    code: BootstrapDecisionCode,
-    message: string,
-    chosen?: Row,
-  ): BootstrapDecision => ({
+  const decide = (action: BootstrapDecision['action'], code: BootstrapDecisionCode, message: string, chosen?: Row): BootstrapDecision => ({
     action,
     code,
     message,
@@ -263,15 +254,10 @@ export function chooseBootstrapNode(
     return decide(
       'wait',
       'RECOVERY_WAITING_FOR_NODES',
-      `recovery waits: every node must report its position before one is chosen, or an operator must accept it as missing. Missing: ${waitingFor
-        .map((m) => `${m.name} (${m.reason})`)
-        .join('; ')}`,
+      `recovery waits: every node must report its position before one is chosen, or an operator must accept it as missing. Missing: ${waitingFor.map((m) => `${m.name} (${m.reason})`).join('; ')}`,
     );
   }
-  const acceptedNote =
-    missing.length > 0
-      ? `; accepted as missing by the operator: ${missing.map((m) => m.name).join(', ')} (their transactions, if more advanced, are lost)`
-      : '';
+  const acceptedNote = missing.length > 0 ? `; accepted as missing by the operator: ${missing.map((m) => m.name).join(', ')} (their transactions, if more advanced, are lost)` : '';
 
   if (options.operatorChoice !== undefined) {
     const pick = rows.find((r) => r.name === options.operatorChoice);
@@ -319,30 +305,28 @@ export function chooseBootstrapNode(
         `${chosen.name} is marked safe_to_bootstrap at seqno ${chosen.seqno}, but ${best.name} is more advanced at seqno ${best.seqno}; an operator must pick the node to bootstrap`,
       );
     }
-    const alsoSafe = safe.length > 1 ? ` (also marked: ${safe.slice(1).map((r) => r.name).join(', ')}; the most advanced, then the first by name, wins)` : '';
-    return decide(
-      'bootstrap',
-      'BOOTSTRAP_SAFE_TO_BOOTSTRAP',
-      `bootstrap ${chosen.name}: grastate.dat marks it safe_to_bootstrap at ${chosen.uuid}:${chosen.seqno}${alsoSafe}${acceptedNote}`,
-      chosen,
-    );
+    const alsoSafe =
+      safe.length > 1
+        ? ` (also marked: ${safe
+            .slice(1)
+            .map((r) => r.name)
+            .join(', ')}; the most advanced, then the first by name, wins)`
+        : '';
+    return decide('bootstrap', 'BOOTSTRAP_SAFE_TO_BOOTSTRAP', `bootstrap ${chosen.name}: grastate.dat marks it safe_to_bootstrap at ${chosen.uuid}:${chosen.seqno}${alsoSafe}${acceptedNote}`, chosen);
   }
   const tied = candidates.filter((r) => r.seqno === best.seqno);
-  const tie = tied.length > 1 ? ` (tied with ${tied.slice(1).map((r) => r.name).join(', ')}; the first by node name wins)` : '';
-  return decide(
-    'bootstrap',
-    'BOOTSTRAP_MOST_ADVANCED',
-    `bootstrap ${best.name}: the most advanced node at ${best.uuid}:${best.seqno} (${best.positionSource})${tie}${acceptedNote}`,
-    best,
-  );
+  const tie =
+    tied.length > 1
+      ? ` (tied with ${tied
+          .slice(1)
+          .map((r) => r.name)
+          .join(', ')}; the first by node name wins)`
+      : '';
+  return decide('bootstrap', 'BOOTSTRAP_MOST_ADVANCED', `bootstrap ${best.name}: the most advanced node at ${best.uuid}:${best.seqno} (${best.positionSource})${tie}${acceptedNote}`, best);
 }
 
 /** Codes of {@link PcRecoveryCheck}. */
-export type PcRecoveryCode =
-  | 'PC_RECOVERY_POSSIBLE'
-  | 'PC_RECOVERY_MEMBERS_UNREACHABLE'
-  | 'PC_RECOVERY_NO_SAVED_VIEW'
-  | 'PC_RECOVERY_VIEW_MEMBERS_MISSING';
+export type PcRecoveryCode = 'PC_RECOVERY_POSSIBLE' | 'PC_RECOVERY_MEMBERS_UNREACHABLE' | 'PC_RECOVERY_NO_SAVED_VIEW' | 'PC_RECOVERY_VIEW_MEMBERS_MISSING';
 
 /** Whether starting every node together can restore the cluster without a bootstrap. */
 export interface PcRecoveryCheck {
@@ -361,7 +345,10 @@ export interface PcRecoveryCheck {
  * the saved views to be a reachable node (matched by `my_uuid`). When this fails, bootstrap.
  */
 export function canUsePcRecovery(evidence: readonly Pick<BootstrapEvidence, 'name' | 'reachable' | 'gvwstate'>[]): PcRecoveryCheck {
-  const unreachable = evidence.filter((e) => !e.reachable).map((e) => e.name).sort(compareNodeNames);
+  const unreachable = evidence
+    .filter((e) => !e.reachable)
+    .map((e) => e.name)
+    .sort(compareNodeNames);
   if (unreachable.length > 0) {
     return {
       usable: false,

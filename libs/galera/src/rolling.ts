@@ -27,10 +27,7 @@ export type RollingRestartPlan =
  * down; the writer last, so writes move once. The others go in natural node-name order, so the
  * same cluster always gets the same plan.
  */
-export function orderRollingRestart(
-  members: readonly (string | { name: string })[],
-  options: RollingRestartOptions = {},
-): RollingRestartPlan {
+export function orderRollingRestart(members: readonly (string | { name: string })[], options: RollingRestartOptions = {}): RollingRestartPlan {
   const names = members.map((m) => (typeof m === 'string' ? m : m.name));
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate !== undefined) return { ok: false, code: 'DUPLICATE_MEMBER', message: `member ${duplicate} is listed twice` };

@@ -44,7 +44,10 @@ describe('renderSharedGaleraConfig', () => {
     for (const line of ['innodb_flush_log_at_trx_commit = 1', 'binlog_format = ROW', 'innodb_autoinc_lock_mode = 2', 'default_storage_engine = InnoDB', 'wsrep_on = ON']) {
       assert.match(text, new RegExp(`^${line}$`, 'm'));
     }
-    assert.throws(() => renderSharedGaleraConfig({ ...input, parameters: { innodb_flush_log_at_trx_commit: 2 } }), (e: unknown) => e instanceof GaleraRuleError && e.code === 'GALERA_CONFIG_INVALID');
+    assert.throws(
+      () => renderSharedGaleraConfig({ ...input, parameters: { innodb_flush_log_at_trx_commit: 2 } }),
+      (e: unknown) => e instanceof GaleraRuleError && e.code === 'GALERA_CONFIG_INVALID',
+    );
   });
 
   test('validation reports every field but the node, under the given pointer', () => {

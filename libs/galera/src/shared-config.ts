@@ -4,13 +4,7 @@
  * the file but given on the server's command line when it starts (on Kubernetes, from the
  * downward API: the pod's name and IP).
  */
-import {
-  renderGaleraConfig,
-  validateGaleraConfigInput,
-  type GaleraConfigInput,
-  type GaleraConfigValidation,
-  type RenderedGaleraConfig,
-} from './galera-config';
+import { renderGaleraConfig, validateGaleraConfigInput, type GaleraConfigInput, type GaleraConfigValidation, type RenderedGaleraConfig } from './galera-config';
 
 /** Everything a shared configuration is rendered from: a {@link GaleraConfigInput} without its node. */
 export type SharedGaleraConfigInput = Omit<GaleraConfigInput, 'node'>;
@@ -52,10 +46,6 @@ export function renderSharedGaleraConfig(input: SharedGaleraConfigInput): Render
   const nodeLine = new RegExp(`^(${NODE_START_OPTIONS.name}|${NODE_START_OPTIONS.address}) = `);
   const lines = rendered.text.split('\n').filter((line) => !nodeLine.test(line));
   lines[0] = `# Galera configuration shared by every member of cluster ${input.clusterName}.`;
-  lines.splice(
-    2,
-    0,
-    `# ${NODE_START_OPTIONS.name} and ${NODE_START_OPTIONS.address} are given on the server's command line at start.`,
-  );
+  lines.splice(2, 0, `# ${NODE_START_OPTIONS.name} and ${NODE_START_OPTIONS.address} are given on the server's command line at start.`);
   return { ...rendered, text: lines.join('\n') };
 }

@@ -21,7 +21,15 @@ export function answerClientErrorsAsProblems(server: Server): void {
     }
     const answer = ANSWERS[error.code ?? ''] ?? MALFORMED;
     const requestId = `req_${randomBytes(10).toString('hex')}`;
-    const body = JSON.stringify({ type: `urn:galera-cp:problem:${answer.code.toLowerCase().replace(/_/g, '-')}`, title: answer.title, status: answer.status, detail: answer.detail, instance: '', code: answer.code, requestId });
+    const body = JSON.stringify({
+      type: `urn:galera-cp:problem:${answer.code.toLowerCase().replace(/_/g, '-')}`,
+      title: answer.title,
+      status: answer.status,
+      detail: answer.detail,
+      instance: '',
+      code: answer.code,
+      requestId,
+    });
     socket.end(
       `HTTP/1.1 ${answer.status} ${answer.title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
     );

@@ -39,7 +39,13 @@ export class FailedAuthLimiter {
         (state) => {
           if (state && state.consumedPoints >= this.limits.limit) {
             const seconds = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
-            refuse(request, response, new DomainError('rate_limited', 'TOO_MANY_FAILED_AUTHENTICATIONS', `Too many failed authentications from this address; retry after ${seconds} s`, { headers: { 'Retry-After': String(seconds) } }));
+            refuse(
+              request,
+              response,
+              new DomainError('rate_limited', 'TOO_MANY_FAILED_AUTHENTICATIONS', `Too many failed authentications from this address; retry after ${seconds} s`, {
+                headers: { 'Retry-After': String(seconds) },
+              }),
+            );
             return;
           }
           response.on('finish', () => {

@@ -34,7 +34,10 @@ const ABANDONED_AFTER_MS = 5 * 60_000;
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value ?? null);
 }
@@ -70,7 +73,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const principal = request.principal?.id ?? 'anonymous';
     const path = request.originalUrl.split('?')[0];
-    const requestHash = createHash('sha256').update(`${request.method} ${request.originalUrl}\n${canonical(request.body)}`).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(`${request.method} ${request.originalUrl}\n${canonical(request.body)}`)
+      .digest('hex');
     const repository = this.dataSource.getRepository(IdempotencyKeyEntity);
 
     const now = new Date();
@@ -122,10 +127,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private async remember(principal: string, key: string, status: number, headers: Record<string, string>, body: unknown): Promise<void> {
-    const stored = this.sealer ? { sealed: this.sealer.seal(JSON.stringify(body ?? null), `idempotency:${principal}:${key}`) } : body ?? null;
-    await this.dataSource
-      .getRepository(IdempotencyKeyEntity)
-      .update({ principal, key }, { state: 'completed', responseStatus: status, responseHeaders: headers, responseBody: stored as object });
+    const stored = this.sealer ? { sealed: this.sealer.seal(JSON.stringify(body ?? null), `idempotency:${principal}:${key}`) } : (body ?? null);
+    await this.dataSource.getRepository(IdempotencyKeyEntity).update({ principal, key }, { state: 'completed', responseStatus: status, responseHeaders: headers, responseBody: stored as object });
   }
 
   private unseal(principal: string, key: string, stored: unknown): unknown {

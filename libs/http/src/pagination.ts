@@ -9,12 +9,18 @@ import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 export class PageQueryDto {
   /** Items per page (1-200). */
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   pageSize?: number;
 
   /** The `nextPageToken` of the previous page; opaque. */
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(512)
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
   pageToken?: string;
 }
 
@@ -49,9 +55,10 @@ const KEY_SHAPE: Record<PageKeyType, RegExp> = {
 
 /** The key a token resumes after; 400 INVALID_PAGE_TOKEN when it is not one of ours, was made for another list, or was tampered with. */
 export function decodePageToken(token: string, scope: string, keyType: PageKeyType = 'id'): string {
-  const invalid = () => new DomainError('invalid', 'INVALID_PAGE_TOKEN', 'pageToken is not a token this list gave out (or the filters changed)', {
-    errors: [{ pointer: '/pageToken', detail: 'not a valid page token for this list' }],
-  });
+  const invalid = () =>
+    new DomainError('invalid', 'INVALID_PAGE_TOKEN', 'pageToken is not a token this list gave out (or the filters changed)', {
+      errors: [{ pointer: '/pageToken', detail: 'not a valid page token for this list' }],
+    });
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
@@ -77,7 +84,10 @@ export async function paginate<E extends ObjectLiteral>(
     const after = decodePageToken(options.page.pageToken, options.scope, options.keyType);
     query.andWhere(`${options.keyColumn} ${options.direction === 'ASC' ? '>' : '<'} :__after`, { __after: after });
   }
-  const rows = await query.orderBy(options.keyColumn, options.direction).limit(size + 1).getMany();
+  const rows = await query
+    .orderBy(options.keyColumn, options.direction)
+    .limit(size + 1)
+    .getMany();
   const items = rows.slice(0, size);
   return {
     items,

@@ -39,10 +39,12 @@ export function bodyInputProblem(body: unknown): { code: 'BODY_TOO_DEEP' | 'VALI
 /** The path parameters and query values of a request that hold a NUL character. */
 function parameterWithNul(request: RequestWithContext): FieldError | null {
   for (const [name, value] of Object.entries(request.params ?? {})) {
-    if ([value].flat().some((v) => typeof v === 'string' && v.includes('\0'))) return { pointer: `/${pointerSegment(name)}`, detail: `path parameter ${pointerSegment(name)} must not contain a NUL character` };
+    if ([value].flat().some((v) => typeof v === 'string' && v.includes('\0')))
+      return { pointer: `/${pointerSegment(name)}`, detail: `path parameter ${pointerSegment(name)} must not contain a NUL character` };
   }
   for (const [name, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
-    if (name.includes('\0') || [value].flat().some((v) => typeof v === 'string' && v.includes('\0'))) return { pointer: `/${pointerSegment(name)}`, detail: `query parameter ${pointerSegment(name)} must not contain a NUL character` };
+    if (name.includes('\0') || [value].flat().some((v) => typeof v === 'string' && v.includes('\0')))
+      return { pointer: `/${pointerSegment(name)}`, detail: `query parameter ${pointerSegment(name)} must not contain a NUL character` };
   }
   return null;
 }

@@ -9,7 +9,10 @@ export class JsonLogger implements LoggerService {
   private readonly pino: Pino;
 
   constructor(level = 'info', destination?: pino.DestinationStream) {
-    this.pino = pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } }, destination ?? pino.destination({ sync: false }));
+    this.pino = pino(
+      { level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } },
+      destination ?? pino.destination({ sync: false }),
+    );
   }
 
   private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, rest: unknown[]): void {

@@ -30,13 +30,15 @@ export class MetricsService {
       registers: [this.registry],
     });
     this.operations = new Gauge({ name: 'galera_cp_operations', help: 'Operations by type and state', labelNames: ['type', 'state'], registers: [this.registry] });
-    this.operationsFinished = new Counter({ name: 'galera_cp_operations_finished_total', help: 'Operations this process finished, by type and final state', labelNames: ['type', 'state'], registers: [this.registry] });
+    this.operationsFinished = new Counter({
+      name: 'galera_cp_operations_finished_total',
+      help: 'Operations this process finished, by type and final state',
+      labelNames: ['type', 'state'],
+      registers: [this.registry],
+    });
     this.queueDepth = new Gauge({ name: 'galera_cp_queue_depth', help: 'Operation jobs waiting on the queue', registers: [this.registry] });
     for (const metric of WSREP_METRICS) {
-      this.wsrep.set(
-        metric.name,
-        new Gauge({ name: `galera_cp_${metric.name}`, help: metric.help, labelNames: ['cluster', 'node'], registers: [this.registry] }),
-      );
+      this.wsrep.set(metric.name, new Gauge({ name: `galera_cp_${metric.name}`, help: metric.help, labelNames: ['cluster', 'node'], registers: [this.registry] }));
     }
   }
 

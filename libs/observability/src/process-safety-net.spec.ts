@@ -17,7 +17,10 @@ function runFailing(failure: string): { status: number | null; lines: Record<str
     ${failure}
   `;
   const child = spawnSync(process.execPath, ['-r', '@swc-node/register', '-e', script], { cwd: root, encoding: 'utf8' });
-  const lines = child.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = child.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   return { status: child.status, lines };
 }
 
@@ -34,6 +37,9 @@ describe('installProcessSafetyNet', () => {
   test('an uncaught exception is logged as fatal too', () => {
     const { status, lines } = runFailing(`setImmediate(() => { throw new TypeError('boom'); });`);
     assert.equal(status, 70);
-    assert.deepEqual(lines.filter((l) => l.level === 'fatal').map((l) => [l.msg, (l.err as { name: string }).name]), [['uncaught exception', 'TypeError']]);
+    assert.deepEqual(
+      lines.filter((l) => l.level === 'fatal').map((l) => [l.msg, (l.err as { name: string }).name]),
+      [['uncaught exception', 'TypeError']],
+    );
   });
 });

@@ -127,11 +127,14 @@ export class OperationLease {
         this.logger.warn({ msg: 'heartbeat failed', operationId: claim.operation.id, err: String(error) });
       }
     };
-    const interval = setInterval(() => {
-      if (stopped) return;
-      if (Date.now() > deadline - 500) controller.abort({ kind: 'lease-lost' } satisfies StopReason);
-      else void beat();
-    }, Math.max(250, Math.floor(leaseMs / 3)));
+    const interval = setInterval(
+      () => {
+        if (stopped) return;
+        if (Date.now() > deadline - 500) controller.abort({ kind: 'lease-lost' } satisfies StopReason);
+        else void beat();
+      },
+      Math.max(250, Math.floor(leaseMs / 3)),
+    );
     interval.unref();
     return {
       stop() {

@@ -98,7 +98,9 @@ export class OperationRunner {
     const operation = claim.operation;
     const handler = this.handlers.get(operation.type);
     if (operation.runs > MAX_RUNS) {
-      await this.finish(claim, 'FAILED', { error: { code: 'OPERATION_INTERRUPTED', detail: `The operation was interrupted ${operation.runs - 1} times (workers stopped or died while running it); giving up` } });
+      await this.finish(claim, 'FAILED', {
+        error: { code: 'OPERATION_INTERRUPTED', detail: `The operation was interrupted ${operation.runs - 1} times (workers stopped or died while running it); giving up` },
+      });
       return;
     }
     if (operation.runs > 1) {
@@ -294,7 +296,7 @@ export class OperationRunner {
   private async finish(claim: Claim, state: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', ending: Ending): Promise<void> {
     const operation = claim.operation;
     const handler = this.handlers.get(operation.type);
-    const error = state === 'CANCELLED' ? { code: 'OPERATION_CANCELLED', detail: 'Cancelled while running' } : ending.error ?? null;
+    const error = state === 'CANCELLED' ? { code: 'OPERATION_CANCELLED', detail: 'Cancelled while running' } : (ending.error ?? null);
     await this.logBuffers.get(operation.id)?.flush();
     await this.lease.fenced(claim, async (manager) => {
       const finishedAt = new Date();
@@ -316,7 +318,10 @@ export class OperationRunner {
       Object.assign(operation, { state, result: ending.result ?? null, error, finishedAt });
       if (ending.persist) await ending.persist(manager);
       await handler.onFinished(operation, manager);
-      await this.events.append({ type: `operation.${state.toLowerCase()}`, clusterId: operation.clusterId, operationId: operation.id, data: { type: operation.type, ...(error ? { error } : {}) } }, manager);
+      await this.events.append(
+        { type: `operation.${state.toLowerCase()}`, clusterId: operation.clusterId, operationId: operation.id, data: { type: operation.type, ...(error ? { error } : {}) } },
+        manager,
+      );
     });
     if (handler.afterFinished) {
       await handler.afterFinished(operation).catch((err: unknown) => this.logger.warn({ msg: 'afterFinished failed', operationId: operation.id, err: String(err) }));

@@ -14,9 +14,7 @@ export interface StreamCursor {
 }
 
 /** One item of an operation's stream. */
-export type StreamItem =
-  | { kind: 'event'; cursor: string; event: EventEntity }
-  | { kind: 'log'; cursor: string; log: OperationLogEntity };
+export type StreamItem = { kind: 'event'; cursor: string; event: EventEntity } | { kind: 'log'; cursor: string; log: OperationLogEntity };
 
 /** `e<eventId>.l<logId>`: the SSE id of an item, so Last-Event-ID resumes both sequences. */
 export function formatCursor(cursor: StreamCursor): string {
@@ -47,8 +45,20 @@ export class OperationStream {
       const readAll = async () => {
         for (;;) {
           const [events, logs] = await Promise.all([
-            this.dataSource.getRepository(EventEntity).createQueryBuilder('e').where('e.operation_id = :operationId AND e.id > :after', { operationId, after: cursor.eventId }).orderBy('e.id').limit(500).getMany(),
-            this.dataSource.getRepository(OperationLogEntity).createQueryBuilder('l').where('l.operation_id = :operationId AND l.id > :after', { operationId, after: cursor.logId }).orderBy('l.id').limit(1000).getMany(),
+            this.dataSource
+              .getRepository(EventEntity)
+              .createQueryBuilder('e')
+              .where('e.operation_id = :operationId AND e.id > :after', { operationId, after: cursor.eventId })
+              .orderBy('e.id')
+              .limit(500)
+              .getMany(),
+            this.dataSource
+              .getRepository(OperationLogEntity)
+              .createQueryBuilder('l')
+              .where('l.operation_id = :operationId AND l.id > :after', { operationId, after: cursor.logId })
+              .orderBy('l.id')
+              .limit(1000)
+              .getMany(),
           ]);
           // Merge by time so a reader sees lines and events in the order they happened.
           const items = [...events.map((e) => ({ at: e.at.getTime(), e })), ...logs.map((l) => ({ at: l.at.getTime(), l }))].sort((a, b) => a.at - b.at);

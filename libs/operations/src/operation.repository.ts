@@ -36,11 +36,7 @@ export class OperationRepository {
 
   /** The operation that still holds the cluster (PENDING, RUNNING, CANCELLING), if any. */
   activeOn(clusterId: string, manager?: EntityManager): Promise<OperationEntity | null> {
-    return this.on(manager)
-      .getRepository(OperationEntity)
-      .createQueryBuilder('o')
-      .where('o.cluster_id = :clusterId AND o.state IN (:...states)', { clusterId, states: ACTIVE_STATES })
-      .getOne();
+    return this.on(manager).getRepository(OperationEntity).createQueryBuilder('o').where('o.cluster_id = :clusterId AND o.state IN (:...states)', { clusterId, states: ACTIVE_STATES }).getOne();
   }
 
   insert(operation: OperationEntity, manager: EntityManager): Promise<unknown> {
@@ -58,7 +54,9 @@ export class OperationRepository {
 
   /** An operation's steps in order. */
   steps(operationId: string, manager?: EntityManager): Promise<OperationStepEntity[]> {
-    return this.on(manager).getRepository(OperationStepEntity).find({ where: { operationId }, order: { index: 'ASC' } });
+    return this.on(manager)
+      .getRepository(OperationStepEntity)
+      .find({ where: { operationId }, order: { index: 'ASC' } });
   }
 
   /** Steps of many operations at once (for lists), in order, by operation id. */

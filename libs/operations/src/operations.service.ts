@@ -86,10 +86,7 @@ export class OperationsService {
     }
     operation.jobId = await this.queue.enqueue(operation.id, manager);
     operation.dispatchedAt = new Date();
-    await this.events.append(
-      { type: 'operation.created', clusterId: operation.clusterId, operationId: operation.id, data: { type: operation.type, requestedBy: input.principal.id } },
-      manager,
-    );
+    await this.events.append({ type: 'operation.created', clusterId: operation.clusterId, operationId: operation.id, data: { type: operation.type, requestedBy: input.principal.id } }, manager);
     return operation;
   }
 
@@ -147,7 +144,11 @@ export class OperationsService {
         operation.cancelRequestedBy = principal.id;
         operation.leaseOwner = null;
         operation.error = { code: 'OPERATION_CANCELLED', detail: `Cancelled by ${principal.name} before it ran` };
-        await this.repository.update(id, { state: operation.state, finishedAt: operation.finishedAt, cancelRequestedBy: principal.id, leaseOwner: null, error: operation.error, updatedAt: new Date() }, manager);
+        await this.repository.update(
+          id,
+          { state: operation.state, finishedAt: operation.finishedAt, cancelRequestedBy: principal.id, leaseOwner: null, error: operation.error, updatedAt: new Date() },
+          manager,
+        );
         await this.repository.cancelOpenSteps(id, manager);
         await this.handlers.get(operation.type).onFinished(operation, manager);
         await this.events.append({ type: 'operation.cancelled', clusterId: operation.clusterId, operationId: id, data: { by: principal.id } }, manager);
@@ -164,11 +165,7 @@ export class OperationsService {
   }
 
   /** Approves the plan of an operation that needs approval; a waiting operation resumes at once. */
-  async approve(
-    id: string,
-    principal: Principal,
-    options: { dryRun?: boolean; withOperation?: (manager: EntityManager, operation: OperationEntity) => Promise<void> } = {},
-  ): Promise<OperationEntity> {
+  async approve(id: string, principal: Principal, options: { dryRun?: boolean; withOperation?: (manager: EntityManager, operation: OperationEntity) => Promise<void> } = {}): Promise<OperationEntity> {
     return transactionOrDryRun(this.dataSource, options.dryRun ?? false, async (manager) => {
       const operation = await this.repository.lock(id, manager);
       if (!operation) throw new DomainError('not_found', 'OPERATION_NOT_FOUND', `Operation ${id} does not exist`);

@@ -80,7 +80,10 @@ export class StepExecutor {
       step.startedAt = new Date();
       await this.lease.fenced(claim, async (manager) => {
         await manager.update(OperationStepEntity, { operationId: operation.id, index: step.index }, { state: 'RUNNING', attempts: step.attempts, startedAt: step.startedAt, error: null });
-        await this.events.append({ type: 'operation.step_started', clusterId: operation.clusterId, operationId: operation.id, data: { step: step.key, title: step.title, attempt: step.attempts } }, manager);
+        await this.events.append(
+          { type: 'operation.step_started', clusterId: operation.clusterId, operationId: operation.id, data: { step: step.key, title: step.title, attempt: step.attempts } },
+          manager,
+        );
       });
       logs.add(step.index, 'info', `▶ ${step.title}${step.attempts > 1 ? ` (attempt ${step.attempts}/${step.maxAttempts})` : ''}`);
       const stepSignal = AbortSignal.any([signal, AbortSignal.timeout(step.timeoutSeconds * 1000)]);
@@ -99,9 +102,7 @@ export class StepExecutor {
       } catch (error) {
         if (signal.aborted) return { kind: 'stopped' };
         const timedOut = stepSignal.aborted;
-        const problem: OperationError = timedOut
-          ? { code: 'STEP_TIMEOUT', detail: `Step "${step.title}" did not finish within ${step.timeoutSeconds} s` }
-          : toOperationError(error, 'STEP_FAILED');
+        const problem: OperationError = timedOut ? { code: 'STEP_TIMEOUT', detail: `Step "${step.title}" did not finish within ${step.timeoutSeconds} s` } : toOperationError(error, 'STEP_FAILED');
         const retryable = timedOut || (error as { retryable?: boolean })?.retryable === true;
         logs.add(step.index, 'error', `✖ ${problem.detail}`);
         if (retryable && step.attempts < step.maxAttempts) {

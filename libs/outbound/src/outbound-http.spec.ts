@@ -71,11 +71,29 @@ describe('OutboundHttp', () => {
 
 describe('retryDelayMs', () => {
   test('doubles per attempt, with jitter of ±20 %, capped at an hour', () => {
-    assert.equal(retryDelayMs(1, 10, () => 0.5), 10_000);
-    assert.equal(retryDelayMs(2, 10, () => 0.5), 20_000);
-    assert.equal(retryDelayMs(4, 10, () => 0.5), 80_000);
-    assert.equal(retryDelayMs(1, 10, () => 0), 8_000);
-    assert.equal(retryDelayMs(1, 10, () => 1), 12_000);
-    assert.equal(retryDelayMs(30, 10, () => 0.5), 3_600_000);
+    assert.equal(
+      retryDelayMs(1, 10, () => 0.5),
+      10_000,
+    );
+    assert.equal(
+      retryDelayMs(2, 10, () => 0.5),
+      20_000,
+    );
+    assert.equal(
+      retryDelayMs(4, 10, () => 0.5),
+      80_000,
+    );
+    assert.equal(
+      retryDelayMs(1, 10, () => 0),
+      8_000,
+    );
+    assert.equal(
+      retryDelayMs(1, 10, () => 1),
+      12_000,
+    );
+    assert.equal(
+      retryDelayMs(30, 10, () => 0.5),
+      3_600_000,
+    );
   });
 });

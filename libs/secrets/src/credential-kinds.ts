@@ -8,10 +8,7 @@ export const CREDENTIAL_KINDS = ['ssh-private-key', 'ssh-password', 'kubeconfig'
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
 /** A credential's secret once decrypted: only backends ever see it. */
-export type CredentialSecret =
-  | { kind: 'ssh-private-key'; privateKey: string; passphrase?: string }
-  | { kind: 'ssh-password'; password: string }
-  | { kind: 'kubeconfig'; kubeconfig: string };
+export type CredentialSecret = { kind: 'ssh-private-key'; privateKey: string; passphrase?: string } | { kind: 'ssh-password'; password: string } | { kind: 'kubeconfig'; kubeconfig: string };
 
 /** The strings of a secret that must never appear in logs (for redaction). */
 export function sensitiveStrings(secret: CredentialSecret): string[] {
@@ -99,7 +96,7 @@ function inspectKubeconfig(text: string): { metadata: Record<string, unknown>; e
   }
   return {
     metadata: {
-      currentContext: typeof config['current-context'] === 'string' ? config['current-context'] : config.contexts[0]?.name ?? null,
+      currentContext: typeof config['current-context'] === 'string' ? config['current-context'] : (config.contexts[0]?.name ?? null),
       contexts: config.contexts.map((c) => c?.name).filter((n) => typeof n === 'string'),
       servers,
     },

@@ -75,11 +75,19 @@ export class WebhookDeliveryWorker implements BeforeApplicationShutdown {
   }
 
   private dispatchSoon(): void {
-    if (!this.stopped) this.runs.dispatch.trigger(() => this.dispatch(), (error) => this.logger.warn({ msg: 'webhook dispatch failed', err: String(error) }));
+    if (!this.stopped)
+      this.runs.dispatch.trigger(
+        () => this.dispatch(),
+        (error) => this.logger.warn({ msg: 'webhook dispatch failed', err: String(error) }),
+      );
   }
 
   private sendSoon(): void {
-    if (!this.stopped) this.runs.send.trigger(() => this.sendDue(), (error) => this.logger.warn({ msg: 'webhook send failed', err: String(error) }));
+    if (!this.stopped)
+      this.runs.send.trigger(
+        () => this.sendDue(),
+        (error) => this.logger.warn({ msg: 'webhook send failed', err: String(error) }),
+      );
   }
 
   /** Turns new events into deliveries until caught up; answers how many deliveries it wrote. */
@@ -139,7 +147,9 @@ export class WebhookDeliveryWorker implements BeforeApplicationShutdown {
       const claimed = await this.claim();
       if (claimed.length === 0 || this.stopped) return attempts;
       attempts += claimed.length;
-      await Promise.all(claimed.map((delivery) => this.attempt(delivery).catch((error) => this.logger.error({ msg: 'delivery attempt failed unexpectedly', deliveryId: delivery.id, err: String(error) }))));
+      await Promise.all(
+        claimed.map((delivery) => this.attempt(delivery).catch((error) => this.logger.error({ msg: 'delivery attempt failed unexpectedly', deliveryId: delivery.id, err: String(error) }))),
+      );
     }
   }
 

@@ -28,7 +28,13 @@ export type SignatureProblem = 'malformed' | 'timestamp_out_of_tolerance' | 'mis
  * refuse a timestamp further than `toleranceSeconds` from its clock (a captured request cannot
  * be replayed later), recompute the HMAC over `<t>.<raw body>` and compare in constant time.
  */
-export function verifySignature(input: { header: string | undefined; body: string; secret: string; toleranceSeconds?: number; nowMs?: number }): { ok: true; timestamp: number } | { ok: false; problem: SignatureProblem } {
+export function verifySignature(input: {
+  header: string | undefined;
+  body: string;
+  secret: string;
+  toleranceSeconds?: number;
+  nowMs?: number;
+}): { ok: true; timestamp: number } | { ok: false; problem: SignatureProblem } {
   const parts = (input.header ?? '').split(',').map((p) => p.trim().split('='));
   const timestamps = parts.filter(([k]) => k === 't').map(([, v]) => v);
   const signatures = parts.filter(([k, v]) => k === 'v1' && /^[0-9a-f]{64}$/.test(v ?? '')).map(([, v]) => v);

@@ -58,7 +58,19 @@ export class WebhooksService {
     const secret = input.secret ?? generateWebhookSecret();
     const now = new Date();
     if (options.dryRun) {
-      const draft = this.webhooks.create({ id, url: input.url, eventTypes: [...new Set(input.events)], clusterId: input.clusterId ?? null, description: input.description ?? null, enabled: input.enabled ?? true, secretCiphertext: '', fromEventId: 0, createdBy: principal.id, createdAt: now, updatedAt: now });
+      const draft = this.webhooks.create({
+        id,
+        url: input.url,
+        eventTypes: [...new Set(input.events)],
+        clusterId: input.clusterId ?? null,
+        description: input.description ?? null,
+        enabled: input.enabled ?? true,
+        secretCiphertext: '',
+        fromEventId: 0,
+        createdBy: principal.id,
+        createdAt: now,
+        updatedAt: now,
+      });
       return { webhook: draft, secret: null };
     }
     const webhook = await this.dataSource.transaction(async (manager) => {
@@ -149,8 +161,21 @@ export class WebhooksService {
         (error: unknown) => (error instanceof TargetRefusedError ? `target refused: ${error.reason}` : String(error)),
       );
       return this.dataSource.getRepository(WebhookDeliveryEntity).create({
-        id: newId('delivery'), webhookId: id, eventId: null, eventType: PING_EVENT_TYPE, state: refusal ? 'FAILED' : 'PENDING', attempts: 0, maxAttempts: 1,
-        nextAttemptAt: null, lockedUntil: null, lastAttemptAt: null, lastStatusCode: null, lastError: refusal, lastDurationMs: null, deliveredAt: null, createdAt: now,
+        id: newId('delivery'),
+        webhookId: id,
+        eventId: null,
+        eventType: PING_EVENT_TYPE,
+        state: refusal ? 'FAILED' : 'PENDING',
+        attempts: 0,
+        maxAttempts: 1,
+        nextAttemptAt: null,
+        lockedUntil: null,
+        lastAttemptAt: null,
+        lastStatusCode: null,
+        lastError: refusal,
+        lastDurationMs: null,
+        deliveredAt: null,
+        createdAt: now,
       });
     }
     const delivery = this.dataSource.getRepository(WebhookDeliveryEntity).create({
@@ -181,7 +206,7 @@ export class WebhooksService {
       state: ok ? 'SUCCEEDED' : 'FAILED',
       lockedUntil: null,
       lastStatusCode: outcome.answer?.status ?? null,
-      lastError: ok ? null : outcome.error?.message ?? describeAnswer(outcome.answer?.status ?? 0, outcome.answer?.excerpt ?? ''),
+      lastError: ok ? null : (outcome.error?.message ?? describeAnswer(outcome.answer?.status ?? 0, outcome.answer?.excerpt ?? '')),
       lastDurationMs: outcome.answer?.durationMs ?? outcome.error?.durationMs ?? null,
       deliveredAt: ok ? new Date() : null,
     };

@@ -30,21 +30,44 @@ export class AuditRecordPageDto {
 
 @ApiSchema({ name: 'ListAuditQuery' })
 export class ListAuditQueryDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   actor?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   action?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   targetId?: string;
 
-  @ApiPropertyOptional({ enum: ['succeeded', 'failed', 'denied'] }) @IsOptional() @IsIn(['succeeded', 'failed', 'denied'])
+  @ApiPropertyOptional({ enum: ['succeeded', 'failed', 'denied'] })
+  @IsOptional()
+  @IsIn(['succeeded', 'failed', 'denied'])
   outcome?: string;
 }
 
 function toAuditRecordDto(r: AuditRecordEntity): AuditRecordDto {
-  return { id: r.id, at: r.at.toISOString(), actor: r.actor, actorName: r.actorName, action: r.action, targetType: r.targetType, targetId: r.targetId, outcome: r.outcome, statusCode: r.statusCode, requestId: r.requestId, detail: r.detail };
+  return {
+    id: r.id,
+    at: r.at.toISOString(),
+    actor: r.actor,
+    actorName: r.actorName,
+    action: r.action,
+    targetType: r.targetType,
+    targetId: r.targetId,
+    outcome: r.outcome,
+    statusCode: r.statusCode,
+    requestId: r.requestId,
+    detail: r.detail,
+  };
 }
 
 /** The audit trail (admin only), newest first. */
@@ -65,7 +88,14 @@ export class AuditController {
     if (query.action) q.andWhere('a.action = :action', { action: query.action });
     if (query.targetId) q.andWhere('a.target_id = :targetId', { targetId: query.targetId });
     if (query.outcome) q.andWhere('a.outcome = :outcome', { outcome: query.outcome });
-    const page = await paginate(q, { keyColumn: 'a.id', keyOf: (a) => String(a.id), keyType: 'integer', direction: 'DESC', page: query, scope: `audit|${query.actor ?? ''}|${query.action ?? ''}|${query.targetId ?? ''}|${query.outcome ?? ''}` });
+    const page = await paginate(q, {
+      keyColumn: 'a.id',
+      keyOf: (a) => String(a.id),
+      keyType: 'integer',
+      direction: 'DESC',
+      page: query,
+      scope: `audit|${query.actor ?? ''}|${query.action ?? ''}|${query.targetId ?? ''}|${query.outcome ?? ''}`,
+    });
     return mapPage(page, toAuditRecordDto);
   }
 }

@@ -23,7 +23,8 @@ export class SlackCommandsController {
   @AuditedByHandler()
   @ApiOperation({
     operationId: 'slackCommand',
-    summary: 'Slack slash command: status, scale (plan + confirm code), confirm, recover, approve, help. Signed by Slack (X-Slack-Signature over the raw body); answers at once and posts outcomes to response_url',
+    summary:
+      'Slack slash command: status, scale (plan + confirm code), confirm, recover, approve, help. Signed by Slack (X-Slack-Signature over the raw body); answers at once and posts outcomes to response_url',
   })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({ type: SlackCommandFormDto })
@@ -33,7 +34,8 @@ export class SlackCommandsController {
   @ApiProblems(413, { 400: ['CHAT_FORM_REQUIRED', 'CHAT_FORM_INVALID'], 401: ['CHAT_SIGNATURE_INVALID', 'CHAT_REQUEST_EXPIRED', 'CHAT_REQUEST_REPLAYED'], 404: ['CHAT_NOT_CONFIGURED'] })
   @ApiResponse({
     status: 401,
-    description: 'Not from Slack: signature missing or wrong (CHAT_SIGNATURE_INVALID), timestamp more than five minutes away (CHAT_REQUEST_EXPIRED), or a request already handled (CHAT_REQUEST_REPLAYED)',
+    description:
+      'Not from Slack: signature missing or wrong (CHAT_SIGNATURE_INVALID), timestamp more than five minutes away (CHAT_REQUEST_EXPIRED), or a request already handled (CHAT_REQUEST_REPLAYED)',
     content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } },
   })
   command(@Req() request: RequestWithContext): Promise<SlackMessageDto> {

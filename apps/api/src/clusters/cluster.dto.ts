@@ -3,21 +3,7 @@ import { BACKEND_KINDS } from '@galera-cp/backends';
 import { CLUSTER_STATES } from '@galera-cp/clusters';
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsParameterMap, IsStringMap } from '../common/string-map.validator';
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
@@ -31,11 +17,16 @@ const LABEL_KEY = /^[a-zA-Z0-9]([-a-zA-Z0-9_./]{0,61}[a-zA-Z0-9])?$/;
 @ApiSchema({ name: 'SshHost' })
 export class SshHostDto {
   @ApiProperty({ description: 'IP address or DNS name the control plane and the other members reach the host at', example: '10.250.0.11' })
-  @IsString() @Matches(HOST, { message: 'address must be an IP address or a DNS name' })
+  @IsString()
+  @Matches(HOST, { message: 'address must be an IP address or a DNS name' })
   address!: string;
 
-  @ApiPropertyOptional({ description: 'Pinned SHA-256 fingerprint of the host key, as `ssh-keygen -lf` prints it; required unless trustOnFirstUse', example: 'SHA256:2nX1q3W5VBE4P8dC4bH0V0x9yqJ3r8o0Z0cS3QeJ6yQ' })
-  @IsOptional() @Matches(FINGERPRINT, { message: 'hostKeyFingerprint must look like SHA256:<43 base64 characters>' })
+  @ApiPropertyOptional({
+    description: 'Pinned SHA-256 fingerprint of the host key, as `ssh-keygen -lf` prints it; required unless trustOnFirstUse',
+    example: 'SHA256:2nX1q3W5VBE4P8dC4bH0V0x9yqJ3r8o0Z0cS3QeJ6yQ',
+  })
+  @IsOptional()
+  @Matches(FINGERPRINT, { message: 'hostKeyFingerprint must look like SHA256:<43 base64 characters>' })
   hostKeyFingerprint?: string;
 }
 
@@ -43,23 +34,33 @@ export class SshHostDto {
 @ApiSchema({ name: 'SshSpecInput' })
 export class SshSpecInputDto {
   @ApiProperty({ description: 'Credential (SSH private key or password) to log in with', example: 'cr_01jd2x…' })
-  @IsString() @Matches(/^cr_[0-9a-z]{26}$/, { message: 'credentialId must be a credential id (cr_…)' })
+  @IsString()
+  @Matches(/^cr_[0-9a-z]{26}$/, { message: 'credentialId must be a credential id (cr_…)' })
   credentialId!: string;
 
   @ApiPropertyOptional({ description: 'Login user; a non-root user needs passwordless sudo', default: 'root' })
-  @IsOptional() @Matches(/^[a-z_][a-z0-9_-]{0,31}$/, { message: 'user must be a POSIX user name' })
+  @IsOptional()
+  @Matches(/^[a-z_][a-z0-9_-]{0,31}$/, { message: 'user must be a POSIX user name' })
   user?: string;
 
   @ApiPropertyOptional({ type: 'integer', description: 'SSH port', default: 22 })
-  @IsOptional() @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   port?: number;
 
   @ApiProperty({ type: [SshHostDto], description: 'The inventory: members are taken in order; scaling out uses the next unused host' })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(64) @ValidateNested({ each: true }) @Type(() => SshHostDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(64)
+  @ValidateNested({ each: true })
+  @Type(() => SshHostDto)
   hosts!: SshHostDto[];
 
   @ApiPropertyOptional({ description: 'Accept and pin the key a host presents on first contact when no fingerprint is given', default: false })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   trustOnFirstUse?: boolean;
 }
 
@@ -67,11 +68,13 @@ export class SshSpecInputDto {
 @ApiSchema({ name: 'KubernetesResources' })
 export class KubernetesResourcesDto {
   @ApiPropertyOptional({ example: '500m' })
-  @IsOptional() @Matches(QUANTITY, { message: 'cpu must be a Kubernetes quantity' })
+  @IsOptional()
+  @Matches(QUANTITY, { message: 'cpu must be a Kubernetes quantity' })
   cpu?: string;
 
   @ApiPropertyOptional({ example: '1Gi' })
-  @IsOptional() @Matches(QUANTITY, { message: 'memory must be a Kubernetes quantity' })
+  @IsOptional()
+  @Matches(QUANTITY, { message: 'memory must be a Kubernetes quantity' })
   memory?: string;
 }
 
@@ -79,27 +82,36 @@ export class KubernetesResourcesDto {
 @ApiSchema({ name: 'KubernetesSpecInput' })
 export class KubernetesSpecInputDto {
   @ApiPropertyOptional({ description: 'Kubeconfig credential; absent means the in-cluster configuration' })
-  @IsOptional() @Matches(/^cr_[0-9a-z]{26}$/, { message: 'credentialId must be a credential id (cr_…)' })
+  @IsOptional()
+  @Matches(/^cr_[0-9a-z]{26}$/, { message: 'credentialId must be a credential id (cr_…)' })
   credentialId?: string;
 
   @ApiPropertyOptional({ default: 'default' })
-  @IsOptional() @Matches(DNS_LABEL, { message: 'namespace must be a DNS label' })
+  @IsOptional()
+  @Matches(DNS_LABEL, { message: 'namespace must be a DNS label' })
   namespace?: string;
 
   @ApiPropertyOptional({ description: 'MariaDB image with its version', default: 'mariadb:10.11' })
-  @IsOptional() @IsString() @MaxLength(255) @Matches(/^[a-z0-9][a-z0-9._/:@-]*$/, { message: 'image must be an image reference' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  @Matches(/^[a-z0-9][a-z0-9._/:@-]*$/, { message: 'image must be an image reference' })
   image?: string;
 
-  @ApiPropertyOptional({ description: 'Size of each member\'s volume', default: '10Gi' })
-  @IsOptional() @Matches(QUANTITY, { message: 'storageSize must be a Kubernetes quantity' })
+  @ApiPropertyOptional({ description: "Size of each member's volume", default: '10Gi' })
+  @IsOptional()
+  @Matches(QUANTITY, { message: 'storageSize must be a Kubernetes quantity' })
   storageSize?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @Matches(DNS_LABEL, { message: 'storageClassName must be a DNS label' })
+  @IsOptional()
+  @Matches(DNS_LABEL, { message: 'storageClassName must be a DNS label' })
   storageClassName?: string;
 
   @ApiPropertyOptional({ type: KubernetesResourcesDto })
-  @IsOptional() @ValidateNested() @Type(() => KubernetesResourcesDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => KubernetesResourcesDto)
   resources?: KubernetesResourcesDto;
 }
 
@@ -107,19 +119,28 @@ export class KubernetesSpecInputDto {
 @ApiSchema({ name: 'GaleraSpecInput' })
 export class GaleraSpecInputDto {
   @ApiPropertyOptional({ enum: ['mariabackup', 'rsync'], default: 'mariabackup', description: 'State transfer method; rsync blocks the donor' })
-  @IsOptional() @IsIn(['mariabackup', 'rsync'])
+  @IsOptional()
+  @IsIn(['mariabackup', 'rsync'])
   sstMethod?: 'mariabackup' | 'rsync';
 
   @ApiPropertyOptional({ default: '512M', description: 'Galera cache: size it to cover the longest planned outage (write rate x outage)' })
-  @IsOptional() @Matches(SIZE, { message: 'gcacheSize must be a size such as 512M or 2G' })
+  @IsOptional()
+  @Matches(SIZE, { message: 'gcacheSize must be a size such as 512M or 2G' })
   gcacheSize?: string;
 
   @ApiPropertyOptional({ default: '256M' })
-  @IsOptional() @Matches(SIZE, { message: 'bufferPoolSize must be a size such as 256M or 4G' })
+  @IsOptional()
+  @Matches(SIZE, { message: 'bufferPoolSize must be a size such as 256M or 4G' })
   bufferPoolSize?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] }, description: 'Server parameters from the allow-list', example: { max_connections: 500 } })
-  @IsOptional() @IsParameterMap()
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+    description: 'Server parameters from the allow-list',
+    example: { max_connections: 500 },
+  })
+  @IsOptional()
+  @IsParameterMap()
   parameters?: Record<string, string | number | boolean>;
 }
 
@@ -127,15 +148,18 @@ export class GaleraSpecInputDto {
 @ApiSchema({ name: 'ClusterPolicyInput' })
 export class ClusterPolicyInputDto {
   @ApiPropertyOptional({ default: false, description: 'Run full-crash recovery without waiting for an approval' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   autoRecovery?: boolean;
 
   @ApiPropertyOptional({ default: false, description: 'Refuse deletion until turned off' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   deletionProtection?: boolean;
 
   @ApiPropertyOptional({ default: false, description: 'Count a Donor/Desynced node as serving traffic' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   donorServesTraffic?: boolean;
 }
 
@@ -143,7 +167,8 @@ export class ClusterPolicyInputDto {
 @ApiSchema({ name: 'EngineInput' })
 export class EngineInputDto {
   @ApiPropertyOptional({ default: '10.11', example: '10.11' })
-  @IsOptional() @Matches(/^\d{1,2}\.\d{1,2}$/, { message: 'version must look like 10.11' })
+  @IsOptional()
+  @Matches(/^\d{1,2}\.\d{1,2}$/, { message: 'version must look like 10.11' })
   version?: string;
 }
 
@@ -151,7 +176,8 @@ export class EngineInputDto {
 @ApiSchema({ name: 'CreateClusterRequest' })
 export class CreateClusterRequestDto {
   @ApiProperty({ description: 'Unique name: a DNS label of at most 40 characters (also the wsrep cluster name)', example: 'orders' })
-  @IsString() @Matches(DNS_LABEL, { message: 'name must be a DNS label: lowercase letters, digits and dashes, at most 40 characters' })
+  @IsString()
+  @Matches(DNS_LABEL, { message: 'name must be a DNS label: lowercase letters, digits and dashes, at most 40 characters' })
   name!: string;
 
   @ApiProperty({ enum: BACKEND_KINDS })
@@ -159,40 +185,60 @@ export class CreateClusterRequestDto {
   backend!: 'ssh' | 'kubernetes';
 
   @ApiPropertyOptional({ type: 'integer', description: 'Members; default: every SSH host, or 3 on Kubernetes. Odd and >= 3 unless force', minimum: 1, maximum: 64 })
-  @IsOptional() @IsInt() @Min(1) @Max(64)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(64)
   replicas?: number;
 
   @ApiPropertyOptional({ default: false, description: 'Accept an unsafe size (1, 2, even); the plan says why it is risky' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   force?: boolean;
 
   /** Take over hosts another live cluster record holds (its hosts were rebuilt for this one); audited as cluster.takeover. */
-  @ApiPropertyOptional({ default: false, description: 'Take over hosts another live cluster record holds (for example its hosts were rebuilt for this cluster); without it such a create is refused with 409 HOSTS_HELD_BY_OTHER_CLUSTER. Audited as cluster.takeover' })
-  @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Take over hosts another live cluster record holds (for example its hosts were rebuilt for this cluster); without it such a create is refused with 409 HOSTS_HELD_BY_OTHER_CLUSTER. Audited as cluster.takeover',
+  })
+  @IsOptional()
+  @IsBoolean()
   takeover?: boolean;
 
   @ApiPropertyOptional({ type: EngineInputDto })
-  @IsOptional() @ValidateNested() @Type(() => EngineInputDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EngineInputDto)
   engine?: EngineInputDto;
 
   @ApiPropertyOptional({ type: GaleraSpecInputDto })
-  @IsOptional() @ValidateNested() @Type(() => GaleraSpecInputDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GaleraSpecInputDto)
   galera?: GaleraSpecInputDto;
 
   @ApiPropertyOptional({ type: ClusterPolicyInputDto })
-  @IsOptional() @ValidateNested() @Type(() => ClusterPolicyInputDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ClusterPolicyInputDto)
   policy?: ClusterPolicyInputDto;
 
   @ApiPropertyOptional({ type: SshSpecInputDto, description: 'Required when backend is ssh' })
-  @IsOptional() @ValidateNested() @Type(() => SshSpecInputDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SshSpecInputDto)
   ssh?: SshSpecInputDto;
 
   @ApiPropertyOptional({ type: KubernetesSpecInputDto, description: 'Required when backend is kubernetes' })
-  @IsOptional() @ValidateNested() @Type(() => KubernetesSpecInputDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => KubernetesSpecInputDto)
   kubernetes?: KubernetesSpecInputDto;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'payments' } })
-  @IsOptional() @IsStringMap({ keyPattern: LABEL_KEY, maxValue: 63, maxEntries: 32 })
+  @IsOptional()
+  @IsStringMap({ keyPattern: LABEL_KEY, maxValue: 63, maxEntries: 32 })
   labels?: Record<string, string>;
 }
 
@@ -200,11 +246,14 @@ export class CreateClusterRequestDto {
 @ApiSchema({ name: 'UpdateClusterRequest' })
 export class UpdateClusterRequestDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'Replaces the labels' })
-  @IsOptional() @IsStringMap({ keyPattern: LABEL_KEY, maxValue: 63, maxEntries: 32 })
+  @IsOptional()
+  @IsStringMap({ keyPattern: LABEL_KEY, maxValue: 63, maxEntries: 32 })
   labels?: Record<string, string>;
 
   @ApiPropertyOptional({ type: ClusterPolicyInputDto, description: 'Merged into the policy' })
-  @IsOptional() @ValidateNested() @Type(() => ClusterPolicyInputDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ClusterPolicyInputDto)
   policy?: ClusterPolicyInputDto;
 }
 
@@ -212,11 +261,14 @@ export class UpdateClusterRequestDto {
 @ApiSchema({ name: 'ScaleClusterRequest' })
 export class ScaleClusterRequestDto {
   @ApiProperty({ minimum: 1, maximum: 64, example: 5 })
-  @IsInt() @Min(1) @Max(64)
+  @IsInt()
+  @Min(1)
+  @Max(64)
   replicas!: number;
 
   @ApiPropertyOptional({ default: false, description: 'Accept an unsafe size (never a loss of quorum)' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   force?: boolean;
 }
 
@@ -224,16 +276,23 @@ export class ScaleClusterRequestDto {
 @ApiSchema({ name: 'AddNodeRequest' })
 export class AddNodeRequestDto {
   @ApiPropertyOptional({ type: SshHostDto, description: 'SSH: the host to add (added to the inventory); Kubernetes: leave out' })
-  @IsOptional() @ValidateNested() @Type(() => SshHostDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SshHostDto)
   host?: SshHostDto;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   force?: boolean;
 
   /** Take over the host when another live cluster record holds it; audited as cluster.takeover. */
-  @ApiPropertyOptional({ default: false, description: 'Take over the host when another live cluster record holds it; without it the request is refused with 409 HOSTS_HELD_BY_OTHER_CLUSTER. Audited as cluster.takeover' })
-  @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Take over the host when another live cluster record holds it; without it the request is refused with 409 HOSTS_HELD_BY_OTHER_CLUSTER. Audited as cluster.takeover',
+  })
+  @IsOptional()
+  @IsBoolean()
   takeover?: boolean;
 }
 
@@ -241,11 +300,16 @@ export class AddNodeRequestDto {
 @ApiSchema({ name: 'RecoverClusterRequest' })
 export class RecoverClusterRequestDto {
   @ApiPropertyOptional({ type: [String], description: 'Members an operator accepts to recover without (unreachable ones); recovery waits for every other member' })
-  @IsOptional() @IsArray() @ArrayMaxSize(64) @IsString({ each: true }) @MaxLength(64, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
   acceptMissing?: string[];
 
   @ApiPropertyOptional({ default: false, description: 'Approve the plan now instead of through POST /v1/operations/{id}/approve' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   approve?: boolean;
 }
 
@@ -389,14 +453,17 @@ export class NodeListDto {
 @ApiSchema({ name: 'ListClustersQuery' })
 export class ListClustersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only the live cluster with this name (names are unique among live clusters)' })
-  @IsOptional() @Matches(DNS_LABEL, { message: 'name must be a DNS label' })
+  @IsOptional()
+  @Matches(DNS_LABEL, { message: 'name must be a DNS label' })
   name?: string;
 
   @ApiPropertyOptional({ enum: CLUSTER_STATES })
-  @IsOptional() @IsIn([...CLUSTER_STATES])
+  @IsOptional()
+  @IsIn([...CLUSTER_STATES])
   state?: string;
 
   @ApiPropertyOptional({ enum: BACKEND_KINDS })
-  @IsOptional() @IsIn([...BACKEND_KINDS])
+  @IsOptional()
+  @IsIn([...BACKEND_KINDS])
   backend?: string;
 }

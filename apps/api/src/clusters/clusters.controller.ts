@@ -34,12 +34,23 @@ const ACCEPTED = ApiAcceptedResponse({
   description: 'The operation started',
   headers: { Location: { description: 'The operation: /v1/operations/{id}', schema: { type: 'string' } } },
 });
-const WITH_ETAG = { ETag: { description: 'The cluster\'s generation, for If-Match', schema: { type: 'string' } } };
+const WITH_ETAG = { ETag: { description: "The cluster's generation, for If-Match", schema: { type: 'string' } } };
 const PLANNED = ApiOkResponse({ type: PlanDto, description: 'dryRun=true: the plan; nothing changed' });
 
 /** Refusals of a backend's plan (a dry run answers them, a real call too before anything starts). */
 const PLAN_REFUSALS: ProblemCodesByStatus = {
-  409: ['NOT_A_FULL_CRASH', 'RECOVERY_WAITING_FOR_NODES', 'BOOTSTRAP_NO_ELIGIBLE_NODE', 'BOOTSTRAP_DIVERGED_HISTORIES', 'BOOTSTRAP_EVIDENCE_CONFLICT', 'BOOTSTRAP_OPERATOR_CHOICE_INVALID', 'WRITER_NOT_A_MEMBER', 'DUPLICATE_MEMBER', 'STEP_INVALID', 'NO_SYNCED_MEMBER'],
+  409: [
+    'NOT_A_FULL_CRASH',
+    'RECOVERY_WAITING_FOR_NODES',
+    'BOOTSTRAP_NO_ELIGIBLE_NODE',
+    'BOOTSTRAP_DIVERGED_HISTORIES',
+    'BOOTSTRAP_EVIDENCE_CONFLICT',
+    'BOOTSTRAP_OPERATOR_CHOICE_INVALID',
+    'WRITER_NOT_A_MEMBER',
+    'DUPLICATE_MEMBER',
+    'STEP_INVALID',
+    'NO_SYNCED_MEMBER',
+  ],
 };
 /** What every change of an existing cluster can answer. */
 const CHANGE_PROBLEMS: ProblemCodesByStatus = {
@@ -72,8 +83,14 @@ export class ClustersController {
   @HttpCode(202)
   @Audited('cluster.create', 'cluster')
   @ApiOperation({ operationId: 'createCluster', summary: 'Create a cluster (starts a cluster.create operation)' })
-  @ApiDryRun() @ApiIdempotentPost() @ACCEPTED @PLANNED
-  @ApiProblems(PLAN_REFUSALS, { 400: ['CREDENTIAL_NOT_FOUND', 'CREDENTIAL_KIND_MISMATCH', 'CLUSTER_SIZE_INVALID', 'CLUSTER_SIZE_UNSAFE', 'SSH_SPEC_INVALID', 'BACKEND_UNAVAILABLE', 'NOT_SUPPORTED'], 409: ['CLUSTER_NAME_TAKEN', 'HOSTS_HELD_BY_OTHER_CLUSTER'] })
+  @ApiDryRun()
+  @ApiIdempotentPost()
+  @ACCEPTED
+  @PLANNED
+  @ApiProblems(PLAN_REFUSALS, {
+    400: ['CREDENTIAL_NOT_FOUND', 'CREDENTIAL_KIND_MISMATCH', 'CLUSTER_SIZE_INVALID', 'CLUSTER_SIZE_UNSAFE', 'SSH_SPEC_INVALID', 'BACKEND_UNAVAILABLE', 'NOT_SUPPORTED'],
+    409: ['CLUSTER_NAME_TAKEN', 'HOSTS_HELD_BY_OTHER_CLUSTER'],
+  })
   async create(@Body() body: CreateClusterRequestDto, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
     const outcome = await this.createCluster.execute(body, { principal, requestId: request.requestId, dryRun: parseDryRun(dryRun) });
     return operationAnswer(outcome, this.operations, request);
@@ -101,10 +118,17 @@ export class ClustersController {
   @Patch(':id')
   @Audited('cluster.update', 'cluster')
   @ApiOperation({ operationId: 'updateCluster', summary: 'Change labels or policy (no backend work); dryRun=true answers the result and keeps nothing' })
-  @IF_MATCH @ApiDryRun()
+  @IF_MATCH
+  @ApiDryRun()
   @ApiOkResponse({ type: ClusterDto, headers: WITH_ETAG })
   @ApiProblems(400, 401, 403, 412, 413, 415, { 404: ['CLUSTER_NOT_FOUND'] })
-  async update(@Param('id') id: string, @Body() body: UpdateClusterRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) response: Response): Promise<ClusterDto> {
+  async update(
+    @Param('id') id: string,
+    @Body() body: UpdateClusterRequestDto,
+    @Query('dryRun') dryRun: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClusterDto> {
     const cluster = await this.updateCluster.execute(id, body, ifMatch, { dryRun: parseDryRun(dryRun) });
     response.setHeader('ETag', etagOf(cluster.generation));
     return toClusterDto(cluster);
@@ -114,7 +138,10 @@ export class ClustersController {
   @HttpCode(202)
   @Audited('cluster.delete', 'cluster')
   @ApiOperation({ operationId: 'deleteCluster', summary: 'Delete a cluster: stop its services, keep data unless purge; forget=true removes only the record' })
-  @ApiDryRun() @IF_MATCH @ACCEPTED @PLANNED
+  @ApiDryRun()
+  @IF_MATCH
+  @ACCEPTED
+  @PLANNED
   @ApiQuery({ name: 'purge', required: false, type: Boolean, description: 'Also remove data directories / volumes' })
   @ApiQuery({
     name: 'forget',
@@ -139,9 +166,20 @@ export class ClustersController {
   @HttpCode(202)
   @Audited('cluster.scale', 'cluster')
   @ApiOperation({ operationId: 'scaleCluster', summary: 'Scale to a number of members (quorum guard: odd >= 3 unless force; never below quorum)' })
-  @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED
+  @ApiDryRun()
+  @IF_MATCH
+  @ApiIdempotentPost()
+  @ACCEPTED
+  @PLANNED
   @ApiProblems(CHANGE_PROBLEMS, PLAN_REFUSALS, SIZE_PROBLEMS)
-  scale(@Param('id') id: string, @Body() body: ScaleClusterRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+  scale(
+    @Param('id') id: string,
+    @Body() body: ScaleClusterRequestDto,
+    @Query('dryRun') dryRun: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: RequestWithContext,
+  ) {
     return this.change(id, { type: 'cluster.scale', replicas: body.replicas, force: body.force }, dryRun, ifMatch, principal, request);
   }
 
@@ -149,9 +187,20 @@ export class ClustersController {
   @HttpCode(202)
   @Audited('cluster.restart', 'cluster')
   @ApiOperation({ operationId: 'restartCluster', summary: 'Rolling restart: one member at a time, Synced before the next' })
-  @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED
+  @ApiDryRun()
+  @IF_MATCH
+  @ApiIdempotentPost()
+  @ACCEPTED
+  @PLANNED
   @ApiProblems(CHANGE_PROBLEMS, PLAN_REFUSALS)
-  restart(@Param('id') id: string, @Body() _body: EmptyRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+  restart(
+    @Param('id') id: string,
+    @Body() _body: EmptyRequestDto,
+    @Query('dryRun') dryRun: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: RequestWithContext,
+  ) {
     return this.change(id, { type: 'cluster.restart' }, dryRun, ifMatch, principal, request);
   }
 
@@ -159,9 +208,20 @@ export class ClustersController {
   @HttpCode(202)
   @Audited('cluster.stop', 'cluster')
   @ApiOperation({ operationId: 'stopCluster', summary: 'Stop cleanly, in an order that leaves a safe bootstrap node' })
-  @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED
+  @ApiDryRun()
+  @IF_MATCH
+  @ApiIdempotentPost()
+  @ACCEPTED
+  @PLANNED
   @ApiProblems(CHANGE_PROBLEMS, PLAN_REFUSALS)
-  stop(@Param('id') id: string, @Body() _body: EmptyRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+  stop(
+    @Param('id') id: string,
+    @Body() _body: EmptyRequestDto,
+    @Query('dryRun') dryRun: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: RequestWithContext,
+  ) {
     return this.change(id, { type: 'cluster.stop' }, dryRun, ifMatch, principal, request);
   }
 
@@ -169,9 +229,20 @@ export class ClustersController {
   @HttpCode(202)
   @Audited('cluster.start', 'cluster')
   @ApiOperation({ operationId: 'startCluster', summary: 'Start a stopped cluster from its safe bootstrap node' })
-  @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED
+  @ApiDryRun()
+  @IF_MATCH
+  @ApiIdempotentPost()
+  @ACCEPTED
+  @PLANNED
   @ApiProblems(CHANGE_PROBLEMS, PLAN_REFUSALS)
-  start(@Param('id') id: string, @Body() _body: EmptyRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+  start(
+    @Param('id') id: string,
+    @Body() _body: EmptyRequestDto,
+    @Query('dryRun') dryRun: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: RequestWithContext,
+  ) {
     return this.change(id, { type: 'cluster.start' }, dryRun, ifMatch, principal, request);
   }
 
@@ -179,9 +250,20 @@ export class ClustersController {
   @HttpCode(202)
   @Audited('cluster.recover', 'cluster')
   @ApiOperation({ operationId: 'recoverCluster', summary: 'Full-crash recovery: collect evidence, choose the bootstrap node, run after approval' })
-  @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED
+  @ApiDryRun()
+  @IF_MATCH
+  @ApiIdempotentPost()
+  @ACCEPTED
+  @PLANNED
   @ApiProblems(CHANGE_PROBLEMS, PLAN_REFUSALS)
-  recover(@Param('id') id: string, @Body() body: RecoverClusterRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+  recover(
+    @Param('id') id: string,
+    @Body() body: RecoverClusterRequestDto,
+    @Query('dryRun') dryRun: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: RequestWithContext,
+  ) {
     return this.change(id, { type: 'cluster.recover', acceptMissing: body.acceptMissing, approve: body.approve }, dryRun, ifMatch, principal, request);
   }
 
@@ -189,14 +271,25 @@ export class ClustersController {
   @HttpCode(202)
   @Audited('cluster.reconfigure', 'cluster')
   @ApiOperation({ operationId: 'reconfigureCluster', summary: 'Change allow-listed server parameters (rolling restart when needed)' })
-  @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED
+  @ApiDryRun()
+  @IF_MATCH
+  @ApiIdempotentPost()
+  @ACCEPTED
+  @PLANNED
   @ApiProblems(CHANGE_PROBLEMS, PLAN_REFUSALS, { 400: ['GALERA_CONFIG_INVALID', 'CONFIG_VALUE_UNSAFE'], 409: ['NO_CHANGE'] })
-  reconfigure(@Param('id') id: string, @Body() body: ReconfigureClusterRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+  reconfigure(
+    @Param('id') id: string,
+    @Body() body: ReconfigureClusterRequestDto,
+    @Query('dryRun') dryRun: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: RequestWithContext,
+  ) {
     return this.change(id, { type: 'cluster.reconfigure', parameters: body.parameters }, dryRun, ifMatch, principal, request);
   }
 
   @Get(':id/nodes')
-  @ApiOperation({ operationId: 'listNodes', summary: 'List a cluster\'s members' })
+  @ApiOperation({ operationId: 'listNodes', summary: "List a cluster's members" })
   @ApiOkResponse({ type: NodeListDto })
   @ApiProblems(401, { 404: ['CLUSTER_NOT_FOUND'] })
   async nodes(@Param('id') id: string): Promise<NodeListDto> {
@@ -217,9 +310,20 @@ export class ClustersController {
   @HttpCode(202)
   @Audited('node.add', 'cluster')
   @ApiOperation({ operationId: 'addNode', summary: 'Add one member (SSH: the host to add)' })
-  @ApiDryRun() @IF_MATCH @ApiIdempotentPost() @ACCEPTED @PLANNED
+  @ApiDryRun()
+  @IF_MATCH
+  @ApiIdempotentPost()
+  @ACCEPTED
+  @PLANNED
   @ApiProblems(CHANGE_PROBLEMS, PLAN_REFUSALS, SIZE_PROBLEMS, { 400: ['NOT_ENOUGH_HOSTS'], 409: ['HOST_ALREADY_MEMBER', 'HOSTS_HELD_BY_OTHER_CLUSTER'] })
-  addNode(@Param('id') id: string, @Body() body: AddNodeRequestDto, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+  addNode(
+    @Param('id') id: string,
+    @Body() body: AddNodeRequestDto,
+    @Query('dryRun') dryRun: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: RequestWithContext,
+  ) {
     return this.change(id, { type: 'node.add', host: body.host, force: body.force, takeover: body.takeover }, dryRun, ifMatch, principal, request);
   }
 
@@ -227,14 +331,32 @@ export class ClustersController {
   @HttpCode(202)
   @Audited('node.remove', 'cluster')
   @ApiOperation({ operationId: 'removeNode', summary: 'Remove one member cleanly (never below quorum)' })
-  @ApiDryRun() @IF_MATCH @ACCEPTED @PLANNED
+  @ApiDryRun()
+  @IF_MATCH
+  @ACCEPTED
+  @PLANNED
   @ApiQuery({ name: 'force', required: false, type: Boolean, description: 'Accept an unsafe resulting size (never a loss of quorum)' })
   @ApiProblems(400, 401, 403, CHANGE_PROBLEMS, PLAN_REFUSALS, SIZE_PROBLEMS, { 404: ['NODE_NOT_FOUND'] })
-  removeNode(@Param('id') id: string, @Param('nodeId') nodeId: string, @Query('force') force: unknown, @Query('dryRun') dryRun: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
+  removeNode(
+    @Param('id') id: string,
+    @Param('nodeId') nodeId: string,
+    @Query('force') force: unknown,
+    @Query('dryRun') dryRun: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: RequestWithContext,
+  ) {
     return this.change(id, { type: 'node.remove', nodeId, force: parseFlag('force', force) }, dryRun, ifMatch, principal, request);
   }
 
-  private async change(id: string, change: ClusterChangeRequest, dryRun: unknown, ifMatch: string | undefined, principal: Principal, request: RequestWithContext): Promise<HttpAnswer<OperationDto | PlanDto>> {
+  private async change(
+    id: string,
+    change: ClusterChangeRequest,
+    dryRun: unknown,
+    ifMatch: string | undefined,
+    principal: Principal,
+    request: RequestWithContext,
+  ): Promise<HttpAnswer<OperationDto | PlanDto>> {
     const outcome = await this.changeCluster.execute(id, change, { principal, requestId: request.requestId, dryRun: parseDryRun(dryRun), ifMatch });
     return operationAnswer(outcome, this.operations, request);
   }

@@ -113,7 +113,11 @@ export function documentGlobalProblems(paths: OpenAPIObject['paths']): void {
 /** The common answers of a mutating POST with an optional Idempotency-Key. */
 export function ApiIdempotentPost() {
   return applyDecorators(
-    ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409' }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409',
+    }),
     ApiProblems(401, 403, 413, 415, 422, { 400: ['INVALID_IDEMPOTENCY_KEY'], 409: ['IDEMPOTENCY_KEY_IN_FLIGHT'] }),
   );
 }

@@ -9,11 +9,7 @@ import { toOperationDto, toPlanDto } from '../operations/operation.mapper';
  * The answer of a mutation that needs backend work: 202 with the Operation and its Location, or
  * 200 with the plan of a dry run. Also names the audit target.
  */
-export async function operationAnswer(
-  outcome: ChangeOutcome<OperationEntity>,
-  operations: OperationsService,
-  request: RequestWithContext,
-): Promise<HttpAnswer<OperationDto | PlanDto>> {
+export async function operationAnswer(outcome: ChangeOutcome<OperationEntity>, operations: OperationsService, request: RequestWithContext): Promise<HttpAnswer<OperationDto | PlanDto>> {
   if (outcome.kind === 'planned') return new HttpAnswer(toPlanDto(outcome.plan), 200);
   request.auditTarget = { type: 'cluster', id: outcome.clusterId };
   request.auditDetail = { operationId: outcome.operation.id };

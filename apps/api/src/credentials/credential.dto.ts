@@ -6,7 +6,8 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf }
 @ApiSchema({ name: 'CreateCredentialRequest' })
 export class CreateCredentialRequestDto {
   @ApiProperty({ description: 'Unique name', example: 'lab-root-key' })
-  @IsString() @Matches(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/, { message: 'name must be 1-63 letters, digits, dots, dashes or underscores' })
+  @IsString()
+  @Matches(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/, { message: 'name must be 1-63 letters, digits, dots, dashes or underscores' })
   name!: string;
 
   @ApiProperty({ enum: CREDENTIAL_KINDS })
@@ -15,22 +16,30 @@ export class CreateCredentialRequestDto {
 
   @ApiPropertyOptional({ description: 'ssh-private-key: the private key (OpenSSH or PEM)', writeOnly: true })
   @ValidateIf((o: CreateCredentialRequestDto) => o.kind === 'ssh-private-key')
-  @IsString() @MinLength(32) @MaxLength(16_384)
+  @IsString()
+  @MinLength(32)
+  @MaxLength(16_384)
   privateKey?: string;
 
   @ApiPropertyOptional({ description: 'ssh-private-key: its passphrase, if any', writeOnly: true })
-  @IsOptional() @ValidateIf((o: CreateCredentialRequestDto) => o.kind === 'ssh-private-key')
-  @IsString() @MaxLength(1024)
+  @IsOptional()
+  @ValidateIf((o: CreateCredentialRequestDto) => o.kind === 'ssh-private-key')
+  @IsString()
+  @MaxLength(1024)
   passphrase?: string;
 
   @ApiPropertyOptional({ description: 'ssh-password: the login password (also used for sudo)', writeOnly: true })
   @ValidateIf((o: CreateCredentialRequestDto) => o.kind === 'ssh-password')
-  @IsString() @MinLength(1) @MaxLength(1024)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
   password?: string;
 
   @ApiPropertyOptional({ description: 'kubeconfig: the kubeconfig YAML', writeOnly: true })
   @ValidateIf((o: CreateCredentialRequestDto) => o.kind === 'kubeconfig')
-  @IsString() @MinLength(20) @MaxLength(262_144)
+  @IsString()
+  @MinLength(20)
+  @MaxLength(262_144)
   kubeconfig?: string;
 }
 

@@ -37,9 +37,15 @@ export class CredentialsController {
   @ApiOperation({ operationId: 'createCredential', summary: 'Store a credential (the secret is encrypted and never returned)' })
   @ApiCreatedResponse({ type: CredentialDto })
   @ApiOkResponse({ type: CredentialDto, description: 'dryRun=true: the credential is valid and could be stored; nothing was stored (the id is not kept)' })
-  @ApiDryRun() @ApiIdempotentPost()
+  @ApiDryRun()
+  @ApiIdempotentPost()
   @ApiProblems({ 400: ['INVALID_CREDENTIAL'], 409: ['CREDENTIAL_NAME_TAKEN'] })
-  async create(@Body() body: CreateCredentialRequestDto, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext): Promise<HttpAnswer<CredentialDto>> {
+  async create(
+    @Body() body: CreateCredentialRequestDto,
+    @Query('dryRun') dryRun: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: RequestWithContext,
+  ): Promise<HttpAnswer<CredentialDto>> {
     const dry = parseDryRun(dryRun);
     const entity = await this.credentials.create(body.name, secretOf(body), principal, { dryRun: dry });
     request.auditTarget = { type: 'credential', id: entity.id };
@@ -57,7 +63,7 @@ export class CredentialsController {
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'getCredential', summary: 'Get a credential\'s metadata' })
+  @ApiOperation({ operationId: 'getCredential', summary: "Get a credential's metadata" })
   @ApiOkResponse({ type: CredentialDto })
   @ApiProblems(401, { 404: ['CREDENTIAL_NOT_FOUND'] })
   async get(@Param('id') id: string): Promise<CredentialDto> {

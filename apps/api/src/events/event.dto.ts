@@ -24,18 +24,26 @@ const AFTER_DESCRIPTION = 'Only events after this event id';
 /** Filters shared by event lists and streams. */
 class EventFilterQueryDto {
   /** Only events of this operation. */
-  @ApiPropertyOptional({ description: 'Only this operation\'s events' })
-  @IsOptional() @Matches(/^op_[0-9a-z]{26}$/, { message: 'operationId must be an operation id (op_…)' })
+  @ApiPropertyOptional({ description: "Only this operation's events" })
+  @IsOptional()
+  @Matches(/^op_[0-9a-z]{26}$/, { message: 'operationId must be an operation id (op_…)' })
   operationId?: string;
 
   /** Event type patterns. */
   @ApiPropertyOptional({ description: TYPE_DESCRIPTION, example: 'cluster.,operation.succeeded' })
-  @IsOptional() @IsString() @MaxLength(500) @IsEventTypeList()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  @IsEventTypeList()
   type?: string;
 
   /** Only events after this id. */
   @ApiPropertyOptional({ type: 'integer', minimum: 0, description: AFTER_DESCRIPTION })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
 }
 
@@ -44,12 +52,18 @@ class EventFilterQueryDto {
 export class ListClusterEventsQueryDto extends EventFilterQueryDto {
   /** Items per page (1-500). */
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   pageSize?: number;
 
   /** The `nextPageToken` of the previous page; opaque. */
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(512)
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
   pageToken?: string;
 }
 
@@ -57,8 +71,9 @@ export class ListClusterEventsQueryDto extends EventFilterQueryDto {
 @ApiSchema({ name: 'ListEventsQuery' })
 export class ListEventsQueryDto extends ListClusterEventsQueryDto {
   /** Only events of this cluster. */
-  @ApiPropertyOptional({ description: 'Only this cluster\'s events' })
-  @IsOptional() @Matches(/^cl_[0-9a-z]{26}$/, { message: 'clusterId must be a cluster id (cl_…)' })
+  @ApiPropertyOptional({ description: "Only this cluster's events" })
+  @IsOptional()
+  @Matches(/^cl_[0-9a-z]{26}$/, { message: 'clusterId must be a cluster id (cl_…)' })
   clusterId?: string;
 }
 
@@ -66,8 +81,9 @@ export class ListEventsQueryDto extends ListClusterEventsQueryDto {
 @ApiSchema({ name: 'StreamEventsQuery' })
 export class StreamEventsQueryDto extends EventFilterQueryDto {
   /** Only events of this cluster. */
-  @ApiPropertyOptional({ description: 'Only this cluster\'s events' })
-  @IsOptional() @Matches(/^cl_[0-9a-z]{26}$/, { message: 'clusterId must be a cluster id (cl_…)' })
+  @ApiPropertyOptional({ description: "Only this cluster's events" })
+  @IsOptional()
+  @Matches(/^cl_[0-9a-z]{26}$/, { message: 'clusterId must be a cluster id (cl_…)' })
   clusterId?: string;
 
   /** `now`: only events stored after the newest one when the stream opens (no replay of the log). */
@@ -76,7 +92,8 @@ export class StreamEventsQueryDto extends EventFilterQueryDto {
     description:
       '`now`: skip the stored log and send only events newer than the newest stored one; the stream then opens with a `position` message (`id:` = that event id) so a reconnect with Last-Event-ID misses nothing. Without it, after=<id> or Last-Event-ID (which win over it), the stream replays the whole stored log',
   })
-  @IsOptional() @IsIn(['now'], { message: 'from must be now' })
+  @IsOptional()
+  @IsIn(['now'], { message: 'from must be now' })
   from?: 'now';
 }
 
@@ -241,7 +258,10 @@ export type EventType = keyof typeof EVENT_DATA_TYPES;
 
 /** The schema name of the event variant of one type: `operation.step_started` -> `OperationStepStartedEvent`. */
 function variantName(type: string): string {
-  return `${type.split(/[._]/).map((part) => part[0].toUpperCase() + part.slice(1)).join('')}Event`;
+  return `${type
+    .split(/[._]/)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join('')}Event`;
 }
 
 /**
@@ -253,10 +273,7 @@ export const EVENT_SCHEMAS: Record<string, Record<string, unknown>> = {
     Object.entries(EVENT_DATA_TYPES).map(([type, data]) => [
       variantName(type),
       {
-        allOf: [
-          { $ref: getSchemaPath(EventBaseDto) },
-          { type: 'object', required: ['type', 'data'], properties: { type: { type: 'string', enum: [type] }, data: { $ref: getSchemaPath(data) } } },
-        ],
+        allOf: [{ $ref: getSchemaPath(EventBaseDto) }, { type: 'object', required: ['type', 'data'], properties: { type: { type: 'string', enum: [type] }, data: { $ref: getSchemaPath(data) } } }],
       },
     ]),
   ),

@@ -45,7 +45,8 @@ export class EventsController {
   @Sse('stream')
   @ApiOperation({
     operationId: 'streamEvents',
-    summary: 'Server-sent events of every event passing the filters (id = event id, type = event type), then live ones; resume with Last-Event-ID or after=<id>, or start from=now; a heartbeat comment keeps an idle stream open',
+    summary:
+      'Server-sent events of every event passing the filters (id = event id, type = event type), then live ones; resume with Last-Event-ID or after=<id>, or start from=now; a heartbeat comment keeps an idle stream open',
   })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id (as sent in each event); wins over after' })
@@ -74,7 +75,7 @@ export class ClusterEventsController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: 'listClusterEvents', summary: 'List a cluster\'s events, oldest first' })
+  @ApiOperation({ operationId: 'listClusterEvents', summary: "List a cluster's events, oldest first" })
   @ApiOkResponse({ type: EventPageDto })
   @ApiProblems(401, { 400: ['INVALID_PAGE_TOKEN'], 404: ['CLUSTER_NOT_FOUND'] })
   async list(@Param('id') clusterId: string, @Query() query: ListClusterEventsQueryDto): Promise<EventPageDto> {

@@ -136,4 +136,3 @@ export const OPERATION_RESULT_SCHEMA = {
     mapping: Object.fromEntries(Object.entries(OPERATION_RESULT_TYPES).map(([type, dto]) => [type, getSchemaPath(dto)])),
   },
 };
-

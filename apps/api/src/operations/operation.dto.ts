@@ -5,7 +5,18 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { OPERATION_RESULT_SCHEMA, RecoveryEvidenceDto } from './operation-result.dto';
 
-export const OPERATION_TYPES = ['cluster.create', 'cluster.scale', 'node.add', 'node.remove', 'cluster.restart', 'cluster.stop', 'cluster.start', 'cluster.recover', 'cluster.reconfigure', 'cluster.delete'] as const;
+export const OPERATION_TYPES = [
+  'cluster.create',
+  'cluster.scale',
+  'node.add',
+  'node.remove',
+  'cluster.restart',
+  'cluster.stop',
+  'cluster.start',
+  'cluster.recover',
+  'cluster.reconfigure',
+  'cluster.delete',
+] as const;
 
 /** The error of a failed operation or step. */
 @ApiSchema({ name: 'OperationError' })
@@ -210,16 +221,19 @@ export class OperationLogPageDto {
 
 @ApiSchema({ name: 'ListOperationsQuery' })
 export class ListOperationsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Only this cluster\'s operations' })
-  @IsOptional() @Matches(/^cl_[0-9a-z]{26}$/, { message: 'clusterId must be a cluster id (cl_…)' })
+  @ApiPropertyOptional({ description: "Only this cluster's operations" })
+  @IsOptional()
+  @Matches(/^cl_[0-9a-z]{26}$/, { message: 'clusterId must be a cluster id (cl_…)' })
   clusterId?: string;
 
   @ApiPropertyOptional({ enum: OPERATION_TYPES })
-  @IsOptional() @IsIn([...OPERATION_TYPES])
+  @IsOptional()
+  @IsIn([...OPERATION_TYPES])
   type?: string;
 
   @ApiPropertyOptional({ enum: OPERATION_STATES })
-  @IsOptional() @IsIn([...OPERATION_STATES])
+  @IsOptional()
+  @IsIn([...OPERATION_STATES])
   state?: string;
 }
 
@@ -227,10 +241,16 @@ export class ListOperationsQueryDto extends PageQueryDto {
 @ApiSchema({ name: 'ListLogsQuery' })
 export class ListLogsQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 200 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   pageSize?: number;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(512)
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
   pageToken?: string;
 }

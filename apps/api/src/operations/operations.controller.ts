@@ -50,7 +50,8 @@ export class OperationsController {
   @Audited('operation.cancel', 'operation')
   @ApiOperation({ operationId: 'cancelOperation', summary: 'Cancel: stops between steps and aborts the running step' })
   @ApiOkResponse({ type: OperationDto, description: 'The operation after the request (dryRun=true: as it would be; nothing changed)' })
-  @ApiDryRun() @ApiIdempotentPost()
+  @ApiDryRun()
+  @ApiIdempotentPost()
   @ApiProblems({ 404: ['OPERATION_NOT_FOUND'], 409: ['OPERATION_FINISHED'] })
   async cancel(@Param('id') id: string, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal): Promise<OperationDto> {
     const operation = await this.operations.cancel(id, principal, { dryRun: parseDryRun(dryRun) });
@@ -62,7 +63,8 @@ export class OperationsController {
   @Audited('operation.approve', 'operation')
   @ApiOperation({ operationId: 'approveOperation', summary: 'Approve the plan of an operation that waits for approval (recovery)' })
   @ApiOkResponse({ type: OperationDto, description: 'The operation after the request (dryRun=true: as it would be; nothing changed)' })
-  @ApiDryRun() @ApiIdempotentPost()
+  @ApiDryRun()
+  @ApiIdempotentPost()
   @ApiProblems({ 404: ['OPERATION_NOT_FOUND'], 409: ['OPERATION_FINISHED', 'APPROVAL_NOT_REQUIRED'] })
   async approve(@Param('id') id: string, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal): Promise<OperationDto> {
     const operation = await this.operations.approve(id, principal, { dryRun: parseDryRun(dryRun) });
@@ -72,19 +74,42 @@ export class OperationsController {
   @Post(':id/retry')
   @HttpCode(202)
   @Audited('operation.retry', 'operation')
-  @ApiOperation({ operationId: 'retryOperation', summary: 'Start a failed or cancelled operation again (the cluster\'s latest only): a new operation with the same change, planned from what is there now' })
+  @ApiOperation({
+    operationId: 'retryOperation',
+    summary: "Start a failed or cancelled operation again (the cluster's latest only): a new operation with the same change, planned from what is there now",
+  })
   @ApiAcceptedResponse({ type: OperationDto, description: 'The new operation', headers: { Location: { description: 'The new operation: /v1/operations/{id}', schema: { type: 'string' } } } })
   @ApiOkResponse({ type: PlanDto, description: 'dryRun=true: the plan; nothing changed' })
-  @ApiDryRun() @ApiIdempotentPost()
+  @ApiDryRun()
+  @ApiIdempotentPost()
   @ApiProblems(412, {
     400: ['NOT_SUPPORTED', 'BACKEND_UNAVAILABLE', 'CLUSTER_SIZE_INVALID', 'CLUSTER_SIZE_UNSAFE', 'NOT_ENOUGH_HOSTS'],
     404: ['OPERATION_NOT_FOUND', 'CLUSTER_NOT_FOUND', 'NODE_NOT_FOUND'],
-    409: ['OPERATION_NOT_RETRYABLE', 'OPERATION_SUPERSEDED', 'OPERATION_IN_PROGRESS', 'CLUSTER_STATE_CONFLICT', 'NO_CHANGE', 'HOST_ALREADY_MEMBER', 'DELETION_PROTECTED', 'MEMBER_NOT_FOUND', 'NOTHING_TO_REMOVE', 'NO_DATA_NODE_WOULD_REMAIN', 'QUORUM_WOULD_BE_LOST', 'NOT_A_FULL_CRASH', 'RECOVERY_WAITING_FOR_NODES', 'BOOTSTRAP_NO_ELIGIBLE_NODE', 'BOOTSTRAP_DIVERGED_HISTORIES', 'BOOTSTRAP_EVIDENCE_CONFLICT', 'BOOTSTRAP_OPERATOR_CHOICE_INVALID', 'WRITER_NOT_A_MEMBER', 'DUPLICATE_MEMBER', 'STEP_INVALID'],
+    409: [
+      'OPERATION_NOT_RETRYABLE',
+      'OPERATION_SUPERSEDED',
+      'OPERATION_IN_PROGRESS',
+      'CLUSTER_STATE_CONFLICT',
+      'NO_CHANGE',
+      'HOST_ALREADY_MEMBER',
+      'DELETION_PROTECTED',
+      'MEMBER_NOT_FOUND',
+      'NOTHING_TO_REMOVE',
+      'NO_DATA_NODE_WOULD_REMAIN',
+      'QUORUM_WOULD_BE_LOST',
+      'NOT_A_FULL_CRASH',
+      'RECOVERY_WAITING_FOR_NODES',
+      'BOOTSTRAP_NO_ELIGIBLE_NODE',
+      'BOOTSTRAP_DIVERGED_HISTORIES',
+      'BOOTSTRAP_EVIDENCE_CONFLICT',
+      'BOOTSTRAP_OPERATOR_CHOICE_INVALID',
+      'WRITER_NOT_A_MEMBER',
+      'DUPLICATE_MEMBER',
+      'STEP_INVALID',
+    ],
   })
   retry(@Param('id') id: string, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext) {
-    return this.changeCluster
-      .retry(id, { principal, requestId: request.requestId, dryRun: parseDryRun(dryRun) })
-      .then((outcome) => operationAnswer(outcome, this.operations, request));
+    return this.changeCluster.retry(id, { principal, requestId: request.requestId, dryRun: parseDryRun(dryRun) }).then((outcome) => operationAnswer(outcome, this.operations, request));
   }
 
   @Get(':id/logs')
@@ -93,7 +118,15 @@ export class OperationsController {
   @ApiProblems(401, { 400: ['INVALID_PAGE_TOKEN'], 404: ['OPERATION_NOT_FOUND'] })
   async logs(@Param('id') id: string, @Query() query: ListLogsQueryDto): Promise<OperationLogPageDto> {
     await this.operations.get(id);
-    const page = await paginate(this.operations.logsQuery(id), { keyColumn: 'l.id', keyOf: (l) => String(l.id), keyType: 'integer', direction: 'ASC', page: query, scope: `logs|${id}`, defaultPageSize: 200 });
+    const page = await paginate(this.operations.logsQuery(id), {
+      keyColumn: 'l.id',
+      keyOf: (l) => String(l.id),
+      keyType: 'integer',
+      direction: 'ASC',
+      page: query,
+      scope: `logs|${id}`,
+      defaultPageSize: 200,
+    });
     return mapPage(page, toOperationLogDto);
   }
 
@@ -111,7 +144,11 @@ export class OperationsController {
     return this.stream.stream(id, parseCursor(lastEventId)).pipe(
       map((item) =>
         item.kind === 'event'
-          ? { id: item.cursor, type: item.event.type, data: { id: item.event.id, at: item.event.at.toISOString(), type: item.event.type, clusterId: item.event.clusterId, operationId: item.event.operationId, data: item.event.data } }
+          ? {
+              id: item.cursor,
+              type: item.event.type,
+              data: { id: item.event.id, at: item.event.at.toISOString(), type: item.event.type, clusterId: item.event.clusterId, operationId: item.event.operationId, data: item.event.data },
+            }
           : { id: item.cursor, type: 'log', data: toOperationLogDto(item.log) },
       ),
     );
@@ -129,7 +166,7 @@ export class ClusterOperationsController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: 'listClusterOperations', summary: 'List a cluster\'s operations, newest first' })
+  @ApiOperation({ operationId: 'listClusterOperations', summary: "List a cluster's operations, newest first" })
   @ApiOkResponse({ type: OperationPageDto })
   @ApiProblems(401, { 400: ['INVALID_PAGE_TOKEN'], 404: ['CLUSTER_NOT_FOUND'] })
   async list(@Param('id') clusterId: string, @Query() query: PageQueryDto): Promise<OperationPageDto> {

@@ -20,7 +20,8 @@ export class CreateTokenRequestDto {
   role!: 'viewer' | 'operator' | 'admin';
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When it stops working' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   expiresAt?: string;
 }
 
@@ -50,7 +51,17 @@ export class TokenListDto {
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 function toTokenDto(t: ApiTokenEntity): TokenDto {
-  return { id: t.id, name: t.name, role: t.role, prefix: t.prefix, createdBy: t.createdBy, createdAt: t.createdAt.toISOString(), expiresAt: iso(t.expiresAt), revokedAt: iso(t.revokedAt), lastUsedAt: iso(t.lastUsedAt) };
+  return {
+    id: t.id,
+    name: t.name,
+    role: t.role,
+    prefix: t.prefix,
+    createdBy: t.createdBy,
+    createdAt: t.createdAt.toISOString(),
+    expiresAt: iso(t.expiresAt),
+    revokedAt: iso(t.revokedAt),
+    lastUsedAt: iso(t.lastUsedAt),
+  };
 }
 
 /** API tokens (admin only). */
@@ -66,11 +77,18 @@ export class TokensController {
   @ApiOperation({ operationId: 'createToken', summary: 'Issue an API token (the secret is in this answer only)' })
   @ApiCreatedResponse({ type: IssuedTokenDto })
   @ApiOkResponse({ type: TokenDto, description: 'dryRun=true: the token could be issued; nothing was stored and no secret is given' })
-  @ApiDryRun({ redact: ['prefix'] }) @ApiIdempotentPost()
-  async create(@Body() body: CreateTokenRequestDto, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext): Promise<HttpAnswer<IssuedTokenDto | TokenDto>> {
+  @ApiDryRun({ redact: ['prefix'] })
+  @ApiIdempotentPost()
+  async create(
+    @Body() body: CreateTokenRequestDto,
+    @Query('dryRun') dryRun: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: RequestWithContext,
+  ): Promise<HttpAnswer<IssuedTokenDto | TokenDto>> {
     const dry = parseDryRun(dryRun);
     const expiresAt = body.expiresAt ? new Date(body.expiresAt) : undefined;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) throw new DomainError('invalid', 'VALIDATION_FAILED', 'expiresAt is in the past', { errors: [{ pointer: '/expiresAt', detail: 'must be in the future' }] });
+    if (expiresAt && expiresAt.getTime() <= Date.now())
+      throw new DomainError('invalid', 'VALIDATION_FAILED', 'expiresAt is in the past', { errors: [{ pointer: '/expiresAt', detail: 'must be in the future' }] });
     const { token, secret } = await this.tokens.issue(body.name, body.role, principal.id, expiresAt, undefined, { dryRun: dry });
     request.auditTarget = { type: 'token', id: token.id };
     request.auditDetail = { role: token.role, name: token.name };
@@ -86,7 +104,7 @@ export class TokensController {
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'getToken', summary: 'Get an API token\'s metadata' })
+  @ApiOperation({ operationId: 'getToken', summary: "Get an API token's metadata" })
   @ApiOkResponse({ type: TokenDto })
   @ApiProblems(401, 403, { 404: ['TOKEN_NOT_FOUND'] })
   async get(@Param('id') id: string): Promise<TokenDto> {

@@ -11,32 +11,46 @@ const EVENTS_DESCRIPTION = 'Event types to deliver: exact (`cluster.ready`), a p
 export class CreateWebhookRequestDto {
   /** Where deliveries are POSTed (http or https; checked against the outbound address policy). */
   @ApiProperty({ example: 'https://portal.example.com/hooks/galera', maxLength: 2048 })
-  @IsString() @MaxLength(2048)
+  @IsString()
+  @MaxLength(2048)
   url!: string;
 
   /** Which events to deliver. */
   @ApiProperty({ type: [String], description: EVENTS_DESCRIPTION, example: ['cluster.', 'operation.succeeded', 'operation.failed'] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(100, { each: true }) @Matches(EVENT_TYPE_PATTERN, { each: true, message: 'each of events must be an event type, a prefix ending in a dot, or *' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  @Matches(EVENT_TYPE_PATTERN, { each: true, message: 'each of events must be an event type, a prefix ending in a dot, or *' })
   events!: string[];
 
   /** Only events of this cluster. */
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Only this cluster\'s events' })
-  @IsOptional() @Matches(/^cl_[0-9a-z]{26}$/, { message: 'clusterId must be a cluster id (cl_…)' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: "Only this cluster's events" })
+  @IsOptional()
+  @Matches(/^cl_[0-9a-z]{26}$/, { message: 'clusterId must be a cluster id (cl_…)' })
   clusterId?: string | null;
 
   /** The signing secret (16-256 printable characters); generated when absent. Write-only: answered once, by this create. */
   @ApiPropertyOptional({ writeOnly: true, minLength: 16, maxLength: 256 })
-  @IsOptional() @IsString() @MinLength(16) @MaxLength(256) @Matches(/^[\x21-\x7e]+$/, { message: 'secret must be printable ASCII without spaces' })
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @MaxLength(256)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'secret must be printable ASCII without spaces' })
   secret?: string;
 
   /** What the subscription is for. */
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   description?: string | null;
 
   /** Deliver events (default true); a disabled subscription keeps its log. */
   @ApiPropertyOptional({ default: true })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   enabled?: boolean;
 }
 
@@ -45,32 +59,50 @@ export class CreateWebhookRequestDto {
 export class UpdateWebhookRequestDto {
   /** A new target URL (checked like at creation). */
   @ApiPropertyOptional({ maxLength: 2048 })
-  @IsOptional() @IsString() @MaxLength(2048)
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
   url?: string;
 
   /** New event types. */
   @ApiPropertyOptional({ type: [String], description: EVENTS_DESCRIPTION })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(100, { each: true }) @Matches(EVENT_TYPE_PATTERN, { each: true, message: 'each of events must be an event type, a prefix ending in a dot, or *' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  @Matches(EVENT_TYPE_PATTERN, { each: true, message: 'each of events must be an event type, a prefix ending in a dot, or *' })
   events?: string[];
 
   /** Only this cluster's events; null for every cluster. */
   @ApiPropertyOptional({ type: String, nullable: true })
-  @IsOptional() @ValidateIf((_, v) => v !== null) @Matches(/^cl_[0-9a-z]{26}$/, { message: 'clusterId must be a cluster id (cl_…) or null' })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @Matches(/^cl_[0-9a-z]{26}$/, { message: 'clusterId must be a cluster id (cl_…) or null' })
   clusterId?: string | null;
 
   /** A new signing secret (write-only; never answered). */
   @ApiPropertyOptional({ writeOnly: true, minLength: 16, maxLength: 256 })
-  @IsOptional() @IsString() @MinLength(16) @MaxLength(256) @Matches(/^[\x21-\x7e]+$/, { message: 'secret must be printable ASCII without spaces' })
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @MaxLength(256)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'secret must be printable ASCII without spaces' })
   secret?: string;
 
   /** A new description; null clears it. */
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(200)
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @MaxLength(200)
   description?: string | null;
 
   /** Turn deliveries on or off. */
   @ApiPropertyOptional()
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   enabled?: boolean;
 }
 
@@ -162,11 +194,11 @@ export class ListWebhooksQueryDto extends PageQueryDto {}
 export class ListWebhookDeliveriesQueryDto extends ListWebhooksQueryDto {
   /** Only deliveries in this state. */
   @ApiPropertyOptional({ enum: DELIVERY_STATES })
-  @IsOptional() @IsIn([...DELIVERY_STATES])
+  @IsOptional()
+  @IsIn([...DELIVERY_STATES])
   state?: string;
 }
 
 /** Nothing to send. */
 @ApiSchema({ name: 'TestWebhookRequest' })
 export class TestWebhookRequestDto {}
-

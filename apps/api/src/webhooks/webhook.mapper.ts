@@ -27,7 +27,7 @@ export function toWebhookDeliveryDto(entity: WebhookDeliveryEntity): WebhookDeli
     lastStatusCode: entity.lastStatusCode,
     lastError: entity.lastError,
     durationMs: entity.lastDurationMs,
-    nextAttemptAt: entity.state === 'PENDING' ? entity.nextAttemptAt?.toISOString() ?? null : null,
+    nextAttemptAt: entity.state === 'PENDING' ? (entity.nextAttemptAt?.toISOString() ?? null) : null,
     lastAttemptAt: entity.lastAttemptAt?.toISOString() ?? null,
     deliveredAt: entity.deliveredAt?.toISOString() ?? null,
     createdAt: entity.createdAt.toISOString(),

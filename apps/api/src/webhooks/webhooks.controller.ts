@@ -37,9 +37,15 @@ export class WebhooksController {
   @ApiOperation({ operationId: 'createWebhook', summary: 'Subscribe a URL to events; answers the signing secret once (generated when not given)' })
   @ApiCreatedResponse({ type: CreatedWebhookDto })
   @ApiOkResponse({ type: WebhookDto, description: 'dryRun=true: the subscription could be created; nothing was stored and no secret is given' })
-  @ApiDryRun({ redact: ['url', 'description'] }) @ApiIdempotentPost()
+  @ApiDryRun({ redact: ['url', 'description'] })
+  @ApiIdempotentPost()
   @ApiProblems({ 400: ['WEBHOOK_TARGET_REFUSED'] })
-  async create(@Body() body: CreateWebhookRequestDto, @Query('dryRun') dryRun: unknown, @CurrentPrincipal() principal: Principal, @Req() request: RequestWithContext): Promise<HttpAnswer<CreatedWebhookDto | WebhookDto>> {
+  async create(
+    @Body() body: CreateWebhookRequestDto,
+    @Query('dryRun') dryRun: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: RequestWithContext,
+  ): Promise<HttpAnswer<CreatedWebhookDto | WebhookDto>> {
     const { webhook, secret } = await this.webhooks.create(body, principal, { dryRun: parseDryRun(dryRun) });
     request.auditTarget = { type: 'webhook', id: webhook.id };
     request.auditDetail = { url: webhook.url, events: webhook.eventTypes, clusterId: webhook.clusterId };
@@ -71,7 +77,11 @@ export class WebhooksController {
   @ApiProblems(400, 401, 403, 413, 415, { 400: ['WEBHOOK_TARGET_REFUSED'], 404: ['WEBHOOK_NOT_FOUND'] })
   async update(@Param('id') id: string, @Body() body: UpdateWebhookRequestDto, @Query('dryRun') dryRun: unknown, @Req() request: RequestWithContext): Promise<WebhookDto> {
     const webhook = await this.webhooks.update(id, body, { dryRun: parseDryRun(dryRun) });
-    request.auditDetail = { fields: Object.keys(body).filter((k) => k !== 'secret').concat(body.secret !== undefined ? ['secret (rotated)'] : []) };
+    request.auditDetail = {
+      fields: Object.keys(body)
+        .filter((k) => k !== 'secret')
+        .concat(body.secret !== undefined ? ['secret (rotated)'] : []),
+    };
     return toWebhookDto(webhook);
   }
 
@@ -100,8 +110,9 @@ export class WebhooksController {
   @HttpCode(200)
   @Audited('webhook.test', 'webhook')
   @ApiOperation({ operationId: 'testWebhook', summary: 'Send a signed ping (event type webhook.ping) now, once; answers its delivery record' })
-  @ApiOkResponse({ type: WebhookDeliveryDto, description: 'The ping\'s delivery record (dryRun=true: the target is checked, nothing is sent or stored)' })
-  @ApiDryRun({ redact: ['lastError'] }) @ApiIdempotentPost()
+  @ApiOkResponse({ type: WebhookDeliveryDto, description: "The ping's delivery record (dryRun=true: the target is checked, nothing is sent or stored)" })
+  @ApiDryRun({ redact: ['lastError'] })
+  @ApiIdempotentPost()
   @ApiProblems({ 404: ['WEBHOOK_NOT_FOUND'] })
   async test(@Param('id') id: string, @Body() _body: TestWebhookRequestDto, @Query('dryRun') dryRun: unknown): Promise<WebhookDeliveryDto> {
     return toWebhookDeliveryDto(await this.webhooks.ping(id, { dryRun: parseDryRun(dryRun) }));

@@ -7,13 +7,55 @@ import { clusterFixture, fakeApi, FakeRoute, memoryIo, operationFixture, Recorde
 
 const AT = '2025-01-01T11:00:00.000Z';
 const ORDERS = clusterFixture({ id: 'cl_02orders', name: 'orders', labels: { team: 'payments', tier: 'gold' } });
-const NODE = { id: 'nd_01orders3', clusterId: 'cl_02orders', name: 'orders-3', ordinal: 3, address: '10.0.0.14', role: 'member', phase: 'Member', wsrepState: 'Synced', healthy: true, seqno: 42, observed: {}, lastSeenAt: AT, createdAt: AT, updatedAt: AT };
+const NODE = {
+  id: 'nd_01orders3',
+  clusterId: 'cl_02orders',
+  name: 'orders-3',
+  ordinal: 3,
+  address: '10.0.0.14',
+  role: 'member',
+  phase: 'Member',
+  wsrepState: 'Synced',
+  healthy: true,
+  seqno: 42,
+  observed: {},
+  lastSeenAt: AT,
+  createdAt: AT,
+  updatedAt: AT,
+};
 const CREDENTIAL = { id: 'cr_01opskey', name: 'ops-key', kind: 'ssh-private-key', metadata: {}, createdBy: 'tk_1', createdAt: AT };
 const TOKEN = { id: 'tk_01ci', name: 'ci', role: 'viewer', prefix: 'gcp_ab', createdBy: 'tk_1', createdAt: AT, expiresAt: null, revokedAt: null, lastUsedAt: null };
 const WEBHOOK = { id: 'wh_01portal', url: 'https://portal.test/hooks', events: ['operation.'], clusterId: null, description: null, enabled: true, createdBy: 'tk_1', createdAt: AT, updatedAt: AT };
-const DELIVERY = { id: 'dl_01', webhookId: 'wh_01portal', eventId: null, eventType: 'webhook.ping', state: 'SUCCEEDED', attempts: 1, maxAttempts: 8, lastStatusCode: 204, lastError: null, durationMs: 12, nextAttemptAt: null, lastAttemptAt: AT, deliveredAt: AT, createdAt: AT };
+const DELIVERY = {
+  id: 'dl_01',
+  webhookId: 'wh_01portal',
+  eventId: null,
+  eventType: 'webhook.ping',
+  state: 'SUCCEEDED',
+  attempts: 1,
+  maxAttempts: 8,
+  lastStatusCode: 204,
+  lastError: null,
+  durationMs: 12,
+  nextAttemptAt: null,
+  lastAttemptAt: AT,
+  deliveredAt: AT,
+  createdAt: AT,
+};
 const EVENT = { id: 7, at: AT, type: 'cluster.ready', clusterId: 'cl_02orders', operationId: null, data: { message: 'orders is ready' } };
-const AUDIT = { id: 1, at: AT, actor: 'tk_1', actorName: 'admin', action: 'cluster.scale', targetType: 'cluster', targetId: 'cl_02orders', outcome: 'succeeded', statusCode: 202, requestId: 'req_1', detail: {} };
+const AUDIT = {
+  id: 1,
+  at: AT,
+  actor: 'tk_1',
+  actorName: 'admin',
+  action: 'cluster.scale',
+  targetType: 'cluster',
+  targetId: 'cl_02orders',
+  outcome: 'succeeded',
+  statusCode: 202,
+  requestId: 'req_1',
+  detail: {},
+};
 
 function sse(text: string): Response {
   return new Response(text, { status: 200, headers: { 'content-type': 'text/event-stream' } });
@@ -122,7 +164,9 @@ interface OpenApi {
 }
 
 const openapi = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'openapi', 'openapi.json'), 'utf8')) as OpenApi;
-const apiOperations = Object.entries(openapi.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ key: `${method.toUpperCase()} ${path}`, dryRun: (operation.parameters ?? []).some((p) => p.name === 'dryRun' && p.in === 'query') })));
+const apiOperations = Object.entries(openapi.paths).flatMap(([path, methods]) =>
+  Object.entries(methods).map(([method, operation]) => ({ key: `${method.toUpperCase()} ${path}`, dryRun: (operation.parameters ?? []).some((p) => p.name === 'dryRun' && p.in === 'query') })),
+);
 
 /** Whether a request is a call of `METHOD /template` (`{id}` matches one path segment). */
 function calls(request: RecordedRequest, key: string): boolean {
@@ -133,8 +177,16 @@ function calls(request: RecordedRequest, key: string): boolean {
 describe('galeractl covers the API', () => {
   test('every operation of the OpenAPI document has a command (or a documented reason not to)', () => {
     const covered = new Set([...COMMANDS.map(([, key]) => key), ...Object.keys(NOT_COMMANDS)]);
-    assert.deepEqual(apiOperations.map((o) => o.key).filter((key) => !covered.has(key)), [], 'operations without a command');
-    assert.deepEqual([...covered].filter((key) => !apiOperations.some((o) => o.key === key)), [], 'commands for operations the API does not have');
+    assert.deepEqual(
+      apiOperations.map((o) => o.key).filter((key) => !covered.has(key)),
+      [],
+      'operations without a command',
+    );
+    assert.deepEqual(
+      [...covered].filter((key) => !apiOperations.some((o) => o.key === key)),
+      [],
+      'commands for operations the API does not have',
+    );
   });
 
   for (const [argv, key] of COMMANDS) {
@@ -160,6 +212,9 @@ describe('galeractl covers the API', () => {
 
   test('every mutation that takes dryRun has a command that sends it', () => {
     const dryRuns = new Set(COMMANDS.filter(([argv]) => argv.includes('--dry-run')).map(([, key]) => key));
-    assert.deepEqual(apiOperations.filter((o) => o.dryRun && !NOT_COMMANDS[o.key] && !dryRuns.has(o.key)).map((o) => o.key), []);
+    assert.deepEqual(
+      apiOperations.filter((o) => o.dryRun && !NOT_COMMANDS[o.key] && !dryRuns.has(o.key)).map((o) => o.key),
+      [],
+    );
   });
 });

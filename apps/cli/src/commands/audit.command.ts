@@ -26,7 +26,9 @@ export function auditCommand(sessionOf: SessionOf): Command {
       const { client } = session;
       const pageSize = options.limit > 0 ? Math.min(200, options.limit) : 200;
       const items = await collect(
-        paginate((pageToken) => unwrap(client.GET('/v1/audit', { params: { query: { pageToken, pageSize, actor: options.actor, action: options.action, targetId: options.target, outcome: options.outcome } } }))),
+        paginate((pageToken) =>
+          unwrap(client.GET('/v1/audit', { params: { query: { pageToken, pageSize, actor: options.actor, action: options.action, targetId: options.target, outcome: options.outcome } } })),
+        ),
         options.limit,
       );
       if (session.json) return session.printJson(items);

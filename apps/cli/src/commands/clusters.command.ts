@@ -102,7 +102,10 @@ export function clustersCommand(sessionOf: SessionOf): Command {
       .requiredOption('-f, --file <path>', 'the spec file (YAML or JSON; - reads standard input)')
       .option('--force', 'accept an unsafe size (1, 2 or even); the plan says why it is risky (the same as force: true in the spec)'),
   )
-    .addHelpText('after', '\nSpec file (YAML); the credential may be given by id (credentialId: cr_…) or by name (credential: ops-key):\n  name: orders\n  backend: ssh\n  ssh:\n    credential: ops-key\n    hosts:\n      - { address: 10.0.0.11, hostKeyFingerprint: "SHA256:…" }\n      - { address: 10.0.0.12, hostKeyFingerprint: "SHA256:…" }\n      - { address: 10.0.0.13, hostKeyFingerprint: "SHA256:…" }\n')
+    .addHelpText(
+      'after',
+      '\nSpec file (YAML); the credential may be given by id (credentialId: cr_…) or by name (credential: ops-key):\n  name: orders\n  backend: ssh\n  ssh:\n    credential: ops-key\n    hosts:\n      - { address: 10.0.0.11, hostKeyFingerprint: "SHA256:…" }\n      - { address: 10.0.0.12, hostKeyFingerprint: "SHA256:…" }\n      - { address: 10.0.0.13, hostKeyFingerprint: "SHA256:…" }\n',
+    )
     .action(async (options: MutationOptions & { file: string; force?: boolean }, command: Command) => {
       const session = sessionOf(command);
       const spec = await readSpecFile(options.file, () => session.io.readStdin());
@@ -123,7 +126,10 @@ export function clustersCommand(sessionOf: SessionOf): Command {
     const session = sessionOf(command);
     const id = await resolveClusterId(session.client, ref);
     const answer = await unwrap(
-      session.client.POST('/v1/clusters/{id}/scale', { params: { path: { id }, query: { dryRun: options.dryRun || undefined }, header: idempotencyHeader(options) }, body: { replicas, ...(options.force ? { force: true } : {}) } }),
+      session.client.POST('/v1/clusters/{id}/scale', {
+        params: { path: { id }, query: { dryRun: options.dryRun || undefined }, header: idempotencyHeader(options) },
+        body: { replicas, ...(options.force ? { force: true } : {}) },
+      }),
     );
     await reportStarted(session, answer, { wait: options.wait, timeoutMs: waitTimeoutOf(options) });
   });
@@ -153,8 +159,13 @@ export function clustersCommand(sessionOf: SessionOf): Command {
       const body = clusterUpdateOf(current.labels, options);
       if (Object.keys(body).length === 0) throw new UsageError('clusters update: nothing to change (give --label, --remove-label, --clear-labels or a policy flag such as --no-deletion-protection)');
       const etag = read.response.headers.get('etag');
-      const updated = await unwrap(client.PATCH('/v1/clusters/{id}', { params: { path: { id }, query: { dryRun: options.dryRun || undefined }, header: etag ? { 'If-Match': etag } : undefined }, body }));
-      session.output(updated, () => `${options.dryRun ? 'Dry run (nothing was changed): cluster would be' : 'Updated cluster'} ${updated.name} (${updated.id}).\n${clusterDetail(updated, session.view)}`);
+      const updated = await unwrap(
+        client.PATCH('/v1/clusters/{id}', { params: { path: { id }, query: { dryRun: options.dryRun || undefined }, header: etag ? { 'If-Match': etag } : undefined }, body }),
+      );
+      session.output(
+        updated,
+        () => `${options.dryRun ? 'Dry run (nothing was changed): cluster would be' : 'Updated cluster'} ${updated.name} (${updated.id}).\n${clusterDetail(updated, session.view)}`,
+      );
     });
 
   addMutationOptions(
@@ -165,7 +176,10 @@ export function clustersCommand(sessionOf: SessionOf): Command {
       .option('--set <name=value>', 'a server parameter (repeatable), e.g. --set max_connections=800', keyValue)
       .option('-f, --file <path>', 'the parameters as a YAML or JSON mapping (- reads standard input); --set wins over it'),
   )
-    .addHelpText('after', '\nExamples:\n  galeractl clusters reconfigure orders --set max_connections=800 --set innodb_buffer_pool_size=2G --dry-run\n  galeractl clusters reconfigure orders -f params.yaml --wait\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  galeractl clusters reconfigure orders --set max_connections=800 --set innodb_buffer_pool_size=2G --dry-run\n  galeractl clusters reconfigure orders -f params.yaml --wait\n',
+    )
     .action(async (ref: string, options: MutationOptions & { set?: [string, string][]; file?: string }, command: Command) => {
       const session = sessionOf(command);
       const parameters: Record<string, ParameterValue> = {};
@@ -178,7 +192,9 @@ export function clustersCommand(sessionOf: SessionOf): Command {
       for (const [name, value] of options.set ?? []) parameters[name] = parameterValue(value);
       if (Object.keys(parameters).length === 0) throw new UsageError('clusters reconfigure: give at least one parameter (--set name=value or -f <file>)');
       const id = await resolveClusterId(session.client, ref);
-      const answer = await unwrap(session.client.POST('/v1/clusters/{id}/reconfigure', { params: { path: { id }, query: { dryRun: options.dryRun || undefined }, header: idempotencyHeader(options) }, body: { parameters } }));
+      const answer = await unwrap(
+        session.client.POST('/v1/clusters/{id}/reconfigure', { params: { path: { id }, query: { dryRun: options.dryRun || undefined }, header: idempotencyHeader(options) }, body: { parameters } }),
+      );
       await reportStarted(session, answer, { wait: options.wait, timeoutMs: waitTimeoutOf(options) });
     });
 
@@ -190,7 +206,9 @@ export function clustersCommand(sessionOf: SessionOf): Command {
     addMutationOptions(clusters.command(verb).description(description).argument('<cluster>', CLUSTER_ARGUMENT)).action(async (ref: string, options: MutationOptions, command: Command) => {
       const session = sessionOf(command);
       const id = await resolveClusterId(session.client, ref);
-      const answer = await unwrap(session.client.POST(`/v1/clusters/{id}/${verb}`, { params: { path: { id }, query: { dryRun: options.dryRun || undefined }, header: idempotencyHeader(options) }, body: {} }));
+      const answer = await unwrap(
+        session.client.POST(`/v1/clusters/{id}/${verb}`, { params: { path: { id }, query: { dryRun: options.dryRun || undefined }, header: idempotencyHeader(options) }, body: {} }),
+      );
       await reportStarted(session, answer, { wait: options.wait, timeoutMs: waitTimeoutOf(options) });
     });
   }
@@ -206,7 +224,9 @@ export function clustersCommand(sessionOf: SessionOf): Command {
     const session = sessionOf(command);
     const id = await resolveClusterId(session.client, ref);
     const body = { ...(options.approve ? { approve: true } : {}), ...(options.acceptMissing ? { acceptMissing: options.acceptMissing } : {}) };
-    const answer = await unwrap(session.client.POST('/v1/clusters/{id}/recover', { params: { path: { id }, query: { dryRun: options.dryRun || undefined }, header: idempotencyHeader(options) }, body }));
+    const answer = await unwrap(
+      session.client.POST('/v1/clusters/{id}/recover', { params: { path: { id }, query: { dryRun: options.dryRun || undefined }, header: idempotencyHeader(options) }, body }),
+    );
     await reportStarted(session, answer, { wait: options.wait, timeoutMs: waitTimeoutOf(options) });
   });
 

@@ -25,7 +25,8 @@ export function addWaitOptions(command: Command): Command {
 export function addMutationOptions(command: Command, options: { idempotencyKey?: boolean } = { idempotencyKey: true }): Command {
   command.option('--dry-run', 'print the plan (steps, bootstrap node, quorum before and after) and change nothing');
   addWaitOptions(command);
-  if (options.idempotencyKey !== false) command.option('--idempotency-key <key>', 'send this Idempotency-Key: running the same command again with it replays the first answer instead of starting a second operation');
+  if (options.idempotencyKey !== false)
+    command.option('--idempotency-key <key>', 'send this Idempotency-Key: running the same command again with it replays the first answer instead of starting a second operation');
   return command;
 }
 
@@ -62,7 +63,10 @@ export function integerArgument(min: number, max: number): (value: string) => nu
 
 /** A comma-separated list flag (`--accept-missing a,b`); repeating the flag adds to the list. */
 export function commaList(value: string, previous: string[] = []): string[] {
-  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new InvalidArgumentError('expected one or more comma-separated names.');
   return [...previous, ...items];
 }

@@ -22,7 +22,9 @@ describe('clusters update and reconfigure', () => {
 
   test('update merges label changes into the labels the cluster has, and sends the ETag it read', async () => {
     const fake = api();
-    const result = await run(['clusters', 'update', 'orders', '--label', 'tier=silver', '--label', 'region=eu', '--remove-label', 'team', '--no-deletion-protection', '--auto-recovery'], { fetch: fake.fetch });
+    const result = await run(['clusters', 'update', 'orders', '--label', 'tier=silver', '--label', 'region=eu', '--remove-label', 'team', '--no-deletion-protection', '--auto-recovery'], {
+      fetch: fake.fetch,
+    });
     assert.equal(result.code, 0, result.stderr);
     const patch = fake.requests.find((r) => r.method === 'PATCH');
     assert.deepEqual(patch?.body, { labels: { tier: 'silver', region: 'eu' }, policy: { deletionProtection: false, autoRecovery: true } });
@@ -41,7 +43,10 @@ describe('clusters update and reconfigure', () => {
 
   test('reconfigure sends numbers and booleans as JSON values, text as text; a file and --set combine', async () => {
     const fake = api();
-    const result = await run(['clusters', 'reconfigure', 'orders', '-f', '-', '--set', 'max_connections=800', '--set', 'innodb_buffer_pool_size=2G', '--set', 'wsrep_slave_threads=4'], { fetch: fake.fetch, stdin: 'wsrep_slave_threads: 2\nlog_warnings: true\n' });
+    const result = await run(['clusters', 'reconfigure', 'orders', '-f', '-', '--set', 'max_connections=800', '--set', 'innodb_buffer_pool_size=2G', '--set', 'wsrep_slave_threads=4'], {
+      fetch: fake.fetch,
+      stdin: 'wsrep_slave_threads: 2\nlog_warnings: true\n',
+    });
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(fake.requests.find((r) => r.method === 'POST')?.body, { parameters: { wsrep_slave_threads: 4, log_warnings: true, max_connections: 800, innodb_buffer_pool_size: '2G' } });
     assert.match(result.stdout, /Started cluster\.reconfigure op_01conf/);
@@ -63,12 +68,21 @@ describe('events stream', () => {
         // The second connection is the last one the test reads: stop after it.
         if (seen.length === 2) setTimeout(() => controller.abort(new Error('interrupted')), 50);
         const body = events.map((e) => `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('');
-        return new Response(seen.length === 1 ? body : new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode(body)) }), { status: 200, headers: { 'content-type': 'text/event-stream' } });
+        return new Response(seen.length === 1 ? body : new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode(body)) }), {
+          status: 200,
+          headers: { 'content-type': 'text/event-stream' },
+        });
       },
     });
     const result = await run(['events', 'stream', '--cluster', 'orders', '--type', 'cluster.,operation.', '--json'], { fetch: fake.fetch, signal: controller.signal });
     assert.equal(result.code, 130, 'stopped by the user (Ctrl-C)');
-    assert.deepEqual(result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: number }).id), [1, 2, 3]);
+    assert.deepEqual(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { id: number }).id),
+      [1, 2, 3],
+    );
     assert.deepEqual(seen, [null, '2']);
     const query = fake.requests.find((r) => r.path === '/v1/events/stream')?.query;
     assert.deepEqual([query?.get('clusterId'), query?.get('type')], ['cl_02orders', 'cluster.,operation.']);

@@ -20,7 +20,10 @@ export function configCommand(sessionOf: SessionOf): Command {
     .argument('<name>', 'profile name (e.g. default, prod)')
     .option('--token-stdin', 'read the token from standard input (keeps it out of shell history and ps)')
     .option('--use', 'also make it the current profile')
-    .addHelpText('after', '\nThe global --url and --token give the values to store, e.g.\n  galeractl config set-profile prod --url https://galera.example.com --token-stdin --use < token.txt\nA new file gets currentProfile set to the first profile written.\n')
+    .addHelpText(
+      'after',
+      '\nThe global --url and --token give the values to store, e.g.\n  galeractl config set-profile prod --url https://galera.example.com --token-stdin --use < token.txt\nA new file gets currentProfile set to the first profile written.\n',
+    )
     .action(async (name: string, options: { tokenStdin?: boolean; use?: boolean }, command: Command) => {
       const session = sessionOf(command);
       checkProfileName(name);
@@ -37,7 +40,10 @@ export function configCommand(sessionOf: SessionOf): Command {
       file.profiles[name] = profile;
       if (options.use || !file.currentProfile) file.currentProfile = name;
       saveProfileFile(path, file);
-      session.output({ configPath: path, profile: name, url: profile.url ?? null, tokenSet: Boolean(profile.token), currentProfile: file.currentProfile }, () => `Saved profile "${name}" in ${path} (mode 0600)${file.currentProfile === name ? '; it is the current profile' : ''}.\n`);
+      session.output(
+        { configPath: path, profile: name, url: profile.url ?? null, tokenSet: Boolean(profile.token), currentProfile: file.currentProfile },
+        () => `Saved profile "${name}" in ${path} (mode 0600)${file.currentProfile === name ? '; it is the current profile' : ''}.\n`,
+      );
     });
 
   config

@@ -40,7 +40,10 @@ export async function credentialRequestOf(options: CreateOptions, readStdin: () 
   const stray = (flags: [string, unknown][]) => flags.filter(([, value]) => value !== undefined).map(([flag]) => flag);
   switch (options.kind) {
     case 'ssh-private-key': {
-      const wrong = stray([['--password-stdin', options.passwordStdin], ['--kubeconfig-file', options.kubeconfigFile]]);
+      const wrong = stray([
+        ['--password-stdin', options.passwordStdin],
+        ['--kubeconfig-file', options.kubeconfigFile],
+      ]);
       if (wrong.length) throw new UsageError(`--kind ssh-private-key does not take ${wrong.join(', ')}`);
       if (!options.privateKeyFile) throw new UsageError('--kind ssh-private-key needs --private-key-file <path>');
       const privateKey = readSecretFile(options.privateKeyFile, '--private-key-file');
@@ -48,13 +51,21 @@ export async function credentialRequestOf(options: CreateOptions, readStdin: () 
       return { name: options.name, kind: 'ssh-private-key', privateKey, ...(passphrase ? { passphrase } : {}) };
     }
     case 'ssh-password': {
-      const wrong = stray([['--private-key-file', options.privateKeyFile], ['--passphrase-stdin', options.passphraseStdin], ['--kubeconfig-file', options.kubeconfigFile]]);
+      const wrong = stray([
+        ['--private-key-file', options.privateKeyFile],
+        ['--passphrase-stdin', options.passphraseStdin],
+        ['--kubeconfig-file', options.kubeconfigFile],
+      ]);
       if (wrong.length) throw new UsageError(`--kind ssh-password does not take ${wrong.join(', ')}`);
       if (!options.passwordStdin) throw new UsageError('--kind ssh-password needs --password-stdin (the password is read from standard input)');
       return { name: options.name, kind: 'ssh-password', password: await readSecretStdin(readStdin, '--password-stdin') };
     }
     case 'kubeconfig': {
-      const wrong = stray([['--private-key-file', options.privateKeyFile], ['--passphrase-stdin', options.passphraseStdin], ['--password-stdin', options.passwordStdin]]);
+      const wrong = stray([
+        ['--private-key-file', options.privateKeyFile],
+        ['--passphrase-stdin', options.passphraseStdin],
+        ['--password-stdin', options.passwordStdin],
+      ]);
       if (wrong.length) throw new UsageError(`--kind kubeconfig does not take ${wrong.join(', ')}`);
       if (!options.kubeconfigFile) throw new UsageError('--kind kubeconfig needs --kubeconfig-file <path>');
       return { name: options.name, kind: 'kubeconfig', kubeconfig: readSecretFile(options.kubeconfigFile, '--kubeconfig-file') };
@@ -76,12 +87,19 @@ export function credentialsCommand(sessionOf: SessionOf): Command {
     .option('--password-stdin', 'ssh-password: read the password from standard input')
     .option('--kubeconfig-file <path>', 'kubeconfig: the kubeconfig file')
     .option('--dry-run', 'validate the credential (the key parses, the name is free) and store nothing')
-    .addHelpText('after', '\nExamples:\n  galeractl credentials create --name ops-key --kind ssh-private-key --private-key-file ~/.ssh/id_ed25519\n  printf %s "$PASSWORD" | galeractl credentials create --name ops-pw --kind ssh-password --password-stdin\n  galeractl credentials create --name prod-k8s --kind kubeconfig --kubeconfig-file ~/.kube/config\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  galeractl credentials create --name ops-key --kind ssh-private-key --private-key-file ~/.ssh/id_ed25519\n  printf %s "$PASSWORD" | galeractl credentials create --name ops-pw --kind ssh-password --password-stdin\n  galeractl credentials create --name prod-k8s --kind kubeconfig --kubeconfig-file ~/.kube/config\n',
+    )
     .action(async (options: CreateOptions & { dryRun?: boolean }, command: Command) => {
       const session = sessionOf(command);
       const body = await credentialRequestOf(options, () => session.io.readStdin());
       const credential = await unwrap(session.client.POST('/v1/credentials', { params: { query: { dryRun: options.dryRun || undefined } }, body }));
-      session.output(credential, () => (options.dryRun ? `Dry run: credential ${credential.name} (${credential.kind}) is valid; nothing was stored.\n` : `Created credential ${credential.name} (${credential.id}, ${credential.kind}).\n`));
+      session.output(credential, () =>
+        options.dryRun
+          ? `Dry run: credential ${credential.name} (${credential.kind}) is valid; nothing was stored.\n`
+          : `Created credential ${credential.name} (${credential.id}, ${credential.kind}).\n`,
+      );
     });
 
   credentials
@@ -112,7 +130,11 @@ export function credentialsCommand(sessionOf: SessionOf): Command {
       const session = sessionOf(command);
       const credential = await resolveCredential(session.client, ref);
       await unwrap(session.client.DELETE('/v1/credentials/{id}', { params: { path: { id: credential.id }, query: { dryRun: options.dryRun || undefined } } }));
-      if (options.dryRun) return session.output({ id: credential.id, name: credential.name, deleted: false, dryRun: true }, () => `Dry run: credential ${credential.name} (${credential.id}) could be deleted (nothing was changed).\n`);
+      if (options.dryRun)
+        return session.output(
+          { id: credential.id, name: credential.name, deleted: false, dryRun: true },
+          () => `Dry run: credential ${credential.name} (${credential.id}) could be deleted (nothing was changed).\n`,
+        );
       session.output({ id: credential.id, name: credential.name, deleted: true }, () => `Deleted credential ${credential.name} (${credential.id}).\n`);
     });
 

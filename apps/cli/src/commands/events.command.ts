@@ -43,30 +43,27 @@ export function eventsCommand(sessionOf: SessionOf): Command {
       session.print(eventTable(items, { ...session.view, clusterNames }) || 'No events.\n');
     });
 
-  withFilters(
-    events
-      .command('stream')
-      .alias('follow')
-      .description('print events as they happen (the stored ones after --after first), until Ctrl-C; resumes after a dropped connection'),
-  ).action(async (options: EventOptions, command: Command) => {
-    const session = sessionOf(command);
-    const { client } = session;
-    const clusterId = options.cluster ? await resolveClusterId(client, options.cluster) : undefined;
-    const names = new ClusterNames(client);
-    // --json writes JSON Lines: one event object per line, as they happen.
-    for await (const message of followEvents(
-      client,
-      { clusterId, operationId: options.operation, type: options.type, after: options.after },
-      {
-        signal: session.io.signal,
-        onReconnect: ({ lastEventId, attempt }) => session.note(`galeractl: the event stream dropped; resuming${lastEventId ? ` after ${lastEventId}` : ''} (attempt ${attempt})`),
-      },
-    )) {
-      const event = JSON.parse(message.data) as Event;
-      if (session.json) session.io.stdout.write(`${JSON.stringify(event)}\n`);
-      else session.print(eventLine(event, { ...session.view, clusterNames: await names.of([event.clusterId]) }));
-    }
-  });
+  withFilters(events.command('stream').alias('follow').description('print events as they happen (the stored ones after --after first), until Ctrl-C; resumes after a dropped connection')).action(
+    async (options: EventOptions, command: Command) => {
+      const session = sessionOf(command);
+      const { client } = session;
+      const clusterId = options.cluster ? await resolveClusterId(client, options.cluster) : undefined;
+      const names = new ClusterNames(client);
+      // --json writes JSON Lines: one event object per line, as they happen.
+      for await (const message of followEvents(
+        client,
+        { clusterId, operationId: options.operation, type: options.type, after: options.after },
+        {
+          signal: session.io.signal,
+          onReconnect: ({ lastEventId, attempt }) => session.note(`galeractl: the event stream dropped; resuming${lastEventId ? ` after ${lastEventId}` : ''} (attempt ${attempt})`),
+        },
+      )) {
+        const event = JSON.parse(message.data) as Event;
+        if (session.json) session.io.stdout.write(`${JSON.stringify(event)}\n`);
+        else session.print(eventLine(event, { ...session.view, clusterNames: await names.of([event.clusterId]) }));
+      }
+    },
+  );
 
   return events;
 }

@@ -83,7 +83,9 @@ export function nodesCommand(sessionOf: SessionOf): Command {
     const session = sessionOf(command);
     const id = await resolveClusterId(session.client, ref);
     const nodeId = await resolveNodeId(session.client, id, nodeRef);
-    const answer = await unwrap(session.client.DELETE('/v1/clusters/{id}/nodes/{nodeId}', { params: { path: { id, nodeId }, query: { force: options.force || undefined, dryRun: options.dryRun || undefined } } }));
+    const answer = await unwrap(
+      session.client.DELETE('/v1/clusters/{id}/nodes/{nodeId}', { params: { path: { id, nodeId }, query: { force: options.force || undefined, dryRun: options.dryRun || undefined } } }),
+    );
     await reportStarted(session, answer, { wait: options.wait, timeoutMs: waitTimeoutOf(options) });
   });
 

@@ -11,7 +11,18 @@ import { addMutationOptions, addWaitOptions, choiceOption, collect, durationArgu
 
 type OperationLog = components['schemas']['OperationLog'];
 
-const OPERATION_TYPES: readonly OperationType[] = ['cluster.create', 'cluster.scale', 'node.add', 'node.remove', 'cluster.restart', 'cluster.stop', 'cluster.start', 'cluster.recover', 'cluster.reconfigure', 'cluster.delete'];
+const OPERATION_TYPES: readonly OperationType[] = [
+  'cluster.create',
+  'cluster.scale',
+  'node.add',
+  'node.remove',
+  'cluster.restart',
+  'cluster.stop',
+  'cluster.start',
+  'cluster.recover',
+  'cluster.reconfigure',
+  'cluster.delete',
+];
 const OPERATION_STATES: readonly OperationState[] = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLING', 'CANCELLED'];
 
 /** Events that `logs --follow` shows besides the log lines (which already tell each step's start and end). */

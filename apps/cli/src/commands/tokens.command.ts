@@ -20,14 +20,26 @@ export function tokensCommand(sessionOf: SessionOf): Command {
     .option('--dry-run', 'validate it and issue nothing')
     .action(async (options: { name: string; role: (typeof ROLES)[number]; expiresAt?: string; dryRun?: boolean }, command: Command) => {
       const session = sessionOf(command);
-      if (options.expiresAt !== undefined && Number.isNaN(Date.parse(options.expiresAt))) throw new UsageError(`--expires-at: "${options.expiresAt}" is not a date (ISO 8601, e.g. 2026-01-31T00:00:00Z)`);
+      if (options.expiresAt !== undefined && Number.isNaN(Date.parse(options.expiresAt)))
+        throw new UsageError(`--expires-at: "${options.expiresAt}" is not a date (ISO 8601, e.g. 2026-01-31T00:00:00Z)`);
       const expiresAt = options.expiresAt ? new Date(options.expiresAt).toISOString() : undefined;
-      const issued = await unwrap(session.client.POST('/v1/tokens', { params: { query: { dryRun: options.dryRun || undefined } }, body: { name: options.name, role: options.role, ...(expiresAt ? { expiresAt } : {}) } }));
+      const issued = await unwrap(
+        session.client.POST('/v1/tokens', { params: { query: { dryRun: options.dryRun || undefined } }, body: { name: options.name, role: options.role, ...(expiresAt ? { expiresAt } : {}) } }),
+      );
       // A dry run answers the token as it would be, without a secret.
       if (options.dryRun) return session.output(issued, () => `Dry run (nothing was issued): the token would be\n${tokenTable([issued], session.view)}`);
       if (!('token' in issued)) throw new Error('the API issued the token without its secret');
       // The one place a secret is printed: this is the only time anyone can see it.
-      session.output(issued, () => `${renderFields([['Id', issued.id], ['Name', issued.name], ['Role', issued.role], ['Expires', issued.expiresAt ?? 'never']])}\nToken (shown this once; store it now):\n  ${issued.token}\n`);
+      session.output(
+        issued,
+        () =>
+          `${renderFields([
+            ['Id', issued.id],
+            ['Name', issued.name],
+            ['Role', issued.role],
+            ['Expires', issued.expiresAt ?? 'never'],
+          ])}\nToken (shown this once; store it now):\n  ${issued.token}\n`,
+      );
     });
 
   tokens

@@ -26,7 +26,7 @@ export function webhooksCommand(sessionOf: SessionOf): Command {
   webhooks
     .command('create')
     .description('subscribe an HTTPS endpoint to events; the signing secret is printed this once unless you give one')
-    .requiredOption('--endpoint <url>', 'the HTTPS endpoint events are POSTed to (--url is the API\'s)')
+    .requiredOption('--endpoint <url>', "the HTTPS endpoint events are POSTed to (--url is the API's)")
     .requiredOption('--events <types>', 'event types: exact (cluster.ready), a prefix ending in a dot (operation.), or * for all; comma-separated, repeatable', commaList)
     .option('--cluster <cluster>', "only this cluster's events (id or name)")
     .option('--description <text>', 'what it is for')
@@ -89,23 +89,30 @@ export function webhooksCommand(sessionOf: SessionOf): Command {
     .option('--enable', 'deliver again')
     .option('--disable', 'stop delivering (events are not queued meanwhile)')
     .option('--dry-run', 'validate the change and change nothing')
-    .action(async (id: string, options: { endpoint?: string; events?: string[]; cluster?: string; allClusters?: boolean; description?: string; secretStdin?: boolean; enable?: boolean; disable?: boolean; dryRun?: boolean }, command: Command) => {
-      const session = sessionOf(command);
-      if (options.enable && options.disable) throw new UsageError('--enable and --disable contradict each other');
-      if (options.cluster && options.allClusters) throw new UsageError('--cluster and --all-clusters contradict each other');
-      const body: UpdateWebhookRequest = {};
-      if (options.endpoint) body.url = options.endpoint;
-      if (options.events) body.events = options.events;
-      if (options.cluster) body.clusterId = await resolveClusterId(session.client, options.cluster);
-      if (options.allClusters) body.clusterId = null;
-      if (options.description !== undefined) body.description = options.description;
-      if (options.secretStdin) body.secret = await readSecret(() => session.io.readStdin());
-      if (options.enable) body.enabled = true;
-      if (options.disable) body.enabled = false;
-      if (Object.keys(body).length === 0) throw new UsageError('webhooks update: nothing to change (give --endpoint, --events, --cluster, --all-clusters, --description, --secret-stdin, --enable or --disable)');
-      const updated = await unwrap(session.client.PATCH('/v1/webhooks/{id}', { params: { path: { id }, query: { dryRun: options.dryRun || undefined } }, body }));
-      session.output(updated, () => `${options.dryRun ? 'Dry run (nothing was changed): the webhook would be' : 'Updated webhook'} ${updated.id}.\n${webhookDetail(updated, session.view)}`);
-    });
+    .action(
+      async (
+        id: string,
+        options: { endpoint?: string; events?: string[]; cluster?: string; allClusters?: boolean; description?: string; secretStdin?: boolean; enable?: boolean; disable?: boolean; dryRun?: boolean },
+        command: Command,
+      ) => {
+        const session = sessionOf(command);
+        if (options.enable && options.disable) throw new UsageError('--enable and --disable contradict each other');
+        if (options.cluster && options.allClusters) throw new UsageError('--cluster and --all-clusters contradict each other');
+        const body: UpdateWebhookRequest = {};
+        if (options.endpoint) body.url = options.endpoint;
+        if (options.events) body.events = options.events;
+        if (options.cluster) body.clusterId = await resolveClusterId(session.client, options.cluster);
+        if (options.allClusters) body.clusterId = null;
+        if (options.description !== undefined) body.description = options.description;
+        if (options.secretStdin) body.secret = await readSecret(() => session.io.readStdin());
+        if (options.enable) body.enabled = true;
+        if (options.disable) body.enabled = false;
+        if (Object.keys(body).length === 0)
+          throw new UsageError('webhooks update: nothing to change (give --endpoint, --events, --cluster, --all-clusters, --description, --secret-stdin, --enable or --disable)');
+        const updated = await unwrap(session.client.PATCH('/v1/webhooks/{id}', { params: { path: { id }, query: { dryRun: options.dryRun || undefined } }, body }));
+        session.output(updated, () => `${options.dryRun ? 'Dry run (nothing was changed): the webhook would be' : 'Updated webhook'} ${updated.id}.\n${webhookDetail(updated, session.view)}`);
+      },
+    );
 
   webhooks
     .command('delete')
@@ -115,7 +122,9 @@ export function webhooksCommand(sessionOf: SessionOf): Command {
     .action(async (id: string, options: { dryRun?: boolean }, command: Command) => {
       const session = sessionOf(command);
       await unwrap(session.client.DELETE('/v1/webhooks/{id}', { params: { path: { id }, query: { dryRun: options.dryRun || undefined } } }));
-      session.output({ id, deleted: !options.dryRun, ...(options.dryRun ? { dryRun: true } : {}) }, () => (options.dryRun ? `Dry run: webhook ${id} could be deleted (nothing was changed).\n` : `Deleted webhook ${id}.\n`));
+      session.output({ id, deleted: !options.dryRun, ...(options.dryRun ? { dryRun: true } : {}) }, () =>
+        options.dryRun ? `Dry run: webhook ${id} could be deleted (nothing was changed).\n` : `Deleted webhook ${id}.\n`,
+      );
     });
 
   webhooks
@@ -125,7 +134,9 @@ export function webhooksCommand(sessionOf: SessionOf): Command {
     .addOption(choiceOption('--state <state>', 'only deliveries in this state', DELIVERY_STATES))
     .action(async (id: string, options: { state?: DeliveryState }, command: Command) => {
       const session = sessionOf(command);
-      const items = await collect(paginate((pageToken) => unwrap(session.client.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id }, query: { pageToken, pageSize: 200, state: options.state } } }))));
+      const items = await collect(
+        paginate((pageToken) => unwrap(session.client.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id }, query: { pageToken, pageSize: 200, state: options.state } } }))),
+      );
       session.output(items, () => deliveryTable(items, session.view) || 'No deliveries.\n');
     });
 

@@ -49,13 +49,22 @@ describe('configuration precedence', () => {
   });
 
   test('a profile asked for that the file lacks is a usage error naming where the name came from', () => {
-    assert.throws(() => resolveSettings({ flags: { profile: 'nope' }, env: {}, file: FILE, configPath: PATH }), (e: unknown) => e instanceof UsageError && /"nope" \(from --profile\).*known: default, staging, prod/.test(e.message));
-    assert.throws(() => resolveSettings({ flags: {}, env: { GALERACTL_PROFILE: 'nope' }, configPath: PATH }), (e: unknown) => e instanceof UsageError && /GALERACTL_PROFILE/.test(e.message));
+    assert.throws(
+      () => resolveSettings({ flags: { profile: 'nope' }, env: {}, file: FILE, configPath: PATH }),
+      (e: unknown) => e instanceof UsageError && /"nope" \(from --profile\).*known: default, staging, prod/.test(e.message),
+    );
+    assert.throws(
+      () => resolveSettings({ flags: {}, env: { GALERACTL_PROFILE: 'nope' }, configPath: PATH }),
+      (e: unknown) => e instanceof UsageError && /GALERACTL_PROFILE/.test(e.message),
+    );
   });
 
   test('a URL that is not http(s) is a usage error', () => {
     assert.throws(() => resolveSettings({ flags: { url: 'ftp://x' }, env: {}, configPath: PATH }), UsageError);
-    assert.throws(() => resolveSettings({ flags: {}, env: { GALERA_URL: 'not a url' }, configPath: PATH }), (e: unknown) => e instanceof UsageError && e.message.startsWith('GALERA_URL'));
+    assert.throws(
+      () => resolveSettings({ flags: {}, env: { GALERA_URL: 'not a url' }, configPath: PATH }),
+      (e: unknown) => e instanceof UsageError && e.message.startsWith('GALERA_URL'),
+    );
   });
 
   test('the file is $GALERACTL_CONFIG, else under XDG_CONFIG_HOME, else ~/.config', () => {
@@ -91,7 +100,10 @@ describe('the profile file', () => {
     assert.deepEqual(loadProfileFile(join(dir, 'absent.yaml')), { warnings: [] });
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, 'profiles: [\n');
-    assert.throws(() => loadProfileFile(broken), (e: unknown) => e instanceof UsageError && e.message.includes(broken));
+    assert.throws(
+      () => loadProfileFile(broken),
+      (e: unknown) => e instanceof UsageError && e.message.includes(broken),
+    );
   });
 
   test('its shape is checked', () => {

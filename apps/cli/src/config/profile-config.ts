@@ -159,7 +159,9 @@ export function resolveSettings(input: { flags: ConnectionFlags; env: Record<str
     if (!profile) {
       const known = Object.keys(file?.profiles ?? {});
       const origin = profileSource === 'flag' ? '--profile' : profileSource === 'env' ? 'GALERACTL_PROFILE' : `currentProfile in ${configPath}`;
-      throw new UsageError(`profile "${profileName}" (from ${origin}) is not in ${configPath}${known.length ? ` (known: ${known.join(', ')})` : ''}; create it with: galeractl config set-profile ${profileName} --url <url> --token-stdin`);
+      throw new UsageError(
+        `profile "${profileName}" (from ${origin}) is not in ${configPath}${known.length ? ` (known: ${known.join(', ')})` : ''}; create it with: galeractl config set-profile ${profileName} --url <url> --token-stdin`,
+      );
     }
   } else if (file?.profiles[DEFAULT_PROFILE]) {
     [profileName, profileSource, profile] = [DEFAULT_PROFILE, 'default', file.profiles[DEFAULT_PROFILE]];

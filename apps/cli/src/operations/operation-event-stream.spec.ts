@@ -74,7 +74,10 @@ describe('followOperationEvents', () => {
       ['e1.l0 operation.started', 'e1.l1 log', 'e1.l2 log', 'e1.l3 log', 'e2.l3 operation.succeeded'],
       'the half-received block is not delivered; nothing after the terminal event is read',
     );
-    assert.deepEqual(api.requests.map((r) => r.headers.get('last-event-id')), [null, 'e1.l1', 'e1.l2']);
+    assert.deepEqual(
+      api.requests.map((r) => r.headers.get('last-event-id')),
+      [null, 'e1.l1', 'e1.l2'],
+    );
     assert.deepEqual(reconnects, ['e1.l1', 'e1.l2']);
     assert.ok(api.requests.every((r) => r.headers.get('authorization') === 'Bearer t'));
   });

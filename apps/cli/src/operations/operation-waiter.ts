@@ -31,7 +31,9 @@ function progressTarget(session: CommandSession): OutputStream | undefined {
 export async function waitWithProgress(session: CommandSession, operation: Operation | string, timeoutMs: number): Promise<Operation> {
   const id = typeof operation === 'string' ? operation : operation.id;
   const target = progressTarget(session);
-  const renderer = target ? new ProgressRenderer({ write: (text) => target.write(text) }, { tty: target.isTTY === true, paint: session.paint, now: () => session.io.now(), columns: target.columns }) : undefined;
+  const renderer = target
+    ? new ProgressRenderer({ write: (text) => target.write(text) }, { tty: target.isTTY === true, paint: session.paint, now: () => session.io.now(), columns: target.columns })
+    : undefined;
   if (typeof operation !== 'string' && !isTerminal(operation)) renderer?.update(operation);
   let done: Operation;
   try {

@@ -7,9 +7,27 @@ import { errorReport, formatErrorReport } from './error-report';
 
 describe('error reports', () => {
   test('a problem keeps its code, detail, request id, field pointers and active operation', () => {
-    const body = { type: 'urn:x', title: 'Bad Request', status: 400, detail: 'The request is invalid', instance: '/v1/clusters', code: 'VALIDATION_FAILED', requestId: 'req_9', errors: [{ pointer: '/replicas', detail: 'must be odd' }] };
+    const body = {
+      type: 'urn:x',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'The request is invalid',
+      instance: '/v1/clusters',
+      code: 'VALIDATION_FAILED',
+      requestId: 'req_9',
+      errors: [{ pointer: '/replicas', detail: 'must be odd' }],
+    };
     const report = errorReport(new ProblemError(new Response(null, { status: 400 }), body), 'http://api.test');
-    assert.deepEqual(report, { status: 400, code: 'VALIDATION_FAILED', title: 'Bad Request', detail: 'The request is invalid', requestId: 'req_9', instance: '/v1/clusters', errors: body.errors, exitCode: 3 });
+    assert.deepEqual(report, {
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      title: 'Bad Request',
+      detail: 'The request is invalid',
+      requestId: 'req_9',
+      instance: '/v1/clusters',
+      errors: body.errors,
+      exitCode: 3,
+    });
     assert.equal(formatErrorReport(report), 'galeractl: error: 400 VALIDATION_FAILED: The request is invalid\n  /replicas: must be odd\n  request id: req_9\n');
   });
 
@@ -32,6 +50,9 @@ describe('error reports', () => {
   });
 
   test('a usage error points at --help', () => {
-    assert.equal(formatErrorReport(errorReport(new UsageError('--kind ssh-password needs --password-stdin'), undefined)), 'galeractl: error: --kind ssh-password needs --password-stdin\n  (add --help to the command for its usage)\n');
+    assert.equal(
+      formatErrorReport(errorReport(new UsageError('--kind ssh-password needs --password-stdin'), undefined)),
+      'galeractl: error: --kind ssh-password needs --password-stdin\n  (add --help to the command for its usage)\n',
+    );
   });
 });

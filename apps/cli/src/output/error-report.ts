@@ -34,7 +34,8 @@ export interface CommandFlags {
  */
 export function hintOf(report: ErrorReport, command: CommandFlags): string | undefined {
   const forceWouldDo = report.code === 'CLUSTER_SIZE_UNSAFE' || (report.errors ?? []).some((field) => field.pointer === '/force');
-  if (forceWouldDo && command.flags.includes('--force') && !command.given.includes('force')) return 'add --force to accept the unsafe size (see the risk first with --dry-run --force); a loss of quorum is refused even with --force';
+  if (forceWouldDo && command.flags.includes('--force') && !command.given.includes('force'))
+    return 'add --force to accept the unsafe size (see the risk first with --dry-run --force); a loss of quorum is refused even with --force';
   if (report.code === 'DELETION_PROTECTED') return 'turn deletion protection off first: galeractl clusters update <cluster> --no-deletion-protection';
   return undefined;
 }
@@ -79,7 +80,12 @@ export function errorReport(error: unknown, url: string | undefined): ErrorRepor
   if (error instanceof OperationWaitError) {
     const seen = error.lastSeen ? ` (it was ${error.lastSeen.state}, ${error.lastSeen.progress}%)` : '';
     const detail = error.reason === 'timeout' ? `Stopped waiting for operation ${error.operationId}: the wait timed out${seen}` : `Stopped waiting for operation ${error.operationId}${seen}`;
-    return { code: error.reason === 'timeout' ? 'WAIT_TIMEOUT' : 'INTERRUPTED', detail: `${detail}; it goes on (galeractl operations wait ${error.operationId})`, operationId: error.operationId, exitCode };
+    return {
+      code: error.reason === 'timeout' ? 'WAIT_TIMEOUT' : 'INTERRUPTED',
+      detail: `${detail}; it goes on (galeractl operations wait ${error.operationId})`,
+      operationId: error.operationId,
+      exitCode,
+    };
   }
   if (error instanceof StreamLostError) return { code: 'STREAM_LOST', detail: error.message, exitCode };
   if (error instanceof RequestTimeoutError) return { code: 'REQUEST_TIMEOUT', detail: error.message, exitCode };

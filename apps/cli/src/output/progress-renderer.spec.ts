@@ -55,7 +55,14 @@ describe('the progress display without a terminal', () => {
     renderer.update(operationFixture({ type: 'cluster.restart', steps: [stepFixture(0, 'Restart orders-0', 'RUNNING')] }));
     const error = { code: 'TEST_FAILURE', detail: 'scripted failure', step: 'restart:orders-0' };
     renderer.finish(
-      operationFixture({ type: 'cluster.restart', state: 'FAILED', startedAt: '2025-01-01T12:00:00.000Z', finishedAt: '2025-01-01T12:00:00.500Z', error, steps: [stepFixture(0, 'Restart orders-0', 'FAILED', { error })] }),
+      operationFixture({
+        type: 'cluster.restart',
+        state: 'FAILED',
+        startedAt: '2025-01-01T12:00:00.000Z',
+        finishedAt: '2025-01-01T12:00:00.500Z',
+        error,
+        steps: [stepFixture(0, 'Restart orders-0', 'FAILED', { error })],
+      }),
     );
     const lines = out.text().trimEnd().split('\n');
     assert.equal(lines.at(-2), '  [1/1] FAILED Restart orders-0: TEST_FAILURE: scripted failure');

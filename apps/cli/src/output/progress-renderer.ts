@@ -28,7 +28,7 @@ export function truncateVisible(text: string, width: number): string {
   if (visibleWidth(text) <= width) return text;
   let out = '';
   let visible = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     // eslint-disable-next-line no-control-regex
     const escape = /^\x1b\[[0-9;]*m/.exec(text.slice(i));
     if (escape) {
@@ -124,7 +124,9 @@ export class ProgressRenderer {
     const marker = final ? (operation.state === 'SUCCEEDED' ? paint.green('✓') : paint.red('✗')) : paint.cyan(SPINNER[this.frame++ % SPINNER.length]);
     const elapsed = formatDuration(this.options.now() - this.startedAt);
     // The id goes last: on a narrow terminal it is what gets cut, not the progress.
-    const lines = [`${marker} ${paint.bold(operation.type)}  ${paintState(paint, operation.state)}  ${progressBar(operation.progress)} ${String(operation.progress).padStart(3)}%  ${paint.dim(elapsed)}  ${operation.id}`];
+    const lines = [
+      `${marker} ${paint.bold(operation.type)}  ${paintState(paint, operation.state)}  ${progressBar(operation.progress)} ${String(operation.progress).padStart(3)}%  ${paint.dim(elapsed)}  ${operation.id}`,
+    ];
     lines.push(...this.stepLines(operation.steps));
     if (operation.approval.state === 'PENDING') lines.push(paint.yellow(`  waiting for approval: galeractl operations approve ${operation.id}`));
     return lines;

@@ -81,7 +81,9 @@ export function clusterTable(clusters: Cluster[], view: ViewContext): string {
 export function clusterDetail(cluster: Cluster, view: ViewContext): string {
   const { spec, status } = cluster;
   const target = spec.backend === 'ssh' ? `${spec.ssh?.hosts.length ?? 0} hosts (${spec.ssh?.hosts.map((h) => h.address).join(', ') ?? ''})` : `namespace ${spec.kubernetes?.namespace ?? 'default'}`;
-  const labels = Object.entries(cluster.labels).map(([k, v]) => `${k}=${v}`).join(', ');
+  const labels = Object.entries(cluster.labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
   let text = renderFields([
     ['Name', cluster.name],
     ['Id', cluster.id],

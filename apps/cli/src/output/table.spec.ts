@@ -26,12 +26,25 @@ describe('tables and formats', () => {
   test('colour codes take no width', () => {
     const paint = createPaint(true);
     assert.equal(visibleWidth(paint.green('READY')), 5);
-    const text = renderTable([{ header: 'state', value: (r: string) => paint.red(r) }, { header: 'x', value: () => 'x' }], ['DOWN', 'FAILED']);
+    const text = renderTable(
+      [
+        { header: 'state', value: (r: string) => paint.red(r) },
+        { header: 'x', value: () => 'x' },
+      ],
+      ['DOWN', 'FAILED'],
+    );
     assert.equal(text.split('\n').map(visibleWidth).slice(0, 3).join(','), '9,9,9');
   });
 
   test('fields align their keys and leave out undefined values', () => {
-    assert.equal(renderFields([['Id', 'cl_1'], ['Generation', '2'], ['Gone', undefined]]), 'Id:          cl_1\nGeneration:  2\n');
+    assert.equal(
+      renderFields([
+        ['Id', 'cl_1'],
+        ['Generation', '2'],
+        ['Gone', undefined],
+      ]),
+      'Id:          cl_1\nGeneration:  2\n',
+    );
   });
 
   test('ages and durations read the way kubectl prints them', () => {

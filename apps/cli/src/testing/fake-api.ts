@@ -89,7 +89,13 @@ const AT = '2025-01-01T11:59:00.000Z';
 export function clusterFixture(overrides: Partial<Cluster> & { id: string; name: string }): Cluster {
   return {
     generation: 1,
-    spec: { backend: 'ssh', replicas: 3, engine: { flavor: 'mariadb', version: '10.11' }, galera: {} as Cluster['spec']['galera'], policy: { autoRecovery: false, deletionProtection: false, donorServesTraffic: false } },
+    spec: {
+      backend: 'ssh',
+      replicas: 3,
+      engine: { flavor: 'mariadb', version: '10.11' },
+      galera: {} as Cluster['spec']['galera'],
+      policy: { autoRecovery: false, deletionProtection: false, donorServesTraffic: false },
+    },
     status: { state: 'READY', conditions: [], observedGeneration: 1, size: { desired: 3, observed: 3, healthy: 3 }, activeOperationId: null, lastObservedAt: AT, message: '' },
     labels: {},
     createdAt: AT,
@@ -126,5 +132,18 @@ export function operationFixture(overrides: Partial<Operation> = {}): Operation 
 
 /** A step of an operation. */
 export function stepFixture(index: number, title: string, state: Operation['steps'][number]['state'], extra: Partial<Operation['steps'][number]> = {}): Operation['steps'][number] {
-  return { index, key: `step:${index}`, action: 'test.step', title, node: null, state, attempts: state === 'PENDING' ? 0 : 1, maxAttempts: 3, startedAt: null, finishedAt: null, error: null, ...extra };
+  return {
+    index,
+    key: `step:${index}`,
+    action: 'test.step',
+    title,
+    node: null,
+    state,
+    attempts: state === 'PENDING' ? 0 : 1,
+    maxAttempts: 3,
+    startedAt: null,
+    finishedAt: null,
+    error: null,
+    ...extra,
+  };
 }

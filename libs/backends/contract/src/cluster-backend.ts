@@ -17,10 +17,7 @@ export interface MemberRecord {
 }
 
 /** The decrypted credential a backend logs in with. */
-export type BackendCredential =
-  | { kind: 'ssh-private-key'; privateKey: string; passphrase?: string }
-  | { kind: 'ssh-password'; password: string }
-  | { kind: 'kubeconfig'; kubeconfig: string };
+export type BackendCredential = { kind: 'ssh-private-key'; privateKey: string; passphrase?: string } | { kind: 'ssh-password'; password: string } | { kind: 'kubeconfig'; kubeconfig: string };
 
 /** Settings of the control plane that bound what a backend does. */
 export interface BackendSettings {
@@ -114,9 +111,7 @@ export interface Plan {
 }
 
 /** A change to the control plane's membership record, reported by a step. */
-export type MemberChange =
-  | { op: 'upsert'; member: MemberRecord & { healthy?: boolean } }
-  | { op: 'remove'; name: string };
+export type MemberChange = { op: 'upsert'; member: MemberRecord & { healthy?: boolean } } | { op: 'remove'; name: string };
 
 /** What one step reports back. */
 export interface StepResult {

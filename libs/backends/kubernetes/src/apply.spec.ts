@@ -59,7 +59,10 @@ describe('apply: writes with bounded retries against the simulator', () => {
   test('429, 500 and 503 are backed off and retried; if they last, a retryable KUBERNETES_UNAVAILABLE', async () => {
     const rules = [sim.faults.add({ status: 500, fraction: 1, times: 1, names: ['flaky'] }), sim.faults.add({ status: 503, fraction: 1, times: 1, names: ['flaky'] })];
     await applyObject(client, configMap('flaky', 'x'), 'galera-cp', context());
-    assert.deepEqual(sim.requests.list({ name: 'flaky' }).map((r) => r.status), [500, 503, 201]);
+    assert.deepEqual(
+      sim.requests.list({ name: 'flaky' }).map((r) => r.status),
+      [500, 503, 201],
+    );
     for (const id of rules) sim.faults.remove(id);
 
     const down = sim.faults.serverErrors({ fraction: 1, names: ['down'] });
@@ -111,24 +114,34 @@ describe('apply: writes with bounded retries against the simulator', () => {
   test('a network failure is retried, then reported as retryable KUBERNETES_UNAVAILABLE', async () => {
     const config = sim.kubeConfig();
     const dead = new KubeClient(KubernetesObjectApi.makeApiClient(Object.assign(config, { clusters: config.clusters.map((c) => ({ ...c, server: 'https://127.0.0.1:1' })) })));
-    await assert.rejects(readObject(dead, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'x' }, context(2)), (e: unknown) => e instanceof BackendError && e.code === 'KUBERNETES_UNAVAILABLE' && e.retryable);
+    await assert.rejects(
+      readObject(dead, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'x' }, context(2)),
+      (e: unknown) => e instanceof BackendError && e.code === 'KUBERNETES_UNAVAILABLE' && e.retryable,
+    );
   });
 
   test('retries stop when the step is cancelled', async () => {
     const controller = new AbortController();
     let calls = 0;
-    const failing = withRetries('x', async () => {
-      calls += 1;
-      if (calls === 2) controller.abort(new Error('cancelled'));
-      throw Object.assign(new Error('busy'), { code: 503 });
-    }, { policy: { attempts: 10, initialDelayMs: 1, maxDelayMs: 2 }, signal: controller.signal });
+    const failing = withRetries(
+      'x',
+      async () => {
+        calls += 1;
+        if (calls === 2) controller.abort(new Error('cancelled'));
+        throw Object.assign(new Error('busy'), { code: 503 });
+      },
+      { policy: { attempts: 10, initialDelayMs: 1, maxDelayMs: 2 }, signal: controller.signal },
+    );
     await assert.rejects(failing, /cancelled/);
     assert.equal(calls, 2);
   });
 
   test('without a credential outside a pod, the in-cluster configuration is refused clearly (not a request to https://undefined)', (t) => {
     if (process.env.KUBERNETES_SERVICE_HOST) return t.skip('this process runs inside a Kubernetes pod: the in-cluster configuration is real here');
-    assert.throws(() => new KubeClientCache().clientFor(undefined), (e: unknown) => e instanceof BackendError && e.code === 'KUBECONFIG_INVALID' && /does not run inside a Kubernetes pod/.test(e.message));
+    assert.throws(
+      () => new KubeClientCache().clientFor(undefined),
+      (e: unknown) => e instanceof BackendError && e.code === 'KUBECONFIG_INVALID' && /does not run inside a Kubernetes pod/.test(e.message),
+    );
   });
 
   test('clients are cached per kubeconfig, not per call', () => {
@@ -138,7 +151,13 @@ describe('apply: writes with bounded retries against the simulator', () => {
     const a = cache.clientFor({ kind: 'kubeconfig', kubeconfig: sim.kubeconfig });
     assert.equal(cache.clientFor({ kind: 'kubeconfig', kubeconfig: sim.kubeconfig }), a);
     assert.equal(cache.size, 1);
-    assert.throws(() => cache.clientFor(undefined), (e: unknown) => e instanceof BackendError && e.code === 'KUBECONFIG_INVALID' && /in-cluster configuration cannot be loaded: not in a cluster/.test(e.message));
-    assert.throws(() => cache.clientFor({ kind: 'ssh-password', password: 'x' }), (e: unknown) => e instanceof BackendError && e.code === 'CREDENTIAL_KIND_MISMATCH');
+    assert.throws(
+      () => cache.clientFor(undefined),
+      (e: unknown) => e instanceof BackendError && e.code === 'KUBECONFIG_INVALID' && /in-cluster configuration cannot be loaded: not in a cluster/.test(e.message),
+    );
+    assert.throws(
+      () => cache.clientFor({ kind: 'ssh-password', password: 'x' }),
+      (e: unknown) => e instanceof BackendError && e.code === 'CREDENTIAL_KIND_MISMATCH',
+    );
   });
 });

@@ -69,7 +69,10 @@ export async function withRetries<T>(what: string, call: () => Promise<T>, conte
       const backoff = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
       // Jitter spreads retries of writers that collided; Retry-After (429) is honoured up to the cap.
       const delay = Math.min(policy.maxDelayMs, Math.max(retryAfterMs(error) ?? 0, Math.round(backoff * (0.5 + Math.random() / 2))));
-      context.log?.(`${what}: ${status ?? 'no answer'}${conflict ? ' Conflict' : ''} (attempt ${attempt}/${policy.attempts}); ${conflict ? 're-reading and re-applying' : 'retrying'} in ${delay} ms`, 'warn');
+      context.log?.(
+        `${what}: ${status ?? 'no answer'}${conflict ? ' Conflict' : ''} (attempt ${attempt}/${policy.attempts}); ${conflict ? 're-reading and re-applying' : 'retrying'} in ${delay} ms`,
+        'warn',
+      );
       await sleep(delay, signal);
       if (conflict && onConflict) {
         const outcome = await onConflict();
@@ -96,10 +99,15 @@ export function listObjects<T extends KubernetesObject>(client: KubeClient, apiV
  */
 export function applyObject<T extends KubernetesObject>(client: KubeClient, object: T, fieldManager: string, context: CallContext): Promise<T> {
   const ref = refOf(object);
-  return withRetries(`apply ${describeRef(ref)}`, () => client.apply(object, fieldManager, true), context, async () => {
-    await client.read(ref).catch(() => undefined);
-    return undefined;
-  });
+  return withRetries(
+    `apply ${describeRef(ref)}`,
+    () => client.apply(object, fieldManager, true),
+    context,
+    async () => {
+      await client.read(ref).catch(() => undefined);
+      return undefined;
+    },
+  );
 }
 
 /**
@@ -123,15 +131,23 @@ export async function createIfAbsent<T extends KubernetesObject>(client: KubeCli
 
 /** A JSON merge patch by a field manager, re-read and re-sent on a 409. */
 export function mergePatchObject<T extends KubernetesObject>(client: KubeClient, ref: ObjectRef, patch: Record<string, unknown>, fieldManager: string, context: CallContext): Promise<T> {
-  return withRetries(`patch ${describeRef(ref)}`, () => client.mergePatch<T>(ref, patch, fieldManager), context, async () => {
-    await client.read(ref).catch(() => undefined);
-    return undefined;
-  });
+  return withRetries(
+    `patch ${describeRef(ref)}`,
+    () => client.mergePatch<T>(ref, patch, fieldManager),
+    context,
+    async () => {
+      await client.read(ref).catch(() => undefined);
+      return undefined;
+    },
+  );
 }
 
 /** Deletes an object if it exists; answers whether a delete was sent. Idempotent. */
 export function deleteIfPresent(client: KubeClient, ref: ObjectRef, context: CallContext, propagationPolicy: 'Background' | 'Foreground' | 'Orphan' = 'Background'): Promise<boolean> {
-  return withRetries(`delete ${describeRef(ref)}`, () => client.delete(ref, propagationPolicy), context, async () =>
-    (await client.read(ref).catch(() => ({}))) ? undefined : { done: false },
+  return withRetries(
+    `delete ${describeRef(ref)}`,
+    () => client.delete(ref, propagationPolicy),
+    context,
+    async () => ((await client.read(ref).catch(() => ({}))) ? undefined : { done: false }),
   );
 }

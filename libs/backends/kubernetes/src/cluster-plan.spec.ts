@@ -44,8 +44,14 @@ describe('planChange', () => {
     assert.deepEqual(plan.steps[1].params, { replicas: 3, bootstrap: true });
     assert.deepEqual(plan.steps.at(-1)?.params, { replicas: 3, bootstrap: false });
     const waits = plan.steps.filter((s) => s.action === STEP_ACTIONS.awaitPodReady);
-    assert.deepEqual(waits.map((s) => s.node), ['db-0', 'db-1', 'db-2']);
-    assert.ok(waits.every((s) => s.timeoutSeconds === 330), 'the engine bound is later than the pod budget, so the pod state is the reason');
+    assert.deepEqual(
+      waits.map((s) => s.node),
+      ['db-0', 'db-1', 'db-2'],
+    );
+    assert.ok(
+      waits.every((s) => s.timeoutSeconds === 330),
+      'the engine bound is later than the pod budget, so the pod state is the reason',
+    );
     assert.deepEqual(plan.details.warnings, []);
   });
 
@@ -69,21 +75,37 @@ describe('planChange', () => {
   });
 
   test('scale out and in: members added in order, removed highest first, claims kept and listed', () => {
-    const out = planChange(target(5, 3), { type: 'cluster.scale', replicas: 5, force: false }, { ...noFacts, statefulSet: statefulSet(3), claims: ['data-db-0', 'data-db-1', 'data-db-2', 'data-db-3'] }, times);
+    const out = planChange(
+      target(5, 3),
+      { type: 'cluster.scale', replicas: 5, force: false },
+      { ...noFacts, statefulSet: statefulSet(3), claims: ['data-db-0', 'data-db-1', 'data-db-2', 'data-db-3'] },
+      times,
+    );
     assert.deepEqual(keys(out), ['config', 'statefulset', 'ready:db-3', 'ready:db-4', 'verify']);
     assert.deepEqual(out.details.quorum, { before: 3, after: 5, quorumBefore: 2, quorumAfter: 3 });
-    assert.deepEqual(out.details.objects?.slice(2).map((o) => `${o.name}:${o.action}`), ['data-db-3:reuse', 'data-db-4:create (by the StatefulSet controller)']);
+    assert.deepEqual(
+      out.details.objects?.slice(2).map((o) => `${o.name}:${o.action}`),
+      ['data-db-3:reuse', 'data-db-4:create (by the StatefulSet controller)'],
+    );
     assert.match(out.details.warnings.join(' '), /db-3 reuses data-db-3 kept from an earlier scale-in/);
 
     const back = planChange(target(3, 5), { type: 'cluster.scale', replicas: 3, force: false }, { ...noFacts, statefulSet: statefulSet(5) }, times);
     assert.deepEqual(keys(back), ['statefulset', 'removed:db-4', 'removed:db-3', 'config', 'verify']);
     assert.deepEqual(back.details.membersAfter, ['db-0', 'db-1', 'db-2']);
-    assert.deepEqual(back.details.objects?.slice(2).map((o) => `${o.name}:${o.action}`), ['data-db-4:keep', 'data-db-3:keep']);
+    assert.deepEqual(
+      back.details.objects?.slice(2).map((o) => `${o.name}:${o.action}`),
+      ['data-db-4:keep', 'data-db-3:keep'],
+    );
   });
 
   test('node.add and node.remove are +1 / -1; removing anything but the highest ordinal is NOT_SUPPORTED', () => {
     assert.deepEqual(keys(planChange(target(4, 3), { type: 'node.add', force: true }, { ...noFacts, statefulSet: statefulSet(3) }, times)), ['config', 'statefulset', 'ready:db-3', 'verify']);
-    assert.deepEqual(keys(planChange(target(3, 4), { type: 'node.remove', node: 'db-3', force: false }, { ...noFacts, statefulSet: statefulSet(4) }, times)), ['statefulset', 'removed:db-3', 'config', 'verify']);
+    assert.deepEqual(keys(planChange(target(3, 4), { type: 'node.remove', node: 'db-3', force: false }, { ...noFacts, statefulSet: statefulSet(4) }, times)), [
+      'statefulset',
+      'removed:db-3',
+      'config',
+      'verify',
+    ]);
     assert.throws(
       () => planChange(target(3, 4), { type: 'node.remove', node: 'db-1', force: false }, { ...noFacts, statefulSet: statefulSet(4) }, times),
       (e: unknown) => e instanceof DomainError && e.code === 'NOT_SUPPORTED' && /highest ordinal first \(db-3\)/.test(e.detail),
@@ -94,7 +116,10 @@ describe('planChange', () => {
     const plan = planChange(target(3), { type: 'cluster.restart' }, { ...noFacts, statefulSet: statefulSet(3) }, times);
     assert.deepEqual(keys(plan), ['restart', 'restarted:db-2', 'restarted:db-1', 'restarted:db-0', 'verify']);
     assert.deepEqual(plan.steps[0].params, { restartedAt: times.now });
-    assert.ok(plan.steps.filter((s) => s.node).every((s) => /restart/.test(s.action)), 'the result lists these as restarted nodes');
+    assert.ok(
+      plan.steps.filter((s) => s.node).every((s) => /restart/.test(s.action)),
+      'the result lists these as restarted nodes',
+    );
   });
 
   test('reconfigure: rolls only when what the pods run changes, and lists the parameter changes', () => {
@@ -116,7 +141,10 @@ describe('planChange', () => {
     const kept = planChange(target(3), { type: 'cluster.delete', purge: false }, facts, times);
     // The Secret holds the root password of the kept data: it is kept with it.
     assert.deepEqual(keys(kept), ['delete:StatefulSet', 'pods-removed', 'delete:PodDisruptionBudget', 'delete:ClientService', 'delete:PeerService', 'delete:ConfigMap']);
-    assert.deepEqual(kept.details.objects?.filter((o) => o.kind === 'PersistentVolumeClaim' || o.kind === 'Secret').map((o) => `${o.name}:${o.action}`), ['db-credentials:keep', 'data-db-0:keep', 'data-db-1:keep']);
+    assert.deepEqual(
+      kept.details.objects?.filter((o) => o.kind === 'PersistentVolumeClaim' || o.kind === 'Secret').map((o) => `${o.name}:${o.action}`),
+      ['db-credentials:keep', 'data-db-0:keep', 'data-db-1:keep'],
+    );
     assert.match(kept.details.warnings.join(' '), /are kept; a new cluster named/);
     const purged = planChange(target(3), { type: 'cluster.delete', purge: true }, facts, times);
     assert.deepEqual(keys(purged).slice(-2), ['delete:Secret', 'delete-claims']);
@@ -130,7 +158,10 @@ describe('planChange', () => {
       [{ type: 'cluster.recover', acceptMissing: [] }, /grastate\.dat, wsrep-recover position.*no exec into pods/],
     ];
     for (const [change, why] of refusals) {
-      assert.throws(() => planChange(target(3), change, noFacts, times), (e: unknown) => e instanceof DomainError && e.kind === 'invalid' && e.code === 'NOT_SUPPORTED' && why.test(e.detail));
+      assert.throws(
+        () => planChange(target(3), change, noFacts, times),
+        (e: unknown) => e instanceof DomainError && e.kind === 'invalid' && e.code === 'NOT_SUPPORTED' && why.test(e.detail),
+      );
     }
   });
 

@@ -84,14 +84,14 @@ export function planChange(target: ClusterTarget, change: ClusterChange, facts: 
     case 'cluster.stop':
       throw kubernetesErrors.notSupported(
         'cluster.stop',
-        'a stopped Galera cluster must be bootstrapped again from the member whose grastate.dat says safe_to_bootstrap: 1, and this backend cannot read a member\'s grastate.dat (no exec into pods), so it could not start the cluster again faithfully. Use cluster.restart for a rolling restart, or cluster.scale',
+        "a stopped Galera cluster must be bootstrapped again from the member whose grastate.dat says safe_to_bootstrap: 1, and this backend cannot read a member's grastate.dat (no exec into pods), so it could not start the cluster again faithfully. Use cluster.restart for a rolling restart, or cluster.scale",
       );
     case 'cluster.start':
       throw kubernetesErrors.notSupported('cluster.start', 'Kubernetes clusters are never stopped by this backend (cluster.stop is not supported), so there is nothing to start');
     case 'cluster.recover':
       throw kubernetesErrors.notSupported(
         'Full-crash recovery',
-        'it needs every member\'s evidence (grastate.dat, wsrep-recover position) from its PersistentVolumeClaim, and this backend cannot read it (no exec into pods); the bootstrap node cannot be chosen by the shared rule',
+        "it needs every member's evidence (grastate.dat, wsrep-recover position) from its PersistentVolumeClaim, and this backend cannot read it (no exec into pods); the bootstrap node cannot be chosen by the shared rule",
       );
   }
 }
@@ -150,7 +150,13 @@ class ClusterPlanner {
   }
 
   private verify(replicas: number): PlannedStep {
-    return { key: 'verify', action: STEP_ACTIONS.verifyReady, title: `Verify: ${replicas} members pass the Galera health rule and the StatefulSet is settled`, params: { replicas }, timeoutSeconds: this.times.podReadySeconds + 30 };
+    return {
+      key: 'verify',
+      action: STEP_ACTIONS.verifyReady,
+      title: `Verify: ${replicas} members pass the Galera health rule and the StatefulSet is settled`,
+      params: { replicas },
+      timeoutSeconds: this.times.podReadySeconds + 30,
+    };
   }
 
   private details(extra: Partial<PlanDetails> & { warnings?: string[] }): PlanDetails {
@@ -182,7 +188,10 @@ class ClusterPlanner {
         ),
       ),
       this.verify(n),
-      this.write('close-bootstrap', STEP_ACTIONS.applyConfig, `Close the bootstrap switch in ConfigMap ${this.names.configMap}: from now on every member start joins`, { replicas: n, bootstrap: false }),
+      this.write('close-bootstrap', STEP_ACTIONS.applyConfig, `Close the bootstrap switch in ConfigMap ${this.names.configMap}: from now on every member start joins`, {
+        replicas: n,
+        bootstrap: false,
+      }),
     ];
     return {
       summary: `Create Galera cluster ${this.target.name} as StatefulSet ${this.namespace}/${this.names.statefulSet} with ${n} members; ${this.member(0)} bootstraps`,
@@ -249,7 +258,10 @@ class ClusterPlanner {
     // The StatefulSet replaces pods from the highest ordinal down, one at a time, each Ready (the Galera health rule) before the next.
     return range(0, replicas)
       .reverse()
-      .map((i) => ({ ...this.wait(`restarted:${this.member(i)}`, STEP_ACTIONS.awaitPodRestarted, `Wait for ${this.member(i)} to be replaced, rejoin and become Ready`, i), effect: 'restart' as const }));
+      .map((i) => ({
+        ...this.wait(`restarted:${this.member(i)}`, STEP_ACTIONS.awaitPodRestarted, `Wait for ${this.member(i)} to be replaced, rejoin and become Ready`, i),
+        effect: 'restart' as const,
+      }));
   }
 
   restart(): Plan {
@@ -265,7 +277,9 @@ class ClusterPlanner {
         quorum: quorumChange(replicas, replicas),
         membersAfter: range(0, replicas).map((i) => this.member(i)),
         objects: [this.object('StatefulSet', `patch (template annotation ${RESTARTED_AT_ANNOTATION})`)],
-        order: range(0, replicas).reverse().map((i) => this.member(i)),
+        order: range(0, replicas)
+          .reverse()
+          .map((i) => this.member(i)),
       }),
     };
   }
@@ -280,15 +294,17 @@ class ClusterPlanner {
     const rolls = liveHash !== hash;
     const warnings: string[] = [];
     if (rolls && changes.some((c) => c.apply === 'dynamic')) {
-      warnings.push(`On Kubernetes every change applies by a rolling restart, dynamic ones too (${changes.filter((c) => c.apply === 'dynamic').map((c) => c.name).join(', ')}): the backend cannot run SET GLOBAL inside the pods (no exec)`);
+      warnings.push(
+        `On Kubernetes every change applies by a rolling restart, dynamic ones too (${changes
+          .filter((c) => c.apply === 'dynamic')
+          .map((c) => c.name)
+          .join(', ')}): the backend cannot run SET GLOBAL inside the pods (no exec)`,
+      );
     }
     const steps: PlannedStep[] = [
       this.write('config', STEP_ACTIONS.applyConfig, `Apply ConfigMap ${this.names.configMap} with the new Galera configuration`, { replicas, bootstrap: false }),
       ...(rolls
-        ? [
-            this.write('statefulset', STEP_ACTIONS.applyStatefulSet, `Apply StatefulSet ${this.names.statefulSet} with config hash ${hash} (rolls the pods)`, { replicas }),
-            ...this.rollSteps(replicas),
-          ]
+        ? [this.write('statefulset', STEP_ACTIONS.applyStatefulSet, `Apply StatefulSet ${this.names.statefulSet} with config hash ${hash} (rolls the pods)`, { replicas }), ...this.rollSteps(replicas)]
         : []),
       this.verify(replicas),
     ];
@@ -319,14 +335,30 @@ class ClusterPlanner {
       this.write(`delete:${kind}`, STEP_ACTIONS.deleteObject, `Delete ${kind === 'PeerService' || kind === 'ClientService' ? 'Service' : kind} ${name}`, { kind });
     const steps: PlannedStep[] = [
       del('StatefulSet', this.names.statefulSet),
-      { key: 'pods-removed', action: STEP_ACTIONS.awaitPodsRemoved, title: `Wait for the pods of ${this.names.statefulSet} to be removed`, params: {}, timeoutSeconds: this.times.podReadySeconds + 30 },
+      {
+        key: 'pods-removed',
+        action: STEP_ACTIONS.awaitPodsRemoved,
+        title: `Wait for the pods of ${this.names.statefulSet} to be removed`,
+        params: {},
+        timeoutSeconds: this.times.podReadySeconds + 30,
+      },
       del('PodDisruptionBudget', this.names.podDisruptionBudget),
       del('ClientService', this.names.clientService),
       del('PeerService', this.names.peerService),
       del('ConfigMap', this.names.configMap),
       // The Secret holds the root password of the data in the claims: it goes only with them.
       ...(purge ? [del('Secret', this.names.secret)] : []),
-      ...(purge ? [{ key: 'delete-claims', action: STEP_ACTIONS.deleteClaims, title: `Delete the PersistentVolumeClaims of ${this.target.name} (purge: the data is lost)`, params: {}, timeoutSeconds: this.times.podReadySeconds + 30 }] : []),
+      ...(purge
+        ? [
+            {
+              key: 'delete-claims',
+              action: STEP_ACTIONS.deleteClaims,
+              title: `Delete the PersistentVolumeClaims of ${this.target.name} (purge: the data is lost)`,
+              params: {},
+              timeoutSeconds: this.times.podReadySeconds + 30,
+            },
+          ]
+        : []),
     ];
     return {
       summary: `Delete cluster ${this.target.name} from ${this.namespace}; claims ${purge ? 'deleted (purge)' : 'kept'}`,

@@ -3,7 +3,15 @@
  * See README.md.
  */
 export { KubernetesBackend, type KubernetesBackendOptions } from './kubernetes.backend';
-export { KUBERNETES_CAPABILITIES, KUBERNETES_CREDENTIAL_KINDS, KUBERNETES_SPEC_DEFAULTS, KUBERNETES_SPEC_RULES, kubernetesCredentialOf, kubernetesSpecDefaults, validateKubernetesSpec } from './kubernetes-spec';
+export {
+  KUBERNETES_CAPABILITIES,
+  KUBERNETES_CREDENTIAL_KINDS,
+  KUBERNETES_SPEC_DEFAULTS,
+  KUBERNETES_SPEC_RULES,
+  kubernetesCredentialOf,
+  kubernetesSpecDefaults,
+  validateKubernetesSpec,
+} from './kubernetes-spec';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './apply';
 export { STEP_ACTIONS } from './cluster-plan';
 export {

@@ -40,33 +40,39 @@ describe('KubernetesBackend against the simulator', () => {
       for (let i = 0; i < (options.repeatEachStep ? 2 : 1); i += 1) {
         const result = await backend.executeStep(target, step, stepContext());
         for (const m of (result.members ?? []) as MemberChange[]) {
-          target.members = m.op === 'remove' ? target.members.filter((x) => x.name !== m.name) : [...target.members.filter((x) => x.name !== m.member.name), m.member].sort((a, b) => a.ordinal - b.ordinal);
+          target.members =
+            m.op === 'remove' ? target.members.filter((x) => x.name !== m.name) : [...target.members.filter((x) => x.name !== m.member.name), m.member].sort((a, b) => a.ordinal - b.ordinal);
         }
       }
     }
     return plan;
   }
 
-  test('validateSpec: Kubernetes fields and the shared renderer\'s Galera checks, as pointers', () => {
+  test("validateSpec: Kubernetes fields and the shared renderer's Galera checks, as pointers", () => {
     assert.deepEqual(backend.validateSpec(spec()), []);
     const bad = spec();
     bad.kubernetes = { namespace: 'Bad_NS', image: 'has space', storageSize: 'ten gigs', storageClassName: 'UPPER', resources: { cpu: 'lots' } };
     bad.galera.gcacheSize = 'huge';
-    assert.deepEqual(backend.validateSpec(bad).map((e) => e.pointer), [
-      '/kubernetes/namespace',
-      '/kubernetes/image',
-      '/kubernetes/storageSize',
-      '/kubernetes/storageClassName',
-      '/kubernetes/resources/cpu',
-      '/galera/gcacheSize',
-    ]);
-    assert.deepEqual(backend.validateSpec({ ...spec(), kubernetes: undefined }).map((e) => e.pointer), ['/kubernetes']);
+    assert.deepEqual(
+      backend.validateSpec(bad).map((e) => e.pointer),
+      ['/kubernetes/namespace', '/kubernetes/image', '/kubernetes/storageSize', '/kubernetes/storageClassName', '/kubernetes/resources/cpu', '/galera/gcacheSize'],
+    );
+    assert.deepEqual(
+      backend.validateSpec({ ...spec(), kubernetes: undefined }).map((e) => e.pointer),
+      ['/kubernetes'],
+    );
   });
 
   test('every step can run twice (a resumed step) without a second effect', async () => {
     const target = targetOf('twice');
     await run(target, { type: 'cluster.create' }, { repeatEachStep: true });
-    assert.deepEqual(sim.controller.actions().filter((a) => a.statefulSet === 'twice' && a.action === 'create-pod').map((a) => a.ordinal), [0, 1, 2]);
+    assert.deepEqual(
+      sim.controller
+        .actions()
+        .filter((a) => a.statefulSet === 'twice' && a.action === 'create-pod')
+        .map((a) => a.ordinal),
+      [0, 1, 2],
+    );
     const restartedAt = (await run(target, { type: 'cluster.restart' }, { repeatEachStep: true })).steps[0].params.restartedAt;
     assert.equal(sim.controller.actions().filter((a) => a.statefulSet === 'twice' && a.action === 'delete-pod').length, 3, 'one roll, not two');
     assert.equal(sim.objects.get('StatefulSet', 'default', 'twice')?.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt'], restartedAt);
@@ -79,7 +85,14 @@ describe('KubernetesBackend against the simulator', () => {
     await run(target, { type: 'cluster.create' });
     const ready = await backend.observe(target, { signal: AbortSignal.timeout(5000) });
     assert.equal(ready.condition, 'Ready');
-    assert.deepEqual(ready.members.map((m) => [m.name, m.healthy, m.wsrepState]), [['watched-0', true, 'Synced'], ['watched-1', true, 'Synced'], ['watched-2', true, 'Synced']]);
+    assert.deepEqual(
+      ready.members.map((m) => [m.name, m.healthy, m.wsrepState]),
+      [
+        ['watched-0', true, 'Synced'],
+        ['watched-1', true, 'Synced'],
+        ['watched-2', true, 'Synced'],
+      ],
+    );
     assert.equal(ready.members[0].address, 'watched-0.watched-peers.default.svc.cluster.local');
 
     sim.pods.crash('default', 'watched-1');
@@ -103,7 +116,7 @@ describe('KubernetesBackend against the simulator', () => {
     assert.ok(unknown.members.every((m) => !m.reachable));
   });
 
-  test('a plan made while the API cannot be read says so and plans from the control plane\'s record', async () => {
+  test("a plan made while the API cannot be read says so and plans from the control plane's record", async () => {
     const target = { ...targetOf('blind'), credential: { kind: 'kubeconfig' as const, kubeconfig: sim.kubeconfig.replace(/server: .*/, 'server: https://127.0.0.1:1') } };
     const plan = await backend.plan(target, { type: 'cluster.create' }, { signal: AbortSignal.timeout(10_000) });
     assert.equal(plan.details.bootstrapNode, 'blind-0');

@@ -25,18 +25,7 @@ import {
 import type { FieldError } from '@galera-cp/core';
 import { assessClusterConditionFromProbes } from '@galera-cp/galera';
 import type { V1ConfigMap, V1PersistentVolumeClaim, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-import {
-  applyObject,
-  createIfAbsent,
-  DEFAULT_RETRY_POLICY,
-  deleteIfPresent,
-  listObjects,
-  mergePatchObject,
-  readObject,
-  sleep,
-  type CallContext,
-  type RetryPolicy,
-} from './apply';
+import { applyObject, createIfAbsent, DEFAULT_RETRY_POLICY, deleteIfPresent, listObjects, mergePatchObject, readObject, sleep, type CallContext, type RetryPolicy } from './apply';
 import { planChange, STEP_ACTIONS, type LiveFacts } from './cluster-plan';
 import { KUBERNETES_CAPABILITIES, kubernetesCredentialOf, kubernetesSpecDefaults, validateKubernetesSpec } from './kubernetes-spec';
 import { describeRef, KubeClient, KubeClientCache, type InClusterLoader, type ObjectRef } from './kube-client';
@@ -77,7 +66,6 @@ export interface KubernetesBackendOptions {
   /** How the in-cluster configuration is loaded when a cluster has no kubeconfig credential (default `KubeConfig.loadFromCluster`). */
   loadInCluster?: InClusterLoader;
 }
-
 
 /** Ordinals of the member pods that exist and are not being deleted. */
 function presentOrdinals(clusterName: string, pods: V1Pod[]): number[] {
@@ -377,14 +365,20 @@ export class KubernetesBackend implements ClusterBackend {
   private async createSecret(client: KubeClient, target: ClusterTarget, call: CallContext, context: StepContext): Promise<StepResult> {
     // Created once with a generated password and never rewritten: a re-run or a later apply keeps the password the data was initialised with.
     const { created } = await createIfAbsent(client, renderSecret(this.input(target), this.generatePassword()), FIELD_MANAGER, call);
-    context.log(created ? `Created Secret ${this.namespace(target)}/${objectNames(target.name).secret} with a generated root password` : `Secret ${this.namespace(target)}/${objectNames(target.name).secret} exists: kept as it is`);
+    context.log(
+      created
+        ? `Created Secret ${this.namespace(target)}/${objectNames(target.name).secret} with a generated root password`
+        : `Secret ${this.namespace(target)}/${objectNames(target.name).secret} exists: kept as it is`,
+    );
     return { output: { created } };
   }
 
   private async applyConfig(client: KubeClient, target: ClusterTarget, replicas: number, bootstrap: boolean, call: CallContext, context: StepContext): Promise<StepResult> {
     const configMap = renderConfigMap(this.input(target, replicas, bootstrap));
     const applied = await applyObject(client, configMap, FIELD_MANAGER, call);
-    context.log(`Applied ConfigMap ${this.namespace(target)}/${configMap.metadata?.name} (${replicas} members, bootstrap ${bootstrap ? 'allowed' : 'closed'}, resourceVersion ${applied.metadata?.resourceVersion})`);
+    context.log(
+      `Applied ConfigMap ${this.namespace(target)}/${configMap.metadata?.name} (${replicas} members, bootstrap ${bootstrap ? 'allowed' : 'closed'}, resourceVersion ${applied.metadata?.resourceVersion})`,
+    );
     return { output: { replicas, bootstrap } };
   }
 
@@ -502,7 +496,8 @@ export class KubernetesBackend implements ClusterBackend {
       const byOrdinal = new Map(pods.map((p) => [ordinalOf(target.name, p.metadata?.name), p]));
       const ordinals = [...new Set([...Array.from({ length: replicas }, (_, i) => i), ...[...byOrdinal.keys()].filter((o): o is number => o !== undefined)])];
       const condition = assessClusterConditionFromProbes({ desiredSize: replicas, members: ordinals.map((i) => probedMember(memberName(target.name, i), byOrdinal.get(i))) });
-      const settled = (statefulSet.status?.observedGeneration ?? 0) >= (statefulSet.metadata?.generation ?? 0) && (statefulSet.status?.readyReplicas ?? 0) === replicas && statefulSet.spec?.replicas === replicas;
+      const settled =
+        (statefulSet.status?.observedGeneration ?? 0) >= (statefulSet.metadata?.generation ?? 0) && (statefulSet.status?.readyReplicas ?? 0) === replicas && statefulSet.spec?.replicas === replicas;
       if (condition.status === 'Ready' && settled) {
         context.log(`Cluster ${target.name} is Ready: ${condition.message}`);
         return {

@@ -32,11 +32,10 @@ export const kubernetesErrors = {
   /** 429/5xx or a network failure that outlasted the retries. */
   unavailable: (what: string, attempts: number, cause: unknown) => {
     const status = apiStatusOf(cause);
-    return new BackendError(
-      'KUBERNETES_UNAVAILABLE',
-      `${what}: the Kubernetes API did not answer successfully after ${attempts} attempts (last: ${status.code ?? 'no answer'} ${status.message})`,
-      { retryable: true, cause },
-    );
+    return new BackendError('KUBERNETES_UNAVAILABLE', `${what}: the Kubernetes API did not answer successfully after ${attempts} attempts (last: ${status.code ?? 'no answer'} ${status.message})`, {
+      retryable: true,
+      cause,
+    });
   },
   /** An answer no retry can change (401, 403, 404 of a namespace, 422, ...). */
   refused: (what: string, cause: unknown) => {
@@ -64,14 +63,11 @@ export const kubernetesErrors = {
   podNotReady: (pod: string, seconds: number, state: string, details: Record<string, unknown>) =>
     new BackendError('POD_NOT_READY', `${pod} did not become Ready within ${seconds} s: ${state}`, { retryable: false, node: pod, details }),
   /** A member's pod was not removed in its time budget. */
-  podNotDeleted: (pod: string, seconds: number, state: string) =>
-    new BackendError('POD_NOT_DELETED', `${pod} was not removed within ${seconds} s: ${state}`, { retryable: false, node: pod }),
+  podNotDeleted: (pod: string, seconds: number, state: string) => new BackendError('POD_NOT_DELETED', `${pod} was not removed within ${seconds} s: ${state}`, { retryable: false, node: pod }),
   /** After every member's wait succeeded, the cluster is still not Ready by the shared rule (retryable: it may settle). */
-  clusterNotReady: (cluster: string, status: string, message: string) =>
-    new BackendError('CLUSTER_NOT_READY', `${cluster} is ${status}: ${message}`, { retryable: true }),
+  clusterNotReady: (cluster: string, status: string, message: string) => new BackendError('CLUSTER_NOT_READY', `${cluster} is ${status}: ${message}`, { retryable: true }),
   /** The StatefulSet is not there (deleted behind the control plane's back). */
-  statefulSetMissing: (namespace: string, name: string) =>
-    new BackendError('STATEFULSET_NOT_FOUND', `StatefulSet ${namespace}/${name} does not exist`, { retryable: false }),
+  statefulSetMissing: (namespace: string, name: string) => new BackendError('STATEFULSET_NOT_FOUND', `StatefulSet ${namespace}/${name} does not exist`, { retryable: false }),
   /**
    * A change this backend refuses at planning. A DomainError (kind `invalid`), so a dry run
    * answers 400 NOT_SUPPORTED with the reason, as the control plane's own refusals do; an

@@ -7,16 +7,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBu
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
-import {
-  CONFIG_HASH_ANNOTATION,
-  configHash,
-  renderClusterObjects,
-  renderConfigMap,
-  renderSecret,
-  renderStatefulSet,
-  selectorLabels,
-  type ManifestInput,
-} from './render-manifests';
+import { CONFIG_HASH_ANNOTATION, configHash, renderClusterObjects, renderConfigMap, renderSecret, renderStatefulSet, selectorLabels, type ManifestInput } from './render-manifests';
 
 const spec: ClusterSpec = {
   backend: 'kubernetes',
@@ -54,7 +45,10 @@ describe('render-manifests', () => {
   ] as const) {
     test(`every object validates against the real Kubernetes schemas (${label})`, () => {
       const objects = renderClusterObjects(manifestInput, 'pw-for-tests');
-      assert.deepEqual(objects.map((o) => o.kind), ['Secret', 'ConfigMap', 'PeerService', 'ClientService', 'PodDisruptionBudget', 'StatefulSet']);
+      assert.deepEqual(
+        objects.map((o) => o.kind),
+        ['Secret', 'ConfigMap', 'PeerService', 'ClientService', 'PodDisruptionBudget', 'StatefulSet'],
+      );
       for (const { object } of objects) validateAgainstSchema(object);
     });
   }
@@ -101,13 +95,24 @@ describe('render-manifests', () => {
   test('the container: image, Galera ports, password from the Secret, downward API, data and config mounts, resources', () => {
     const container = renderStatefulSet(input).spec?.template.spec?.containers[0];
     assert.equal(container?.image, 'mariadb:10.11');
-    assert.deepEqual(container?.ports?.map((p) => [p.name, p.containerPort]), [['mysql', 3306], ['galera', 4567], ['ist', 4568], ['sst', 4444]]);
+    assert.deepEqual(
+      container?.ports?.map((p) => [p.name, p.containerPort]),
+      [
+        ['mysql', 3306],
+        ['galera', 4567],
+        ['ist', 4568],
+        ['sst', 4444],
+      ],
+    );
     const env = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e]));
     assert.deepEqual(env.MARIADB_ROOT_PASSWORD.valueFrom?.secretKeyRef, { name: 'orders-credentials', key: 'root-password' });
     assert.equal(env.MARIADB_ROOT_PASSWORD.value, undefined, 'the password is never inlined');
     assert.equal(env.POD_NAME.valueFrom?.fieldRef?.fieldPath, 'metadata.name');
     assert.equal(env.POD_IP.valueFrom?.fieldRef?.fieldPath, 'status.podIP');
-    assert.deepEqual(container?.volumeMounts?.map((m) => m.mountPath), ['/var/lib/mysql', '/etc/galera-cp']);
+    assert.deepEqual(
+      container?.volumeMounts?.map((m) => m.mountPath),
+      ['/var/lib/mysql', '/etc/galera-cp'],
+    );
     assert.deepEqual(container?.resources, { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '1Gi' } });
     assert.equal(renderStatefulSet(minimal).spec?.template.spec?.containers[0].resources, undefined);
     assert.deepEqual(container?.command, ['sh', '/etc/galera-cp/start.sh']);
@@ -123,12 +128,15 @@ describe('render-manifests', () => {
     assert.ok((container?.startupProbe?.failureThreshold ?? 0) * (container?.startupProbe?.periodSeconds ?? 0) >= 3600, 'a joiner gets time for a state transfer');
   });
 
-  test('the ConfigMap holds the shared renderer\'s configuration for every member, the start script and the bootstrap switch', () => {
+  test("the ConfigMap holds the shared renderer's configuration for every member, the start script and the bootstrap switch", () => {
     const cm = renderConfigMap(input);
     const read = readGaleraConfig(cm.data?.['galera.cnf'] ?? '');
     assert.equal(read.managed, true);
     assert.equal(read.clusterName, 'orders');
-    assert.deepEqual(read.members, [0, 1, 2].map((i) => `orders-${i}.orders-peers.db.svc.cluster.local`));
+    assert.deepEqual(
+      read.members,
+      [0, 1, 2].map((i) => `orders-${i}.orders-peers.db.svc.cluster.local`),
+    );
     assert.equal(read.nodeName, undefined, 'node name and address come from the downward API at start');
     assert.deepEqual(read.parameters, { max_connections: '300' });
     assert.match(cm.data?.['galera.cnf'] ?? '', /^innodb_flush_log_at_trx_commit = 1$/m);
@@ -157,13 +165,25 @@ describe('render-manifests', () => {
   });
 
   test('services: headless peers publish members before they are ready; clients reach port 3306; one disruption at a time', () => {
-    const [, , peers, client, pdb] = renderClusterObjects(input, 'x').map((o) => o.object) as [unknown, unknown, InstanceType<typeof Service>, InstanceType<typeof Service>, InstanceType<typeof PodDisruptionBudget>];
+    const [, , peers, client, pdb] = renderClusterObjects(input, 'x').map((o) => o.object) as [
+      unknown,
+      unknown,
+      InstanceType<typeof Service>,
+      InstanceType<typeof Service>,
+      InstanceType<typeof PodDisruptionBudget>,
+    ];
     assert.equal(peers.metadata?.name, 'orders-peers');
     assert.equal(peers.spec?.clusterIP, 'None');
     assert.equal(peers.spec?.publishNotReadyAddresses, true);
-    assert.deepEqual(peers.spec?.ports?.map((p) => p.port), [3306, 4567, 4568, 4444]);
+    assert.deepEqual(
+      peers.spec?.ports?.map((p) => p.port),
+      [3306, 4567, 4568, 4444],
+    );
     assert.equal(client.metadata?.name, 'orders');
-    assert.deepEqual(client.spec?.ports?.map((p) => p.port), [3306]);
+    assert.deepEqual(
+      client.spec?.ports?.map((p) => p.port),
+      [3306],
+    );
     assert.equal(client.spec?.publishNotReadyAddresses, undefined);
     assert.equal(pdb.spec?.maxUnavailable, 1);
     assert.equal(pdb.spec?.minAvailable, undefined);

@@ -6,14 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ClusterSpec, KubernetesSpec } from '@galera-cp/backends';
 import { GALERA_PORTS, NODE_START_OPTIONS, nodeHealthProbe, renderSharedGaleraConfig, type RenderedGaleraConfig } from '@galera-cp/galera';
-import type {
-  V1ConfigMap,
-  V1Container,
-  V1PodDisruptionBudget,
-  V1Secret,
-  V1Service,
-  V1StatefulSet,
-} from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Container, V1PodDisruptionBudget, V1Secret, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 
 /** The field manager of every server-side apply the backend makes. */
 export const FIELD_MANAGER = 'galera-cp';
@@ -284,9 +277,7 @@ function container(input: ManifestInput): V1Container {
     // A joiner receiving a state transfer answers nothing for as long as the transfer lasts.
     startupProbe: { exec: { command: ping }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: STARTUP_WINDOW_SECONDS / 10 },
     livenessProbe: { exec: { command: ping }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-    ...(Object.keys(requests).length > 0
-      ? { resources: { requests, ...(requests.memory ? { limits: { memory: requests.memory } } : {}) } }
-      : {}),
+    ...(Object.keys(requests).length > 0 ? { resources: { requests, ...(requests.memory ? { limits: { memory: requests.memory } } : {}) } } : {}),
   };
 }
 

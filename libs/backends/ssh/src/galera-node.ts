@@ -18,16 +18,7 @@ import {
   type SstMethod,
   type WsrepStatus,
 } from '@galera-cp/galera';
-import {
-  errorLogTailCommand,
-  NO_SERVER_MARKER,
-  observeCommand,
-  parseObservation,
-  parseStateFiles,
-  recoverPositionCommand,
-  serverProcessCommand,
-  stateFilesCommand,
-} from './mariadb-client';
+import { errorLogTailCommand, NO_SERVER_MARKER, observeCommand, parseObservation, parseStateFiles, recoverPositionCommand, serverProcessCommand, stateFilesCommand } from './mariadb-client';
 import { hostPlatform } from './host-platform';
 import type { RemoteHost, RunOptions } from './remote-host';
 import { STARTUP_TIMEOUT_SECONDS } from './service-manager';
@@ -170,9 +161,7 @@ export interface LaunchedStart {
 export async function launchStart(host: RemoteHost, options: LaunchOptions): Promise<LaunchedStart> {
   const manager = await host.serviceManager();
   const command =
-    options.mode === 'bootstrap'
-      ? manager.bootstrap()
-      : manager.start({ ...(options.sstDonor ? { sstDonor: options.sstDonor } : {}), ...(options.sstMethod ? { sstMethod: options.sstMethod } : {}) });
+    options.mode === 'bootstrap' ? manager.bootstrap() : manager.start({ ...(options.sstDonor ? { sstDonor: options.sstDonor } : {}), ...(options.sstMethod ? { sstMethod: options.sstMethod } : {}) });
   const how = [...(options.sstDonor ? [`donors: ${options.sstDonor}`] : []), ...(options.sstMethod ? [`SST method: ${options.sstMethod}`] : [])].join('; ');
   options.log(`${host.node}: ${options.mode === 'bootstrap' ? 'bootstrapping a new Primary component' : `starting${how ? ` (${how})` : ''}`}`, 'info');
   let startError: Error | undefined;

@@ -4,30 +4,10 @@
  * nothing that would harm; it reports member changes for the control plane to persist.
  */
 import type { ClusterTarget, MemberChange, StepResult } from '@galera-cp/backends';
-import {
-  canRemoveMembers,
-  chooseDonor,
-  GALERA_PORT_NUMBERS,
-  isRecentlyRestarted,
-  renderGaleraConfig,
-  renderGrastate,
-  type DonorCandidate,
-  type SstMethod,
-  type WsrepStatus,
-} from '@galera-cp/galera';
+import { canRemoveMembers, chooseDonor, GALERA_PORT_NUMBERS, isRecentlyRestarted, renderGaleraConfig, renderGrastate, type DonorCandidate, type SstMethod, type WsrepStatus } from '@galera-cp/galera';
 import { configuredForUs, missingPackages, platformOf, runsOurGalera, type HostFacts } from './host-facts';
 import type { HostConnections, HostRef } from './host-connections';
-import {
-  isSyncedMember,
-  launchStart,
-  pause,
-  readNodeStatus,
-  readStateFiles,
-  startNode,
-  stopNode,
-  waitForSynced,
-  type NodeStatus,
-} from './galera-node';
+import { isSyncedMember, launchStart, pause, readNodeStatus, readStateFiles, startNode, stopNode, waitForSynced, type NodeStatus } from './galera-node';
 import { assertOwnHost } from './host-owner';
 import { sqlCommand, stateFilePaths } from './mariadb-client';
 import { assertHostFit, assertNoForeignData, checkClockSkew, checkMemberReachability, readExistingData } from './preflight';
@@ -133,7 +113,12 @@ export async function preflight(env: StepEnv<'ssh.preflight'>): Promise<StepResu
         const read = await host.facts(true);
         assertHostFit(host, read, expect);
         // A host our configuration names (a retried step) is ours; any other must not hold data.
-        if (!configuredForUs(read, expect)) assertNoForeignData(host, await readExistingData(host, read), (await histories).filter((u): u is string => u !== undefined));
+        if (!configuredForUs(read, expect))
+          assertNoForeignData(
+            host,
+            await readExistingData(host, read),
+            (await histories).filter((u): u is string => u !== undefined),
+          );
         return [host.node, summary(read)] as const;
       }),
     ),
@@ -163,10 +148,12 @@ function summary(facts: HostFacts) {
 /** `ssh.check-hosts`: connect to every member (host keys, credential) and check its clock. */
 export async function checkHosts(env: StepEnv<'ssh.check-hosts'>): Promise<StepResult> {
   const connected = await env.hosts.all(paramsOf(env).hosts);
-  await Promise.all(connected.map(async (h) => {
-    await ownStatus(env, h, 'act on it');
-    await checkClockSkew(h, env.settings.clockSkewMaxMs);
-  }));
+  await Promise.all(
+    connected.map(async (h) => {
+      await ownStatus(env, h, 'act on it');
+      await checkClockSkew(h, env.settings.clockSkewMaxMs);
+    }),
+  );
   return { output: { reached: connected.map((h) => h.node) }, pinnedHostKeys: env.hosts.pinnedHostKeys() };
 }
 
@@ -452,7 +439,9 @@ async function assertMayLeave(env: StepEnv, ref: HostRef, members: readonly Host
   const voters = members.map((m) => ({ name: m.node, healthy: isSyncedMember(statuses.get(m.node)?.status) }));
   const check = canRemoveMembers(voters, [ref.node]);
   if (!check.allowed) {
-    throw memberError('QUORUM_WOULD_BE_LOST', ref.node, `${check.message}; wait until the other members are Synced again`, { details: { quorumAfter: check.quorumAfter, healthyAfter: check.healthyAfter } });
+    throw memberError('QUORUM_WOULD_BE_LOST', ref.node, `${check.message}; wait until the other members are Synced again`, {
+      details: { quorumAfter: check.quorumAfter, healthyAfter: check.healthyAfter },
+    });
   }
 }
 

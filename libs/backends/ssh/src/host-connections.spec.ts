@@ -37,7 +37,10 @@ describe('SSH targets of a cluster', () => {
   });
 
   test('trust on first use only when the spec allows it and nothing is pinned yet', () => {
-    assert.throws(() => sshTargetOf(target(), { node: 'db-1', address: '10.0.0.2' }), (e: unknown) => e instanceof BackendError && e.code === 'SSH_SPEC_INVALID' && /trustOnFirstUse/.test(e.message));
+    assert.throws(
+      () => sshTargetOf(target(), { node: 'db-1', address: '10.0.0.2' }),
+      (e: unknown) => e instanceof BackendError && e.code === 'SSH_SPEC_INVALID' && /trustOnFirstUse/.test(e.message),
+    );
     assert.deepEqual(sshTargetOf(target({}, true), { node: 'db-1', address: '10.0.0.2' }).hostKey, { kind: 'trust-on-first-use' });
     assert.deepEqual(sshTargetOf(target({}, true), { node: 'db-0', address: '10.0.0.1' }).hostKey.kind, 'pinned', 'a pin wins over trust on first use');
   });

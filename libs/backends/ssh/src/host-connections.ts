@@ -217,7 +217,8 @@ export class HostConnections {
     }
     if (sshTarget.hostKey.kind === 'trust-on-first-use') {
       this.#tofu.set(ref.address, session.hostKey.fingerprint);
-      if (lease.opened) this.options.log(`${ref.node}: trusted the host key ${session.hostKey.keyType} ${session.hostKey.fingerprint} of ${ref.address} on first use; it is pinned from now on`, 'warn');
+      if (lease.opened)
+        this.options.log(`${ref.node}: trusted the host key ${session.hostKey.keyType} ${session.hostKey.fingerprint} of ${ref.address} on first use; it is pinned from now on`, 'warn');
     }
     return new RemoteHost(ref.node, ref.address, lease, { signal, log: this.options.log, commandTimeoutMs: settings.commandTimeoutMs, redactor: this.#redactor });
   }

@@ -30,7 +30,9 @@ const OUR_CONFIG = renderGaleraConfig({ clusterName: 'orders', node: { name: 'or
 const NONCE = 'c0ffee';
 
 function output(sections: Record<string, string>): string {
-  return Object.entries(sections).map(([name, body]) => `\n@@${NONCE}:${name}\n${body}`).join('');
+  return Object.entries(sections)
+    .map(([name, body]) => `\n@@${NONCE}:${name}\n${body}`)
+    .join('');
 }
 
 const CLUSTER_ID = 'cl_01kmz4x0d3yq7g5v2c8n6t1b9a';
@@ -79,7 +81,18 @@ describe('host facts: parsers', () => {
   });
 
   test('the sectioned output reads back, empty sections included', () => {
-    const text = output({ 'os-release': DEBIAN_OS, systemd: '', sysv: 'yes', dpkg: 'galera-4\tinstalled\nmariadb-server\tinstalled\nrsync\tinstalled\n', rpm: '', defaults: '--datadir=/var/lib/mysql', listening: '', mariadbd: '1234\n', 'config-0': OUR_CONFIG, 'config-1': '' });
+    const text = output({
+      'os-release': DEBIAN_OS,
+      systemd: '',
+      sysv: 'yes',
+      dpkg: 'galera-4\tinstalled\nmariadb-server\tinstalled\nrsync\tinstalled\n',
+      rpm: '',
+      defaults: '--datadir=/var/lib/mysql',
+      listening: '',
+      mariadbd: '1234\n',
+      'config-0': OUR_CONFIG,
+      'config-1': '',
+    });
     assert.equal(splitSections(text, NONCE).get('sysv'), 'yes');
     const read = parseHostFacts(text, NONCE);
     assert.equal(read.serviceManager, 'sysv');
@@ -116,18 +129,31 @@ describe('host facts: checks before a host becomes a member', () => {
 
   test('Galera ports held by another process: PORT_IN_USE naming port and process', () => {
     const problems = checkHostFacts(facts({ listening: [{ port: 3306, process: 'mysqld' }, { port: 4567 }] }), EXPECT);
-    assert.deepEqual(problems.map((p) => p.code), ['PORT_IN_USE']);
+    assert.deepEqual(
+      problems.map((p) => p.code),
+      ['PORT_IN_USE'],
+    );
     assert.match(problems[0].message, /3306 \(mysqld\), 4567/);
   });
 
   test('our own server of this cluster may hold them (a retried step)', () => {
-    const ours = facts({ mariadbdPids: [7], listening: [{ port: 3306, process: 'mariadbd' }, { port: 4567, process: 'mariadbd' }], galeraConfig: { managed: true, clusterName: 'orders', parameters: {} } });
+    const ours = facts({
+      mariadbdPids: [7],
+      listening: [
+        { port: 3306, process: 'mariadbd' },
+        { port: 4567, process: 'mariadbd' },
+      ],
+      galeraConfig: { managed: true, clusterName: 'orders', parameters: {} },
+    });
     assert.deepEqual(checkHostFacts(ours, EXPECT), []);
   });
 
   test('another cluster configured on the host is a conflict', () => {
     const other = facts({ galeraConfig: { managed: true, clusterName: 'billing', parameters: {} } });
-    assert.deepEqual(checkHostFacts(other, EXPECT).map((p) => p.code), ['CLUSTER_CONFLICT']);
+    assert.deepEqual(
+      checkHostFacts(other, EXPECT).map((p) => p.code),
+      ['CLUSTER_CONFLICT'],
+    );
     // The distribution's commented-out 60-galera.cnf names no cluster: not a conflict.
     assert.deepEqual(checkHostFacts(facts({ galeraConfig: { managed: false, parameters: {} } }), EXPECT), []);
   });
@@ -138,7 +164,10 @@ describe('host facts: checks before a host becomes a member', () => {
     assert.equal(configuredForUs(leftover, ORDERS), false);
     assert.equal(runsOurGalera(leftover, ORDERS), false);
     const problems = checkHostFacts(leftover, EXPECT);
-    assert.deepEqual(problems.map((p) => p.code), ['CLUSTER_CONFLICT', 'PORT_IN_USE']);
+    assert.deepEqual(
+      problems.map((p) => p.code),
+      ['CLUSTER_CONFLICT', 'PORT_IN_USE'],
+    );
     assert.match(problems[0].message, new RegExp(`same name \\(control-plane cluster ${OTHER_ID}\\)`));
     const ours = facts({ mariadbdPids: [7], listening: [{ port: 3306, process: 'mariadbd' }], galeraConfig: config(CLUSTER_ID) });
     assert.equal(configuredForUs(ours, ORDERS), true);

@@ -105,7 +105,10 @@ export function parseExistingData(stdout: string, nonce: string, datadir: string
   const grastateText = s.get('grastate') ?? '';
   const parsed = grastateText.trim() === '' ? undefined : parseGrastate(grastateText);
   // `ls -p` marks directories with a trailing slash; files are left out.
-  const directories = (s.get('directories') ?? '').split('\n').filter((l) => l.endsWith('/') && l.length > 1).map((l) => l.slice(0, -1));
+  const directories = (s.get('directories') ?? '')
+    .split('\n')
+    .filter((l) => l.endsWith('/') && l.length > 1)
+    .map((l) => l.slice(0, -1));
   const testSchemaFiles = (s.get('test-schema') ?? '').split('\n').filter((l) => l !== '');
   return { datadir, directories, ...(directories.includes('test') ? { testSchemaFiles } : {}), ...(parsed?.ok ? { grastate: parsed.value } : {}) };
 }
@@ -159,7 +162,10 @@ export function parseMeminfo(text: string): { totalBytes: number; availableBytes
 
 /** Reads `df -Pk` output: the available bytes of the last data line. */
 export function parseDfAvailable(text: string): number | undefined {
-  const rows = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('Filesystem'));
+  const rows = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('Filesystem'));
   const last = rows[rows.length - 1];
   if (!last) return undefined;
   const fields = last.split(/\s+/);
@@ -209,7 +215,11 @@ export function parseHostFacts(stdout: string, nonce: string): HostFacts {
     ...(diskAvailableBytes !== undefined ? { diskAvailableBytes } : {}),
     ...(memory ? { memory } : {}),
     listening: parseListeningPorts(get('listening')),
-    mariadbdPids: get('mariadbd').split('\n').map((l) => l.trim()).filter((l) => /^\d+$/.test(l)).map(Number),
+    mariadbdPids: get('mariadbd')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /^\d+$/.test(l))
+      .map(Number),
     ...(configText !== undefined ? { galeraConfig: readGaleraConfig(configText) } : {}),
   };
 }
@@ -263,7 +273,9 @@ export function runsOurGalera(facts: HostFacts, cluster: ClusterIdentity): boole
 
 /** Packages the host still needs. */
 export function missingPackages(facts: HostFacts, sstMethod: SstMethod): string[] {
-  return platformOf(facts).packagesFor(sstMethod).filter((p) => !facts.packages[p]);
+  return platformOf(facts)
+    .packagesFor(sstMethod)
+    .filter((p) => !facts.packages[p]);
 }
 
 /**

@@ -13,7 +13,14 @@ export function ownershipOf(target: Pick<ClusterTarget, 'clusterId' | 'name'>, s
   return judgeHostOwner(
     { clusterId: target.clusterId, clusterName: target.name },
     {
-      ...(status.config ? { config: { ...(status.config.clusterName !== undefined ? { clusterName: status.config.clusterName } : {}), ...(status.config.ownerId !== undefined ? { ownerId: status.config.ownerId } : {}) } } : {}),
+      ...(status.config
+        ? {
+            config: {
+              ...(status.config.clusterName !== undefined ? { clusterName: status.config.clusterName } : {}),
+              ...(status.config.ownerId !== undefined ? { ownerId: status.config.ownerId } : {}),
+            },
+          }
+        : {}),
       ...(status.clusterName !== undefined ? { runningClusterName: status.clusterName } : {}),
     },
   );
@@ -26,7 +33,8 @@ export function ownershipOf(target: Pick<ClusterTarget, 'clusterId' | 'name'>, s
 export function assertOwnHost(target: Pick<ClusterTarget, 'clusterId' | 'name'>, host: { node: string; address: string }, status: NodeStatus, doing: string): void {
   const owner = ownershipOf(target, status);
   if (owner.owner !== 'other') return;
-  const other = owner.otherClusterName !== undefined || owner.otherClusterId !== undefined ? ` ${[owner.otherClusterName, owner.otherClusterId && `(${owner.otherClusterId})`].filter(Boolean).join(' ')}` : '';
+  const other =
+    owner.otherClusterName !== undefined || owner.otherClusterId !== undefined ? ` ${[owner.otherClusterName, owner.otherClusterId && `(${owner.otherClusterId})`].filter(Boolean).join(' ')}` : '';
   throw memberError(
     'HOST_OWNED_BY_OTHER_CLUSTER',
     host.node,

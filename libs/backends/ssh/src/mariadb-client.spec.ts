@@ -23,11 +23,14 @@ describe('the local mariadb client and the state files', () => {
     assert.equal(status.clusterStatus, 'Primary');
     assert.deepEqual(status.incomingAddresses, ['10.0.0.1:3306', '10.0.0.2:3306']);
     assert.deepEqual(parseObservation('@@mariadbd stopped\n'), { rows: [], running: false });
-    assert.deepEqual(parseBatchRows('a\tb\nc\td\n'), [['a', 'b'], ['c', 'd']]);
+    assert.deepEqual(parseBatchRows('a\tb\nc\td\n'), [
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
     assert.match(observeCommand(['/etc/a.cnf']).text, /\|\| true; \{ pgrep -x mariadbd >\/dev\/null 2>&1 && printf/);
   });
 
-  test('an observation also reads the running server\'s wsrep_cluster_name and the option file: who owns the host', async () => {
+  test("an observation also reads the running server's wsrep_cluster_name and the option file: who owns the host", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'etc-'));
     try {
       const config = '# Written by the control plane for cluster cl_01B: manual edits are overwritten.\n[galera]\nwsrep_cluster_name = "billing"\n';

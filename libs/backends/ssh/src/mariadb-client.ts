@@ -93,10 +93,7 @@ export function stateFilePaths(datadir: string): { grastate: string; gvwstate: s
 
 /** Prints one file between markers, or a missing marker: `@@file <name>` ... or `@@missing <name>`. */
 function printFile(name: string, path: string): RemoteCommand {
-  return or(
-    and(command('test', '-f', path), command('printf', '\\n@@file %s\\n', name), command('cat', '--', path)),
-    command('printf', '\\n@@missing %s\\n', name),
-  );
+  return or(and(command('test', '-f', path), command('printf', '\\n@@file %s\\n', name), command('cat', '--', path)), command('printf', '\\n@@missing %s\\n', name));
 }
 
 /** Reads grastate.dat and gvwstate.dat (either may be missing) and whether a server runs. */

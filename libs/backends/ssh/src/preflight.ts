@@ -78,9 +78,7 @@ const PROBE_LINE = /^probe (ok|fail) (\S+)$/;
 
 /** Probes TCP paths from one host to each peer (`host:port`), printing `probe ok|fail <address>` per peer. */
 export function reachabilityCommand(peers: readonly { address: string; port: number }[]): RemoteCommand {
-  const probes = peers.map((p) =>
-    or(and(tcpProbeCommand(p.address, p.port, 3), command('printf', 'probe ok %s\\n', p.address)), command('printf', 'probe fail %s\\n', p.address)),
-  );
+  const probes = peers.map((p) => or(and(tcpProbeCommand(p.address, p.port, 3), command('printf', 'probe ok %s\\n', p.address)), command('printf', 'probe fail %s\\n', p.address)));
   return probes.length === 1 ? probes[0] : sequence(...probes);
 }
 

@@ -45,7 +45,11 @@ async function collectOne(hosts: HostConnections, ref: HostRef, recoverPositions
       }
       // A server that runs outside any Primary component knows its last committed seqno.
       return {
-        evidence: { name: ref.node, reachable: true, ...(s.localStateUuid && s.lastCommitted !== undefined ? { recovered: { uuid: s.localStateUuid, seqno: s.lastCommitted, format: 'plain' as const } } : {}) },
+        evidence: {
+          name: ref.node,
+          reachable: true,
+          ...(s.localStateUuid && s.lastCommitted !== undefined ? { recovered: { uuid: s.localStateUuid, seqno: s.lastCommitted, format: 'plain' as const } } : {}),
+        },
         running: true,
         primary: false,
         source: `running server (${s.clusterStatus}, wsrep_last_committed)`,

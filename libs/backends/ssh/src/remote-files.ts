@@ -12,10 +12,7 @@ export { markerNonce } from './marker-nonce';
 /** Prints each file between `@@file-<nonce> <i>` markers, or `@@missing-<nonce> <i>`. */
 export function readFilesCommand(paths: readonly string[], nonce: string): RemoteCommand {
   const parts = paths.map((path, i) =>
-    or(
-      and(command('test', '-f', path), command('printf', '\n@@file-%s %s\n', nonce, String(i)), command('cat', '--', path)),
-      command('printf', '\n@@missing-%s %s\n', nonce, String(i)),
-    ),
+    or(and(command('test', '-f', path), command('printf', '\n@@file-%s %s\n', nonce, String(i)), command('cat', '--', path)), command('printf', '\n@@missing-%s %s\n', nonce, String(i))),
   );
   return parts.length === 1 ? parts[0] : sequence(...parts);
 }

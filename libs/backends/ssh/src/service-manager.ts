@@ -79,10 +79,7 @@ class SysvServiceManager implements ServiceManager {
   enable(): RemoteCommand {
     // `enable` needs the runlevel links to exist; a package installed with policy-rc.d may not
     // have made them yet, so `defaults` first in that case.
-    return or(
-      command('update-rc.d', MARIADB_SERVICE, 'enable'),
-      and(command('update-rc.d', MARIADB_SERVICE, 'defaults'), command('update-rc.d', MARIADB_SERVICE, 'enable')),
-    );
+    return or(command('update-rc.d', MARIADB_SERVICE, 'enable'), and(command('update-rc.d', MARIADB_SERVICE, 'defaults'), command('update-rc.d', MARIADB_SERVICE, 'enable')));
   }
 
   disable(): RemoteCommand {
@@ -103,9 +100,7 @@ class SysvServiceManager implements ServiceManager {
   }
 
   withStartupTimeout(existing: string | undefined): string {
-    return setShellVariable(existing, 'MYSQLD_STARTUP_TIMEOUT', String(STARTUP_TIMEOUT_SECONDS), [
-      '# Written by the Galera control plane: a state transfer takes longer than the default 30 s.',
-    ]);
+    return setShellVariable(existing, 'MYSQLD_STARTUP_TIMEOUT', String(STARTUP_TIMEOUT_SECONDS), ['# Written by the Galera control plane: a state transfer takes longer than the default 30 s.']);
   }
 }
 
@@ -153,21 +148,13 @@ class SystemdServiceManager implements ServiceManager {
   }
 
   withStartupTimeout(): string {
-    return [
-      '# Written by the Galera control plane: a state transfer takes longer than the unit allows by default.',
-      '[Service]',
-      `TimeoutStartSec=${STARTUP_TIMEOUT_SECONDS}`,
-      '',
-    ].join('\n');
+    return ['# Written by the Galera control plane: a state transfer takes longer than the unit allows by default.', '[Service]', `TimeoutStartSec=${STARTUP_TIMEOUT_SECONDS}`, ''].join('\n');
   }
 }
 
 /** The server options of one start (validated: none can carry another option). */
 function startArguments(options: StartOptions): string[] {
-  return [
-    ...(options.sstDonor ? [`--wsrep_sst_donor=${donorList(options.sstDonor)}`] : []),
-    ...(options.sstMethod ? [`--wsrep_sst_method=${sstMethodName(options.sstMethod)}`] : []),
-  ];
+  return [...(options.sstDonor ? [`--wsrep_sst_donor=${donorList(options.sstDonor)}`] : []), ...(options.sstMethod ? [`--wsrep_sst_method=${sstMethodName(options.sstMethod)}`] : [])];
 }
 
 function sstMethodName(value: string): SstMethod {

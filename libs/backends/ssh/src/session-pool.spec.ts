@@ -83,10 +83,12 @@ describe('SessionPool', () => {
     assert.equal(a.session.isOpen, false, 'the idle one made room');
     assert.equal(pool.size, 2);
     let gotD = false;
-    const d = pool.acquire(key('op', 'd:22'), async () => new FakeSession('d')).then((lease) => {
-      gotD = true;
-      return lease;
-    });
+    const d = pool
+      .acquire(key('op', 'd:22'), async () => new FakeSession('d'))
+      .then((lease) => {
+        gotD = true;
+        return lease;
+      });
     await sleep(20);
     assert.equal(gotD, false, 'waits while every session is leased');
     b.release();
@@ -112,13 +114,21 @@ describe('SessionPool', () => {
     plan.release();
     const step = await pool.acquire(key('op_1'), async () => new FakeSession('step'), { adoptFrom: ['plan:cl_1'] });
     assert.equal(step.session, plan.session);
-    assert.deepEqual(pool.keys().map((k) => k.scope), ['op_1']);
+    assert.deepEqual(
+      pool.keys().map((k) => k.scope),
+      ['op_1'],
+    );
     await pool.closeAll();
   });
 
   test('a failed open is reported and forgotten; closeScope closes one operation only; discard drops a session', async () => {
     const pool = new SessionPool<FakeSession>({ maxSessions: 8, idleTimeoutMs: 1000 });
-    await assert.rejects(pool.acquire(key('op'), async () => { throw new Error('unreachable'); }), /unreachable/);
+    await assert.rejects(
+      pool.acquire(key('op'), async () => {
+        throw new Error('unreachable');
+      }),
+      /unreachable/,
+    );
     assert.equal(pool.size, 0);
     const one = await pool.acquire(key('op_1'), async () => new FakeSession('1'));
     const two = await pool.acquire(key('op_2'), async () => new FakeSession('2'));

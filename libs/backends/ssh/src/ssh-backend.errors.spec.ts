@@ -29,7 +29,7 @@ describe('SSH backend errors', () => {
     assert.match(error.message, /^db-2: host key mismatch: expected SHA256:expected, got ssh-ed25519 SHA256:actual/);
   });
 
-  test('a failed command becomes the caller\'s code with the stderr tail', () => {
+  test("a failed command becomes the caller's code with the stderr tail", () => {
     const failed = new SshCommandFailedError(endpoint, { command: 'service mariadb start', stdoutTail: '', stderrTail: 'Job failed\n', durationMs: 5 }, 1);
     const error = toBackendError(failed, 'db-0', 'NODE_START_FAILED', 'starting the server');
     assert.equal(error.code, 'NODE_START_FAILED');

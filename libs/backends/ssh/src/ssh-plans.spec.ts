@@ -41,17 +41,33 @@ describe('SSH plans', () => {
     assert.match(plan.summary, /^Rejoin db-3 \(not running or not Synced\): 4 -> 4 members$/);
     assert.deepEqual(plan.details.rejoin, ['db-3']);
     const joined = (key: string) => plan.steps.find((s) => s.key === key)?.params as { host: { node: string }; members: { node: string }[] };
-    assert.deepEqual(joined('join:db-3').members.map((m) => m.node), ['db-0', 'db-1', 'db-2'], 'it joins the Synced members');
-    assert.deepEqual((plan.steps[0].params.hosts as { node: string }[]).map((h) => h.node), ['db-3']);
-    assert.deepEqual((plan.steps.find((s) => s.key === 'update-members')?.params.hosts as { node: string }[]).map((h) => h.node), ['db-0', 'db-1', 'db-2']);
+    assert.deepEqual(
+      joined('join:db-3').members.map((m) => m.node),
+      ['db-0', 'db-1', 'db-2'],
+      'it joins the Synced members',
+    );
+    assert.deepEqual(
+      (plan.steps[0].params.hosts as { node: string }[]).map((h) => h.node),
+      ['db-3'],
+    );
+    assert.deepEqual(
+      (plan.steps.find((s) => s.key === 'update-members')?.params.hosts as { node: string }[]).map((h) => h.node),
+      ['db-0', 'db-1', 'db-2'],
+    );
 
     const more = planScaleOut(t, 1, undefined, ['db-3']);
     assert.deepEqual(keys(more), ['preflight', 'install', 'configure', 'join:db-3', 'synced:db-3', 'join:db-4', 'synced:db-4', 'update-members', 'verify']);
     assert.deepEqual(joined.call(null, 'join:db-3').members.length, 3);
-    assert.deepEqual((more.steps.find((s) => s.key === 'join:db-4')?.params.members as { node: string }[]).map((m) => m.node), ['db-0', 'db-1', 'db-2', 'db-3']);
+    assert.deepEqual(
+      (more.steps.find((s) => s.key === 'join:db-4')?.params.members as { node: string }[]).map((m) => m.node),
+      ['db-0', 'db-1', 'db-2', 'db-3'],
+    );
 
     const none = target(3, 5, 3);
-    assert.throws(() => planScaleOut(none, 0, undefined, ['db-0', 'db-1', 'db-2']), (e: unknown) => e instanceof DomainError && e.code === 'NO_SYNCED_MEMBER');
+    assert.throws(
+      () => planScaleOut(none, 0, undefined, ['db-0', 'db-1', 'db-2']),
+      (e: unknown) => e instanceof DomainError && e.code === 'NO_SYNCED_MEMBER',
+    );
   });
 
   test('the default SST (mariabackup): a create joins by rsync (new and empty), sets the method back after each join, and installs both; a scale-out joins by mariabackup', () => {
@@ -81,7 +97,7 @@ describe('SSH plans', () => {
     assert.deepEqual(out.steps.find((s) => s.key === 'install')?.params.sstMethods, ['mariabackup']);
   });
 
-  test('a rejoining member whose recorded seqno is the cluster\'s expects IST', () => {
+  test("a rejoining member whose recorded seqno is the cluster's expects IST", () => {
     const t = target(4, 5, 4);
     t.members = t.members.map((m) => ({ ...m, seqno: 42 }));
     t.members[3] = { ...t.members[3], wsrepState: 'Joining', phase: 'Joining' };
@@ -110,10 +126,16 @@ describe('SSH plans', () => {
     assert.equal(configure.action, SSH_ACTIONS.configure);
     assert.deepEqual(configure.params.members, ['10.0.0.10', '10.0.0.11', '10.0.0.12']);
     // Every join knows the members that joined before it (donor candidates), and has a long bound.
-    assert.deepEqual((plan.steps[6].params.members as { node: string }[]).map((m) => m.node), ['db-0', 'db-1']);
+    assert.deepEqual(
+      (plan.steps[6].params.members as { node: string }[]).map((m) => m.node),
+      ['db-0', 'db-1'],
+    );
     assert.ok((plan.steps[4].timeoutSeconds ?? 0) >= 900);
     // Galera: one at a time, Synced before the next: a wait step after every join.
-    assert.deepEqual(plan.steps.filter((s) => s.action === SSH_ACTIONS.waitSynced).map((s) => s.node), ['db-1', 'db-2']);
+    assert.deepEqual(
+      plan.steps.filter((s) => s.action === SSH_ACTIONS.waitSynced).map((s) => s.node),
+      ['db-1', 'db-2'],
+    );
     assert.equal(plan.steps[3].node, 'db-0');
   });
 
@@ -125,7 +147,10 @@ describe('SSH plans', () => {
     const all = ['10.0.0.10', '10.0.0.11', '10.0.0.12', '10.0.0.13', '10.0.0.14'];
     assert.deepEqual(plan.steps[2].params.members, all);
     assert.deepEqual(plan.steps[7].params.members, all);
-    assert.deepEqual((plan.steps[7].params.hosts as { node: string }[]).map((h) => h.node), ['db-0', 'db-1', 'db-2']);
+    assert.deepEqual(
+      (plan.steps[7].params.hosts as { node: string }[]).map((h) => h.node),
+      ['db-0', 'db-1', 'db-2'],
+    );
     assert.deepEqual(plan.details.donors, { 'db-3': 'db-0', 'db-4': 'db-0' });
     assert.equal((plan.steps[0].params.members as unknown[]).length, 3, 'the preflight reaches the existing members too');
   });
@@ -134,7 +159,10 @@ describe('SSH plans', () => {
     const plan = planScaleOut(target(3, 5), 1, '10.0.0.14');
     assert.deepEqual(plan.details.membersAfter, ['db-0', 'db-1', 'db-2', 'db-3']);
     assert.equal((plan.steps[3].params.host as { address: string }).address, '10.0.0.14');
-    assert.throws(() => planScaleOut(target(3, 3), 1), (e: unknown) => e instanceof DomainError && e.code === 'NOT_ENOUGH_HOSTS');
+    assert.throws(
+      () => planScaleOut(target(3, 3), 1),
+      (e: unknown) => e instanceof DomainError && e.code === 'NOT_ENOUGH_HOSTS',
+    );
   });
 
   test('after a middle member left, a new one takes the next ordinal and the free host', () => {
@@ -151,8 +179,14 @@ describe('SSH plans', () => {
     assert.deepEqual(plan.details.quorum, { before: 5, after: 3, quorumBefore: 3, quorumAfter: 2 });
     assert.deepEqual(plan.steps[3].params.members, ['10.0.0.10', '10.0.0.11', '10.0.0.12']);
     // Each quorum check counts the members still there: db-4 has left when db-3 goes.
-    assert.deepEqual((plan.steps[2].params.members as { node: string }[]).map((m) => m.node), ['db-0', 'db-1', 'db-2', 'db-3']);
-    assert.throws(() => planScaleIn(target(3), ['db-9']), (e: unknown) => e instanceof DomainError && e.code === 'NODE_NOT_FOUND');
+    assert.deepEqual(
+      (plan.steps[2].params.members as { node: string }[]).map((m) => m.node),
+      ['db-0', 'db-1', 'db-2', 'db-3'],
+    );
+    assert.throws(
+      () => planScaleIn(target(3), ['db-9']),
+      (e: unknown) => e instanceof DomainError && e.code === 'NODE_NOT_FOUND',
+    );
   });
 
   test('restart: rolling, in the fixed name order, then verify', () => {
@@ -160,7 +194,11 @@ describe('SSH plans', () => {
     t.members = [member(2), member(0), member(1)];
     const plan = planRestart(t);
     assert.deepEqual(keys(plan), ['check-hosts', 'restart:db-0', 'synced:db-0', 'restart:db-1', 'synced:db-1', 'restart:db-2', 'synced:db-2', 'verify']);
-    assert.deepEqual(plan.steps.filter((s) => /restart/.test(s.action)).map((s) => s.node), ['db-0', 'db-1', 'db-2'], 'the result lists restarted nodes by the action');
+    assert.deepEqual(
+      plan.steps.filter((s) => /restart/.test(s.action)).map((s) => s.node),
+      ['db-0', 'db-1', 'db-2'],
+      'the result lists restarted nodes by the action',
+    );
   });
 
   test('stop: stopped members first, the first member by name leaves last and is the bootstrap node', () => {
@@ -173,7 +211,10 @@ describe('SSH plans', () => {
     assert.equal(degraded.details.bootstrapNode, 'db-1', 'the last running member leaves last');
   });
 
-  function evidence(rows: Array<{ i: number; seqno: number; safe?: boolean; running?: boolean; primary?: boolean; reachable?: boolean }>): { members: MemberEvidence[]; decision: ReturnType<typeof chooseBootstrapNode> } {
+  function evidence(rows: Array<{ i: number; seqno: number; safe?: boolean; running?: boolean; primary?: boolean; reachable?: boolean }>): {
+    members: MemberEvidence[];
+    decision: ReturnType<typeof chooseBootstrapNode>;
+  } {
     const decision = chooseBootstrapNode(
       rows.map((r) =>
         r.reachable === false
@@ -183,52 +224,97 @@ describe('SSH plans', () => {
     );
     const members = rows.map((r) => {
       const row = decision.evidence.find((e) => e.name === `db-${r.i}`);
-      const evidenceRow: RecoveryEvidenceRow = { node: `db-${r.i}`, reachable: row?.reachable ?? false, uuid: row?.uuid ?? null, seqno: row?.seqno ?? null, safeToBootstrap: row?.safeToBootstrap ?? null, source: 'grastate.dat', eligible: row?.eligible ?? false, reason: row?.why ?? '' };
+      const evidenceRow: RecoveryEvidenceRow = {
+        node: `db-${r.i}`,
+        reachable: row?.reachable ?? false,
+        uuid: row?.uuid ?? null,
+        seqno: row?.seqno ?? null,
+        safeToBootstrap: row?.safeToBootstrap ?? null,
+        source: 'grastate.dat',
+        eligible: row?.eligible ?? false,
+        reason: row?.why ?? '',
+      };
       return { ref: { node: `db-${r.i}`, address: `10.0.0.${10 + r.i}`, ordinal: r.i }, row: evidenceRow, running: r.running ?? false, primary: r.primary ?? false };
     });
     return { members, decision };
   }
 
   test('start: bootstrap the safe_to_bootstrap node, start the others one by one', () => {
-    const { members, decision } = evidence([{ i: 0, seqno: 9 }, { i: 1, seqno: 9, safe: true }, { i: 2, seqno: 9 }]);
+    const { members, decision } = evidence([
+      { i: 0, seqno: 9 },
+      { i: 1, seqno: 9, safe: true },
+      { i: 2, seqno: 9 },
+    ]);
     const plan = planStart(target(3), members, decision);
     assert.deepEqual(keys(plan), ['check-hosts', 'bootstrap:db-1', 'start:db-0', 'synced:db-0', 'start:db-2', 'synced:db-2', 'verify']);
     assert.equal(plan.details.bootstrapNode, 'db-1');
     assert.equal(plan.details.evidence?.length, 3);
-    assert.deepEqual(plan.steps.filter((s) => s.node && /start|bootstrap/.test(s.action)).map((s) => s.node), ['db-1', 'db-0', 'db-2'], 'the result lists started nodes by the action');
+    assert.deepEqual(
+      plan.steps.filter((s) => s.node && /start|bootstrap/.test(s.action)).map((s) => s.node),
+      ['db-1', 'db-0', 'db-2'],
+      'the result lists started nodes by the action',
+    );
   });
 
   test('start with a member already Primary: nothing bootstraps a second component', () => {
-    const { members } = evidence([{ i: 0, seqno: 9, running: true, primary: true }, { i: 1, seqno: 9, safe: true }, { i: 2, seqno: 9 }]);
+    const { members } = evidence([
+      { i: 0, seqno: 9, running: true, primary: true },
+      { i: 1, seqno: 9, safe: true },
+      { i: 2, seqno: 9 },
+    ]);
     const plan = planStart(target(3), members, undefined);
     assert.equal(plan.details.bootstrapNode, 'db-0');
     assert.match(plan.summary, /already runs in a Primary component/);
   });
 
   test('recover: the most advanced node, safe_to_bootstrap only there, servers running outside a Primary component stopped first', () => {
-    const { members, decision } = evidence([{ i: 0, seqno: 7 }, { i: 1, seqno: 12, running: true }, { i: 2, seqno: 12 }]);
+    const { members, decision } = evidence([
+      { i: 0, seqno: 7 },
+      { i: 1, seqno: 12, running: true },
+      { i: 2, seqno: 12 },
+    ]);
     const plan = planRecover(target(3), members, decision, []);
     assert.equal(plan.details.bootstrapNode, 'db-1');
-    assert.equal(plan.requiresApproval, undefined, 'approval is the control plane\'s rule (approve, policy.autoRecovery)');
+    assert.equal(plan.requiresApproval, undefined, "approval is the control plane's rule (approve, policy.autoRecovery)");
     assert.deepEqual(keys(plan), ['check-hosts', 'stop:db-1', 'safe-to-bootstrap:db-1', 'bootstrap:db-1', 'start:db-0', 'synced:db-0', 'start:db-2', 'synced:db-2', 'verify']);
-    assert.deepEqual(plan.steps.filter((s) => s.action === SSH_ACTIONS.setSafeToBootstrap).map((s) => s.node), ['db-1']);
+    assert.deepEqual(
+      plan.steps.filter((s) => s.action === SSH_ACTIONS.setSafeToBootstrap).map((s) => s.node),
+      ['db-1'],
+    );
     assert.equal(plan.steps[2].params.position && (plan.steps[2].params.position as { seqno: number }).seqno, 12);
   });
 
   test('recover is refused with the evidence when a member is still Primary, or a member has not reported', () => {
-    const primary = evidence([{ i: 0, seqno: 7, running: true, primary: true }, { i: 1, seqno: 12 }, { i: 2, seqno: 12 }]);
+    const primary = evidence([
+      { i: 0, seqno: 7, running: true, primary: true },
+      { i: 1, seqno: 12 },
+      { i: 2, seqno: 12 },
+    ]);
     assert.throws(
       () => planRecover(target(3), primary.members, primary.decision, []),
       (e: unknown) => e instanceof DomainError && e.code === 'NOT_A_FULL_CRASH' && /db-0 is still in a Primary component/.test(e.detail) && Array.isArray(e.extensions?.evidence),
     );
-    const missing = evidence([{ i: 0, seqno: 7 }, { i: 1, seqno: 12 }, { i: 2, seqno: -1, reachable: false }]);
-    assert.throws(() => planRecover(target(3), missing.members, missing.decision, []), (e: unknown) => e instanceof DomainError && e.code === 'RECOVERY_WAITING_FOR_NODES' && /db-2/.test(e.detail));
+    const missing = evidence([
+      { i: 0, seqno: 7 },
+      { i: 1, seqno: 12 },
+      { i: 2, seqno: -1, reachable: false },
+    ]);
+    assert.throws(
+      () => planRecover(target(3), missing.members, missing.decision, []),
+      (e: unknown) => e instanceof DomainError && e.code === 'RECOVERY_WAITING_FOR_NODES' && /db-2/.test(e.detail),
+    );
   });
 
   test('recover without a member the operator accepted as missing', () => {
-    const rows = [{ i: 0, seqno: 7 }, { i: 1, seqno: 12 }, { i: 2, seqno: -1, reachable: false }];
+    const rows = [
+      { i: 0, seqno: 7 },
+      { i: 1, seqno: 12 },
+      { i: 2, seqno: -1, reachable: false },
+    ];
     const decision = chooseBootstrapNode(
-      rows.map((r) => (r.reachable === false ? { name: `db-${r.i}`, reachable: false } : { name: `db-${r.i}`, reachable: true, grastate: { version: '2.1', uuid: UUID, seqno: r.seqno, safeToBootstrap: false } })),
+      rows.map((r) =>
+        r.reachable === false ? { name: `db-${r.i}`, reachable: false } : { name: `db-${r.i}`, reachable: true, grastate: { version: '2.1', uuid: UUID, seqno: r.seqno, safeToBootstrap: false } },
+      ),
       { acceptMissing: ['db-2'] },
     );
     const { members } = evidence(rows);

@@ -104,18 +104,25 @@ export function planCreate(target: ClusterTarget): Plan {
   const [first, ...others] = refs;
   const sst = target.spec.galera.sstMethod;
   // Galera: a new cluster holds no data and serves no clients: its joins take the fastest SST.
-  const stateTransfer: StateTransfers = Object.fromEntries(
-    others.map((ref) => [ref.node, planJoinTransfer('new-cluster', sst, { joiner: {}, donor: { uuid: ZERO_UUID, lastCommitted: 0 } })]),
-  );
+  const stateTransfer: StateTransfers = Object.fromEntries(others.map((ref) => [ref.node, planJoinTransfer('new-cluster', sst, { joiner: {}, donor: { uuid: ZERO_UUID, lastCommitted: 0 } })]));
   const createMethods = [...new Set(Object.values(stateTransfer).map((t) => t.method))];
   const { donors, warnings } = expectedDonors([{ name: first.node, nodeState: 'Synced', primary: true, recentlyRestarted: true }], others, stateTransfer);
   if (sst === 'rsync') warnings.push('rsync SST blocks the donor for the whole transfer; later joins into the serving cluster block their donor too (mariabackup does not)');
-  const how = createMethods.length === 0 ? '' : createMethods.every((m) => m === sst) ? ` (${sst} state transfer)` : ` (${createMethods.join(', ')} state transfer while the cluster is new and empty; later joins use ${sst})`;
+  const how =
+    createMethods.length === 0
+      ? ''
+      : createMethods.every((m) => m === sst)
+        ? ` (${sst} state transfer)`
+        : ` (${createMethods.join(', ')} state transfer while the cluster is new and empty; later joins use ${sst})`;
   return {
     summary: `Create ${refs.length} members on ${addresses(refs).join(', ')}: bootstrap ${first.node}, then join ${others.length} one at a time${how}`,
     details: { bootstrapNode: first.node, donors, stateTransfer, sstMethod: sst, quorum: quorumChange(0, refs.length), membersAfter: names(refs), warnings, hosts: refs },
     steps: [
-      step('preflight', SSH_ACTIONS.preflight, `Check ${refs.length} hosts: host keys, clock skew, service manager, packages, ports, disk, memory, reachability`, { hosts: refs, members: [], register: true }),
+      step('preflight', SSH_ACTIONS.preflight, `Check ${refs.length} hosts: host keys, clock skew, service manager, packages, ports, disk, memory, reachability`, {
+        hosts: refs,
+        members: [],
+        register: true,
+      }),
       step('install', SSH_ACTIONS.install, 'Install MariaDB and Galera where missing', { hosts: refs, sstMethods: [...new Set([sst, ...createMethods])] }, undefined, INSTALL_STEP_TIMEOUT_SECONDS),
       step('configure', SSH_ACTIONS.configure, `Write the Galera configuration (wsrep_sst_method ${sst}) and enable the service`, { hosts: refs, members: addresses(refs) }),
       step(`bootstrap:${first.node}`, SSH_ACTIONS.bootstrap, `Bootstrap ${first.node} (a new Primary component)`, { host: first, others, mode: 'create' }, first.node, SERVER_STEP_TIMEOUT_SECONDS),
@@ -134,7 +141,9 @@ export function planCreate(target: ClusterTarget): Plan {
 /** The inventory hosts no member uses, in inventory order. */
 export function unusedHosts(target: ClusterTarget): string[] {
   const used = new Set(target.members.map((m) => m.address));
-  return requireSsh(target).hosts.map((h) => h.address).filter((a) => !used.has(a));
+  return requireSsh(target)
+    .hosts.map((h) => h.address)
+    .filter((a) => !used.has(a));
 }
 
 /**
@@ -154,7 +163,11 @@ export function planScaleOut(target: ClusterTarget, count: number, host?: string
     throw new DomainError('conflict', 'NOT_ENOUGH_HOSTS', `${count} more member(s) need ${count} unused host(s) in ssh.hosts; ${free.length} available`);
   }
   if (existing.length === 0 && members.length > 0) {
-    throw new DomainError('conflict', 'NO_SYNCED_MEMBER', `no member is Synced in a Primary component (${names(lagging).join(', ')}): nothing to join; start the cluster (cluster.start) or recover it (cluster.recover) first`);
+    throw new DomainError(
+      'conflict',
+      'NO_SYNCED_MEMBER',
+      `no member is Synced in a Primary component (${names(lagging).join(', ')}): nothing to join; start the cluster (cluster.start) or recover it (cluster.recover) first`,
+    );
   }
   const next = nextOrdinal(members.map((r) => r.ordinal));
   const added = free.map((address, i) => ({ node: memberName(target.name, next + i), address, ordinal: next + i }));
@@ -179,16 +192,39 @@ export function planScaleOut(target: ClusterTarget, count: number, host?: string
   ].join('; ');
   return {
     summary: `${what.charAt(0).toUpperCase()}${what.slice(1)}: ${members.length} -> ${all.length} members`,
-    details: { donors, stateTransfer, sstMethod: sst, quorum: quorumChange(members.length, all.length), membersAfter: names(all), warnings, hosts: added, ...(lagging.length > 0 ? { rejoin: names(lagging) } : {}) },
+    details: {
+      donors,
+      stateTransfer,
+      sstMethod: sst,
+      quorum: quorumChange(members.length, all.length),
+      membersAfter: names(all),
+      warnings,
+      hosts: added,
+      ...(lagging.length > 0 ? { rejoin: names(lagging) } : {}),
+    },
     steps: [
-      step('preflight', SSH_ACTIONS.preflight, `Check the ${lagging.length > 0 && added.length === 0 ? 'rejoining' : 'new'} host(s) and reach the ${existing.length} member(s)`, { hosts: joiners, members: existing, register: true }),
+      step('preflight', SSH_ACTIONS.preflight, `Check the ${lagging.length > 0 && added.length === 0 ? 'rejoining' : 'new'} host(s) and reach the ${existing.length} member(s)`, {
+        hosts: joiners,
+        members: existing,
+        register: true,
+      }),
       step('install', SSH_ACTIONS.install, 'Install MariaDB and Galera where missing', { hosts: joiners, sstMethods: [sst] }, undefined, INSTALL_STEP_TIMEOUT_SECONDS),
       step('configure', SSH_ACTIONS.configure, `Write the Galera configuration of ${names(joiners).join(', ')} with all ${all.length} members`, { hosts: joiners, members: addresses(all) }),
       ...joiners.flatMap((ref, i) => [
-        step(`join:${ref.node}`, SSH_ACTIONS.join, joinTitle(ref, stateTransfer[ref.node]), { host: ref, members: [...existing, ...joiners.slice(0, i)], sstMethod: stateTransfer[ref.node].method }, ref.node, SERVER_STEP_TIMEOUT_SECONDS),
+        step(
+          `join:${ref.node}`,
+          SSH_ACTIONS.join,
+          joinTitle(ref, stateTransfer[ref.node]),
+          { host: ref, members: [...existing, ...joiners.slice(0, i)], sstMethod: stateTransfer[ref.node].method },
+          ref.node,
+          SERVER_STEP_TIMEOUT_SECONDS,
+        ),
         syncedStep(ref),
       ]),
-      step('update-members', SSH_ACTIONS.updateMembers, `Write the member list into the configuration of ${names(existing).join(', ')} (file only, no restart)`, { hosts: existing, members: addresses(all) }),
+      step('update-members', SSH_ACTIONS.updateMembers, `Write the member list into the configuration of ${names(existing).join(', ')} (file only, no restart)`, {
+        hosts: existing,
+        members: addresses(all),
+      }),
       step('verify', SSH_ACTIONS.verify, `Verify: every member Synced, wsrep_cluster_size ${all.length}`, { hosts: all }),
     ],
   };
@@ -210,9 +246,19 @@ export function planScaleIn(target: ClusterTarget, remove: readonly string[]): P
       step('check-hosts', SSH_ACTIONS.checkHosts, `Reach every member (host keys, clock skew)`, { hosts: all }),
       // Each removal's quorum check counts the members still there (the earlier removals have left).
       ...removed.map((ref, i) =>
-        step(`remove:${ref.node}`, SSH_ACTIONS.remove, `Stop ${ref.node} cleanly, disable its service, remove its Galera configuration (data kept)`, { host: ref, members: all.filter((m) => !names(removed.slice(0, i)).includes(m.node)) }, ref.node, SERVER_STEP_TIMEOUT_SECONDS),
+        step(
+          `remove:${ref.node}`,
+          SSH_ACTIONS.remove,
+          `Stop ${ref.node} cleanly, disable its service, remove its Galera configuration (data kept)`,
+          { host: ref, members: all.filter((m) => !names(removed.slice(0, i)).includes(m.node)) },
+          ref.node,
+          SERVER_STEP_TIMEOUT_SECONDS,
+        ),
       ),
-      step('update-members', SSH_ACTIONS.updateMembers, `Write the member list into the configuration of ${names(remaining).join(', ')} (file only, no restart)`, { hosts: remaining, members: addresses(remaining) }),
+      step('update-members', SSH_ACTIONS.updateMembers, `Write the member list into the configuration of ${names(remaining).join(', ')} (file only, no restart)`, {
+        hosts: remaining,
+        members: addresses(remaining),
+      }),
       step('verify', SSH_ACTIONS.verify, `Verify: every member Synced, wsrep_cluster_size ${remaining.length}`, { hosts: remaining }),
     ],
   };
@@ -229,7 +275,10 @@ export function planRestart(target: ClusterTarget): Plan {
     details: { quorum: quorumChange(refs.length, refs.length), warnings: [], order: order.order },
     steps: [
       step('check-hosts', SSH_ACTIONS.checkHosts, 'Reach every member (host keys, clock skew)', { hosts: refs }),
-      ...ordered.flatMap((ref) => [step(`restart:${ref.node}`, SSH_ACTIONS.restart, `Restart ${ref.node} (clean stop, start)`, { host: ref, members: refs }, ref.node, SERVER_STEP_TIMEOUT_SECONDS), syncedStep(ref)]),
+      ...ordered.flatMap((ref) => [
+        step(`restart:${ref.node}`, SSH_ACTIONS.restart, `Restart ${ref.node} (clean stop, start)`, { host: ref, members: refs }, ref.node, SERVER_STEP_TIMEOUT_SECONDS),
+        syncedStep(ref),
+      ]),
       step('verify', SSH_ACTIONS.verify, `Verify: every member Synced, wsrep_cluster_size ${refs.length}`, { hosts: refs }),
     ],
   };
@@ -292,11 +341,20 @@ export function planStart(target: ClusterTarget, evidence: readonly MemberEviden
   }
   const others = refs.filter((r) => r.node !== first.node);
   return {
-    summary: primary ? `${first.node} already runs in a Primary component: start the others one by one` : `Bootstrap ${first.node} (${decision?.message}), then start ${others.length} member(s) one by one`,
+    summary: primary
+      ? `${first.node} already runs in a Primary component: start the others one by one`
+      : `Bootstrap ${first.node} (${decision?.message}), then start ${others.length} member(s) one by one`,
     details: { bootstrapNode: first.node, evidence: rows, quorum: quorumChange(0, refs.length), warnings: [] },
     steps: [
       step('check-hosts', SSH_ACTIONS.checkHosts, 'Reach every member (host keys, clock skew)', { hosts: refs }),
-      step(`bootstrap:${first.node}`, SSH_ACTIONS.bootstrap, primary ? `${first.node} is already Primary` : `Bootstrap ${first.node}`, { host: first, others, mode: 'start', enable: true }, first.node, SERVER_STEP_TIMEOUT_SECONDS),
+      step(
+        `bootstrap:${first.node}`,
+        SSH_ACTIONS.bootstrap,
+        primary ? `${first.node} is already Primary` : `Bootstrap ${first.node}`,
+        { host: first, others, mode: 'start', enable: true },
+        first.node,
+        SERVER_STEP_TIMEOUT_SECONDS,
+      ),
       ...others.flatMap((ref, i) => [
         step(`start:${ref.node}`, SSH_ACTIONS.start, `Start ${ref.node}`, { host: ref, members: [first, ...others.slice(0, i)], enable: true }, ref.node, SERVER_STEP_TIMEOUT_SECONDS),
         syncedStep(ref),
@@ -338,9 +396,24 @@ export function planRecover(target: ClusterTarget, evidence: readonly MemberEvid
     details: { bootstrapNode: chosen.ref.node, evidence: rows, decision: { code: decision.code, message: decision.message }, quorum: quorumChange(0, refs.length), warnings },
     steps: [
       step('check-hosts', SSH_ACTIONS.checkHosts, 'Reach every member that recovers (host keys, clock skew)', { hosts: refs }),
-      ...stuck.map((ref) => step(`stop:${ref.node}`, SSH_ACTIONS.stop, `Stop ${ref.node}, which runs outside any Primary component`, { host: ref, disable: false }, ref.node, SERVER_STEP_TIMEOUT_SECONDS)),
-      step(`safe-to-bootstrap:${chosen.ref.node}`, SSH_ACTIONS.setSafeToBootstrap, `Set safe_to_bootstrap: 1 in ${chosen.ref.node}'s grastate.dat (only there)`, { host: chosen.ref, position: decision.position ?? null }, chosen.ref.node),
-      step(`bootstrap:${chosen.ref.node}`, SSH_ACTIONS.bootstrap, `Bootstrap ${chosen.ref.node} from its position ${decision.position ? `${decision.position.uuid}:${decision.position.seqno}` : ''}`.trim(), { host: chosen.ref, others, mode: 'recover', enable: true }, chosen.ref.node, SERVER_STEP_TIMEOUT_SECONDS),
+      ...stuck.map((ref) =>
+        step(`stop:${ref.node}`, SSH_ACTIONS.stop, `Stop ${ref.node}, which runs outside any Primary component`, { host: ref, disable: false }, ref.node, SERVER_STEP_TIMEOUT_SECONDS),
+      ),
+      step(
+        `safe-to-bootstrap:${chosen.ref.node}`,
+        SSH_ACTIONS.setSafeToBootstrap,
+        `Set safe_to_bootstrap: 1 in ${chosen.ref.node}'s grastate.dat (only there)`,
+        { host: chosen.ref, position: decision.position ?? null },
+        chosen.ref.node,
+      ),
+      step(
+        `bootstrap:${chosen.ref.node}`,
+        SSH_ACTIONS.bootstrap,
+        `Bootstrap ${chosen.ref.node} from its position ${decision.position ? `${decision.position.uuid}:${decision.position.seqno}` : ''}`.trim(),
+        { host: chosen.ref, others, mode: 'recover', enable: true },
+        chosen.ref.node,
+        SERVER_STEP_TIMEOUT_SECONDS,
+      ),
       ...others.flatMap((ref, i) => [
         step(`start:${ref.node}`, SSH_ACTIONS.start, `Start ${ref.node}`, { host: ref, members: [chosen.ref, ...others.slice(0, i)], enable: true }, ref.node, SERVER_STEP_TIMEOUT_SECONDS),
         syncedStep(ref),
@@ -373,7 +446,10 @@ export function planReconfigure(target: ClusterTarget, changes: ParameterChangeP
       step('configure', SSH_ACTIONS.configure, 'Write the new configuration file on every member', { hosts: refs, members: addresses(refs), enable: false }),
       ...(statements.length > 0 ? [step('apply-parameters', SSH_ACTIONS.applyParameters, `Apply at once on every member: ${statements.join('; ')}`, { hosts: refs, statements })] : []),
       ...(changes.restartRequired
-        ? ordered.flatMap((ref) => [step(`restart:${ref.node}`, SSH_ACTIONS.restart, `Restart ${ref.node} for ${restart.map((c) => c.name).join(', ')}`, { host: ref, members: refs }, ref.node, SERVER_STEP_TIMEOUT_SECONDS), syncedStep(ref)])
+        ? ordered.flatMap((ref) => [
+            step(`restart:${ref.node}`, SSH_ACTIONS.restart, `Restart ${ref.node} for ${restart.map((c) => c.name).join(', ')}`, { host: ref, members: refs }, ref.node, SERVER_STEP_TIMEOUT_SECONDS),
+            syncedStep(ref),
+          ])
         : []),
       step('verify', SSH_ACTIONS.verify, `Verify: every member Synced, wsrep_cluster_size ${refs.length}`, { hosts: refs }),
     ],
@@ -392,11 +468,18 @@ export function planDelete(target: ClusterTarget, purge: boolean): Plan {
   }
   return {
     summary: `Stop and remove ${refs.length} members one at a time${purge ? ' and empty their data directories' : '; their data directories are kept'}`,
-    details: { quorum: quorumChange(refs.length, 0), warnings: purge ? ['purge: every member\'s data directory is emptied; the data is gone'] : [] },
+    details: { quorum: quorumChange(refs.length, 0), warnings: purge ? ["purge: every member's data directory is emptied; the data is gone"] : [] },
     steps: [
       step('check-hosts', SSH_ACTIONS.checkHosts, 'Reach every member (host keys, clock skew)', { hosts: refs }),
       ...refs.map((ref) =>
-        step(`decommission:${ref.node}`, SSH_ACTIONS.decommission, `Stop ${ref.node}, disable its service, remove its Galera configuration${purge ? ', empty its data directory' : ''}`, { host: ref, purge }, ref.node, SERVER_STEP_TIMEOUT_SECONDS),
+        step(
+          `decommission:${ref.node}`,
+          SSH_ACTIONS.decommission,
+          `Stop ${ref.node}, disable its service, remove its Galera configuration${purge ? ', empty its data directory' : ''}`,
+          { host: ref, purge },
+          ref.node,
+          SERVER_STEP_TIMEOUT_SECONDS,
+        ),
       ),
     ],
   };

@@ -15,7 +15,11 @@ const shared: Omit<ClusterSpec, 'replicas' | 'ssh' | 'kubernetes'> = {
 };
 
 function spec(hosts: string[], replicas = hosts.length, trustOnFirstUse = false): ClusterSpec {
-  return { ...shared, replicas, ssh: { credentialId: 'cr_1', user: 'root', port: 22, trustOnFirstUse, hosts: hosts.map((address) => ({ address, ...(trustOnFirstUse ? {} : { hostKeyFingerprint: FP }) })) } };
+  return {
+    ...shared,
+    replicas,
+    ssh: { credentialId: 'cr_1', user: 'root', port: 22, trustOnFirstUse, hosts: hosts.map((address) => ({ address, ...(trustOnFirstUse ? {} : { hostKeyFingerprint: FP }) })) },
+  };
 }
 
 function members(count: number): MemberRecord[] {
@@ -44,35 +48,64 @@ describe('SSH spec rules', () => {
 
   test('the inventory: every address once, pinned unless trust on first use, a host per member', () => {
     assert.deepEqual(checkSshInventory(spec(['10.0.0.1', '10.0.0.2', '10.0.0.3'])), []);
-    assert.deepEqual(checkSshInventory(spec(['10.0.0.1', '10.0.0.1', '10.0.0.3'])).map((e) => e.pointer), ['/ssh/hosts/1/address']);
-    assert.deepEqual(checkSshInventory(spec(['10.0.0.1', '10.0.0.2', '10.0.0.3'], 5)).map((e) => e.detail), ['5 members need 5 hosts; ssh.hosts lists 3']);
+    assert.deepEqual(
+      checkSshInventory(spec(['10.0.0.1', '10.0.0.1', '10.0.0.3'])).map((e) => e.pointer),
+      ['/ssh/hosts/1/address'],
+    );
+    assert.deepEqual(
+      checkSshInventory(spec(['10.0.0.1', '10.0.0.2', '10.0.0.3'], 5)).map((e) => e.detail),
+      ['5 members need 5 hosts; ssh.hosts lists 3'],
+    );
     const unpinned = spec(['10.0.0.1']);
     delete unpinned.ssh?.hosts[0].hostKeyFingerprint;
-    assert.deepEqual(checkSshInventory(unpinned).map((e) => e.pointer), ['/ssh/hosts/0/hostKeyFingerprint']);
+    assert.deepEqual(
+      checkSshInventory(unpinned).map((e) => e.pointer),
+      ['/ssh/hosts/0/hostKeyFingerprint'],
+    );
     assert.deepEqual(checkSshInventory(spec(['10.0.0.1'], 1, true)), [], 'trust on first use needs no pin');
-    assert.deepEqual(validateSshSpec(spec(['10.0.0.1', '10.0.0.2'], 3)).map((e) => e.pointer), ['/replicas'], 'validateSpec includes the inventory rules');
+    assert.deepEqual(
+      validateSshSpec(spec(['10.0.0.1', '10.0.0.2'], 3)).map((e) => e.pointer),
+      ['/replicas'],
+      'validateSpec includes the inventory rules',
+    );
   });
 
   test('node.add with a host: a new host joins the inventory; a listed host that is no member is reused; a member is refused', () => {
     const base = spec(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
     const grown = addSshMember(base, { host: { address: '10.0.0.9', hostKeyFingerprint: FP } }, members(3));
-    assert.deepEqual(grown.ssh?.hosts.map((h) => h.address), ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.9']);
+    assert.deepEqual(
+      grown.ssh?.hosts.map((h) => h.address),
+      ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.9'],
+    );
     assert.equal(base.ssh?.hosts.length, 3, "the caller's spec is not changed");
     assert.deepEqual(addSshMember(base, { host: { address: '10.0.0.3' } }, members(2)).ssh?.hosts.length, 3);
-    assert.throws(() => addSshMember(base, { host: { address: '10.0.0.2' } }, members(3)), (e: unknown) => code(e) === 'HOST_ALREADY_MEMBER');
+    assert.throws(
+      () => addSshMember(base, { host: { address: '10.0.0.2' } }, members(3)),
+      (e: unknown) => code(e) === 'HOST_ALREADY_MEMBER',
+    );
   });
 
   test('node.add without a host takes an unused host of the inventory, or is refused with NOT_ENOUGH_HOSTS', () => {
     const base = spec(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4']);
     assert.deepEqual(addSshMember(base, {}, members(3)), base);
-    assert.throws(() => addSshMember(base, {}, members(4)), (e: unknown) => code(e) === 'NOT_ENOUGH_HOSTS' && e instanceof DomainError && e.kind === 'invalid');
+    assert.throws(
+      () => addSshMember(base, {}, members(4)),
+      (e: unknown) => code(e) === 'NOT_ENOUGH_HOSTS' && e instanceof DomainError && e.kind === 'invalid',
+    );
   });
 
   test('host keys learned on first use are pinned on hosts without a pin; a spec without ssh has nowhere to pin', () => {
     const tofu = spec(['10.0.0.1', '10.0.0.2'], 2, true);
     tofu.ssh!.hosts[1].hostKeyFingerprint = 'SHA256:old';
-    const pinned = pinSshHostKeys(tofu, [{ address: '10.0.0.1', fingerprint: FP }, { address: '10.0.0.2', fingerprint: 'SHA256:new' }, { address: '10.9.9.9', fingerprint: FP }]);
-    assert.deepEqual(pinned?.ssh?.hosts, [{ address: '10.0.0.1', hostKeyFingerprint: FP }, { address: '10.0.0.2', hostKeyFingerprint: 'SHA256:old' }]);
+    const pinned = pinSshHostKeys(tofu, [
+      { address: '10.0.0.1', fingerprint: FP },
+      { address: '10.0.0.2', fingerprint: 'SHA256:new' },
+      { address: '10.9.9.9', fingerprint: FP },
+    ]);
+    assert.deepEqual(pinned?.ssh?.hosts, [
+      { address: '10.0.0.1', hostKeyFingerprint: FP },
+      { address: '10.0.0.2', hostKeyFingerprint: 'SHA256:old' },
+    ]);
     assert.equal(tofu.ssh?.hosts[0].hostKeyFingerprint, undefined, "the caller's spec is not changed");
     assert.equal(pinSshHostKeys({ ...tofu, ssh: undefined }, [{ address: '10.0.0.1', fingerprint: FP }]), undefined);
   });

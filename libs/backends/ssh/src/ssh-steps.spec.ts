@@ -38,7 +38,16 @@ function invalid(step: PlannedStep, message: RegExp): void {
 describe('toSshStep', () => {
   test('every step every plan builds narrows back to itself after a round trip through JSON', () => {
     const changes = planParameterChanges(validateParameters({}).parameters, validateParameters({ max_connections: 300 }).parameters);
-    const plans = [planCreate(target(0)), planScaleOut(target(3), 2), planScaleIn(target(5), ['db-4']), planRestart(target(3)), planStop(target(3), new Set(['db-0'])), planReconfigure(target(3), changes), planDelete(target(3), true), planDelete(target(0), false)];
+    const plans = [
+      planCreate(target(0)),
+      planScaleOut(target(3), 2),
+      planScaleIn(target(5), ['db-4']),
+      planRestart(target(3)),
+      planStop(target(3), new Set(['db-0'])),
+      planReconfigure(target(3), changes),
+      planDelete(target(3), true),
+      planDelete(target(0), false),
+    ];
     let count = 0;
     for (const plan of plans) {
       for (const step of persisted(plan.steps)) {

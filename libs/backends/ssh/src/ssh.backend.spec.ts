@@ -38,10 +38,16 @@ describe('SshBackend', () => {
 
   test('validateSpec: the ssh section, user, port, addresses, fingerprints or trust on first use', () => {
     assert.deepEqual(backend.validateSpec(spec()), []);
-    assert.deepEqual(backend.validateSpec({ ...spec(), ssh: undefined }).map((e) => e.pointer), ['/ssh']);
+    assert.deepEqual(
+      backend.validateSpec({ ...spec(), ssh: undefined }).map((e) => e.pointer),
+      ['/ssh'],
+    );
     const bad = backend.validateSpec(spec({ user: 'Root User', port: 0, hosts: [{ address: 'not a host!' }, { address: '10.0.0.2', hostKeyFingerprint: 'MD5:aa' }] }));
     // Three members on two hosts: the inventory's rule is the backend's too.
-    assert.deepEqual(bad.map((e) => e.pointer), ['/ssh/user', '/ssh/port', '/ssh/hosts/0/address', '/ssh/hosts/0/hostKeyFingerprint', '/ssh/hosts/1/hostKeyFingerprint', '/replicas']);
+    assert.deepEqual(
+      bad.map((e) => e.pointer),
+      ['/ssh/user', '/ssh/port', '/ssh/hosts/0/address', '/ssh/hosts/0/hostKeyFingerprint', '/ssh/hosts/1/hostKeyFingerprint', '/replicas'],
+    );
     assert.deepEqual(backend.validateSpec({ ...spec({ trustOnFirstUse: true, hosts: [{ address: 'db1.example.com' }] }), replicas: 1 }), []);
   });
 
@@ -51,7 +57,11 @@ describe('SshBackend', () => {
     const out = await backend.plan(target(3), { type: 'cluster.scale', replicas: 5, force: false }, { signal });
     assert.deepEqual(out.details.membersAfter, ['db-0', 'db-1', 'db-2', 'db-3', 'db-4']);
     const scaleIn = await backend.plan(target(5), { type: 'cluster.scale', replicas: 3, force: false }, { signal });
-    assert.deepEqual(scaleIn.steps.filter((s) => s.key.startsWith('remove:')).map((s) => s.node), ['db-4', 'db-3'], 'the highest ordinals first');
+    assert.deepEqual(
+      scaleIn.steps.filter((s) => s.key.startsWith('remove:')).map((s) => s.node),
+      ['db-4', 'db-3'],
+      'the highest ordinals first',
+    );
     const add = await backend.plan(target(3), { type: 'node.add', host: { address: '10.0.0.5' }, force: true }, { signal });
     assert.deepEqual(add.details.membersAfter, ['db-0', 'db-1', 'db-2', 'db-3']);
     const remove = await backend.plan(target(5), { type: 'node.remove', node: 'db-1', force: false }, { signal });

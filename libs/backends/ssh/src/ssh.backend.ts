@@ -56,7 +56,6 @@ export interface SshBackendOptions {
   observeTimeoutMs?: number;
 }
 
-
 /** The SSH backend. One instance serves the whole process (it owns the session pool). */
 export class SshBackend implements ClusterBackend {
   readonly kind = 'ssh' as const;

@@ -37,17 +37,7 @@ async function sh(value: RemoteCommand, stdin?: string | Buffer) {
   return { code: result.code, stdout: result.stdout.toString('utf8'), stderr: result.stderr.toString('utf8') };
 }
 
-const INJECTIONS = [
-  '$(touch {m})',
-  '`touch {m}`',
-  '; touch {m}',
-  "'; touch {m}; '",
-  '&& touch {m}',
-  '|| touch {m}',
-  '| touch {m}',
-  '\ntouch {m}',
-  '> {m}',
-];
+const INJECTIONS = ['$(touch {m})', '`touch {m}`', '; touch {m}', "'; touch {m}; '", '&& touch {m}', '|| touch {m}', '| touch {m}', '\ntouch {m}', '> {m}'];
 
 describe('remote command builders', () => {
   before(async () => {
@@ -178,10 +168,7 @@ describe('remote command builders', () => {
     });
 
     test('applies only to a single program', () => {
-      assert.throws(
-        () => withEnv({ A: '1' }, pipeline(command('id'), command('cat')) as unknown as ProgramCommand),
-        InvalidShellArgumentError,
-      );
+      assert.throws(() => withEnv({ A: '1' }, pipeline(command('id'), command('cat')) as unknown as ProgramCommand), InvalidShellArgumentError);
     });
   });
 

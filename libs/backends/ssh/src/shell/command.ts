@@ -239,8 +239,7 @@ export function redirectOutput(value: RemoteCommand, path: string, options: Redi
   const op = options.append ? '>>' : '>';
   const target = quoteShellArg(path);
   const stream = options.stream ?? 'stdout';
-  const redirection =
-    stream === 'stdout' ? `${op} ${target}` : stream === 'stderr' ? `2${op} ${target}` : `${op} ${target} 2>&1`;
+  const redirection = stream === 'stdout' ? `${op} ${target}` : stream === 'stderr' ? `2${op} ${target}` : `${op} ${target} 2>&1`;
   return mintCommand(`${operand(value, SIMPLE)} ${redirection}`, SIMPLE);
 }
 
@@ -335,12 +334,7 @@ export function commandExists(name: string): RemoteCommand {
 }
 
 /** @internal Renders `interpreter -c <reviewed script> <name> <args...>`. */
-export function reviewedScript(
-  interpreter: 'sh' | 'bash',
-  script: string,
-  name: string,
-  args: readonly string[],
-): ProgramCommand {
+export function reviewedScript(interpreter: 'sh' | 'bash', script: string, name: string, args: readonly string[]): ProgramCommand {
   // The script is a constant written in this folder and reviewed with it; values reach it only
   // as positional parameters ($1, $2, ...), never as script text.
   return mintProgramCommand(interpreter, [interpreter, '-c', quoteShellArg(script), quoteShellArg(name), ...args.map(quoteShellArg)].join(' '));

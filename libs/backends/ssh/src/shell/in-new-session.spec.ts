@@ -18,7 +18,11 @@ describe('inNewSession', () => {
     try {
       const run = await runLocalShell(sequence(command('cat', '/proc/self/stat'), inNewSession(command('cat', '/proc/self/stat'))).text, { cwd });
       assert.equal(run.code, 0, run.stderr.toString());
-      const [outside, inside] = run.stdout.toString().trim().split('\n').map((line) => line.split(' ')[5]);
+      const [outside, inside] = run.stdout
+        .toString()
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' ')[5]);
       assert.ok(outside && inside);
       assert.notEqual(inside, outside, 'another session id');
       assert.equal((await runLocalShell(inNewSession(command('false')).text, { cwd })).code, 1);

@@ -57,8 +57,46 @@ const isSurrogate = (codePoint: number) => codePoint >= 0xd800 && codePoint <= 0
 // Characters a shell treats specially, control characters, and the whole Unicode range (no NUL:
 // it cannot be in argv and is rejected; no lone surrogates: they have no UTF-8 form).
 const SPECIALS = [
-  "'", '"', '\\', '$', '`', '\n', '\r', '\t', ' ', '-', '--', '!', '*', '?', '[', ']', '~', '#', '&', ';', '|', '<', '>',
-  '(', ')', '{', '}', '=', '%', '^', '$(', '${', "'\\''", '\x01', '\x1b', '\x7f', '\u00a0', '\u2028', '\ufeff', '\u{1f600}',
+  "'",
+  '"',
+  '\\',
+  '$',
+  '`',
+  '\n',
+  '\r',
+  '\t',
+  ' ',
+  '-',
+  '--',
+  '!',
+  '*',
+  '?',
+  '[',
+  ']',
+  '~',
+  '#',
+  '&',
+  ';',
+  '|',
+  '<',
+  '>',
+  '(',
+  ')',
+  '{',
+  '}',
+  '=',
+  '%',
+  '^',
+  '$(',
+  '${',
+  "'\\''",
+  '\x01',
+  '\x1b',
+  '\x7f',
+  '\u00a0',
+  '\u2028',
+  '\ufeff',
+  '\u{1f600}',
 ];
 const unit = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...SPECIALS) },
@@ -107,10 +145,7 @@ describe('quoteShellArg', () => {
   test('rejects NUL with a typed error that does not echo the value', () => {
     assert.throws(
       () => quoteShellArg('secret\0tail'),
-      (error: unknown) =>
-        error instanceof InvalidShellArgumentError &&
-        error.code === 'SHELL_ARGUMENT_INVALID' &&
-        !error.message.includes('secret'),
+      (error: unknown) => error instanceof InvalidShellArgumentError && error.code === 'SHELL_ARGUMENT_INVALID' && !error.message.includes('secret'),
     );
   });
 

@@ -30,10 +30,7 @@ export class Redactor {
     }
     // Longest first, so a secret that contains another is replaced whole.
     this.#secrets = [...all].sort((a, b) => b.length - a.length);
-    this.#pattern =
-      this.#secrets.length === 0
-        ? undefined
-        : new RegExp(this.#secrets.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+    this.#pattern = this.#secrets.length === 0 ? undefined : new RegExp(this.#secrets.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
   }
 
   /** How many distinct strings (secrets and secret lines) are hidden. */

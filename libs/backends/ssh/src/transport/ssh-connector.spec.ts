@@ -88,10 +88,7 @@ describe('SshConnector against a real sshd', () => {
   });
 
   test('a key the server does not accept fails with SSH_AUTH_FAILED', async () => {
-    await assert.rejects(
-      connector.connect({ ...rootTarget, auth: { kind: 'privateKey', privateKey: sshd.unauthorizedKey.privateKey } }),
-      isSshError('SSH_AUTH_FAILED'),
-    );
+    await assert.rejects(connector.connect({ ...rootTarget, auth: { kind: 'privateKey', privateKey: sshd.unauthorizedKey.privateKey } }), isSshError('SSH_AUTH_FAILED'));
   });
 
   test('an encrypted key works with its passphrase and fails without the right one', async () => {

@@ -319,13 +319,9 @@ export class SshConnector {
         }
       };
       const onConnect = () => settle();
-      const onError = (error: NodeJS.ErrnoException) =>
-        settle(new SshError('SSH_UNREACHABLE', `cannot connect: ${error.code ?? error.message}`, endpoint, { cause: error }));
+      const onError = (error: NodeJS.ErrnoException) => settle(new SshError('SSH_UNREACHABLE', `cannot connect: ${error.code ?? error.message}`, endpoint, { cause: error }));
       const onAbort = () => settle(new SshError('SSH_ABORTED', 'connecting was aborted', endpoint, { cause: options.signal?.reason }));
-      const timer = setTimeout(
-        () => settle(new SshError('SSH_UNREACHABLE', `no TCP connection within ${options.connectTimeoutMs} ms`, endpoint)),
-        options.connectTimeoutMs,
-      );
+      const timer = setTimeout(() => settle(new SshError('SSH_UNREACHABLE', `no TCP connection within ${options.connectTimeoutMs} ms`, endpoint)), options.connectTimeoutMs);
       socket.once('connect', onConnect);
       socket.once('error', onError);
       options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -355,12 +351,9 @@ function mapNodeSshConnectError(error: unknown, endpoint: SshEndpoint, readyTime
   // ssh2 throws when the private key cannot be parsed or decrypted: a wrong passphrase is a
   // wrong credential.
   const keyProblem = /privateKey|passphrase/i.test(message);
-  return new SshError(
-    keyProblem ? 'SSH_AUTH_FAILED' : 'SSH_CONFIG_INVALID',
-    keyProblem ? `the private key cannot be used: ${message}` : `cannot start the SSH client: ${message}`,
-    endpoint,
-    { cause: error },
-  );
+  return new SshError(keyProblem ? 'SSH_AUTH_FAILED' : 'SSH_CONFIG_INVALID', keyProblem ? `the private key cannot be used: ${message}` : `cannot start the SSH client: ${message}`, endpoint, {
+    cause: error,
+  });
 }
 
 function mapConnectError(error: Error & { level?: string; code?: string }, endpoint: SshEndpoint, readyTimeoutMs: number): SshError {

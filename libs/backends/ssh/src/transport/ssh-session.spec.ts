@@ -40,8 +40,7 @@ describe('SshSession.exec against a real sshd', () => {
     extra.push(opened);
     return opened;
   };
-  const isRunning = async (pattern: string) =>
-    (await session.exec(command('pgrep', '-f', '--', pattern), { timeoutMs: 10_000, allowedExitCodes: [0, 1] })).exitCode === 0;
+  const isRunning = async (pattern: string) => (await session.exec(command('pgrep', '-f', '--', pattern), { timeoutMs: 10_000, allowedExitCodes: [0, 1] })).exitCode === 0;
 
   before(async () => {
     sshd = await startTestSshd();
@@ -62,10 +61,7 @@ describe('SshSession.exec against a real sshd', () => {
   });
 
   test('returns stdout, stderr, exit code and duration', async () => {
-    const result = await session.exec(
-      sequence(command('printf', '%s\n', 'out'), redirectOutput(command('printf', '%s\n', 'err'), '/dev/stderr')),
-      { timeoutMs: 10_000 },
-    );
+    const result = await session.exec(sequence(command('printf', '%s\n', 'out'), redirectOutput(command('printf', '%s\n', 'err'), '/dev/stderr')), { timeoutMs: 10_000 });
     assert.equal(result.exitCode, 0);
     assert.equal(result.stdout, 'out\n');
     assert.equal(result.stderr, 'err\n', 'the transport markers never reach the caller');
@@ -123,22 +119,15 @@ describe('SshSession.exec against a real sshd', () => {
   test('redacts secrets in onLine and in errors: session secrets and per-exec ones', async () => {
     const perExec = `pw-${randomBytes(6).toString('hex')}`;
     const lines: string[] = [];
-    const leaky = sequence(
-      command('printf', '%s\n', `stdout ${SECRET} ${perExec}`),
-      redirectOutput(command('printf', '%s\n', `stderr ${SECRET} ${perExec}`), '/dev/stderr'),
-      command('false'),
-    );
-    await assert.rejects(
-      session.exec(leaky, { timeoutMs: 10_000, redact: [perExec], onLine: (stream, line) => lines.push(`${stream}: ${line}`) }),
-      (error: unknown) => {
-        assert.ok(error instanceof SshCommandFailedError);
-        for (const text of [error.message, error.command, error.stdoutTail, error.stderrTail]) {
-          assert.ok(!text.includes(SECRET) && !text.includes(perExec), text);
-        }
-        assert.match(error.stderrTail, /stderr \[REDACTED\] \[REDACTED\]/);
-        return true;
-      },
-    );
+    const leaky = sequence(command('printf', '%s\n', `stdout ${SECRET} ${perExec}`), redirectOutput(command('printf', '%s\n', `stderr ${SECRET} ${perExec}`), '/dev/stderr'), command('false'));
+    await assert.rejects(session.exec(leaky, { timeoutMs: 10_000, redact: [perExec], onLine: (stream, line) => lines.push(`${stream}: ${line}`) }), (error: unknown) => {
+      assert.ok(error instanceof SshCommandFailedError);
+      for (const text of [error.message, error.command, error.stdoutTail, error.stderrTail]) {
+        assert.ok(!text.includes(SECRET) && !text.includes(perExec), text);
+      }
+      assert.match(error.stderrTail, /stderr \[REDACTED\] \[REDACTED\]/);
+      return true;
+    });
     assert.deepEqual(lines.sort(), [`stderr: stderr ${REDACTED} ${REDACTED}`, `stdout: stdout ${REDACTED} ${REDACTED}`]);
   });
 
@@ -172,9 +161,7 @@ describe('SshSession.exec against a real sshd', () => {
   test('never runs more commands at once than maxChannels (measured on the host)', async () => {
     const bounded = await open({ maxChannels: 2 });
     const stamp = (file: string) => redirectOutput(command('date', '+%s%N'), join(dir, file));
-    const runs = Array.from({ length: 10 }, (_, i) =>
-      bounded.exec(sequence(stamp(`${i}.start`), command('sleep', '0.2'), stamp(`${i}.end`)), { timeoutMs: 30_000 }),
-    );
+    const runs = Array.from({ length: 10 }, (_, i) => bounded.exec(sequence(stamp(`${i}.start`), command('sleep', '0.2'), stamp(`${i}.end`)), { timeoutMs: 30_000 }));
     assert.ok(bounded.activeChannels <= 2);
     await Promise.all(runs);
     const events: Array<[bigint, number]> = [];
@@ -213,9 +200,7 @@ describe('SshSession.exec against a real sshd', () => {
 
   test('runs commands concurrently over one TCP connection', async () => {
     const shared = await open();
-    const results = await Promise.all(
-      Array.from({ length: 4 }, () => shared.exec(pipeline(command('printf', '%s', 'x'), command('cat')), { timeoutMs: 10_000 })),
-    );
+    const results = await Promise.all(Array.from({ length: 4 }, () => shared.exec(pipeline(command('printf', '%s', 'x'), command('cat')), { timeoutMs: 10_000 })));
     assert.deepEqual(
       results.map((r) => r.stdout),
       ['x', 'x', 'x', 'x'],
@@ -282,9 +267,7 @@ describe('SshSession when the server refuses channels', () => {
         },
         { maxChannels: 3 },
       );
-      const outcomes = await Promise.allSettled(
-        Array.from({ length: 3 }, () => session.exec(command('sleep', '0.5'), { timeoutMs: 10_000 })),
-      );
+      const outcomes = await Promise.allSettled(Array.from({ length: 3 }, () => session.exec(command('sleep', '0.5'), { timeoutMs: 10_000 })));
       const refused = outcomes.filter((o) => o.status === 'rejected');
       assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 2);
       assert.equal(refused.length, 1);

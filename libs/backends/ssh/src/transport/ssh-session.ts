@@ -182,12 +182,18 @@ export class SshSession {
     if (this.#closing) throw new SshError('SSH_DISCONNECTED', 'the session is closing', this.#endpoint);
     const redactor = this.#redactor.with(...(options.redact ?? []));
     const abortedWaiting = () =>
-      new SshExecError('SSH_ABORTED', 'aborted while waiting for a channel', this.#endpoint, {
-        command: redactor.redact(command.text),
-        stdoutTail: '',
-        stderrTail: '',
-        durationMs: 0,
-      }, { cause: options.signal?.reason });
+      new SshExecError(
+        'SSH_ABORTED',
+        'aborted while waiting for a channel',
+        this.#endpoint,
+        {
+          command: redactor.redact(command.text),
+          stdoutTail: '',
+          stderrTail: '',
+          durationMs: 0,
+        },
+        { cause: options.signal?.reason },
+      );
     if (options.signal?.aborted) throw abortedWaiting();
     let release: () => void;
     try {
@@ -241,13 +247,7 @@ export class SshSession {
     for (const run of [...this.#running]) run.stop(error.code, 'the connection was lost while the command ran', error);
   }
 
-  #run(
-    command: RemoteCommand,
-    options: ExecOptions & { maxOutputBytes: number },
-    redactor: Redactor,
-    sudo: SessionSudo | undefined,
-    killOnStop: boolean,
-  ): Promise<ExecResult> {
+  #run(command: RemoteCommand, options: ExecOptions & { maxOutputBytes: number }, redactor: Redactor, sudo: SessionSudo | undefined, killOnStop: boolean): Promise<ExecResult> {
     const endpoint = this.#endpoint;
     const ssh = this.#ssh;
     const envelope = execEnvelope(command, sudo?.mode);
@@ -289,8 +289,7 @@ export class SshSession {
         stderrTail: lineRedactor.redact(stderr.tail(ERROR_TAIL_CHARS)),
         durationMs: Math.round(performance.now() - started),
       });
-      const execError = (code: SshErrorCode, message: string, cause?: unknown) =>
-        new SshExecError(code, message, endpoint, details(), cause === undefined ? undefined : { cause });
+      const execError = (code: SshErrorCode, message: string, cause?: unknown) => new SshExecError(code, message, endpoint, details(), cause === undefined ? undefined : { cause });
 
       const filter = new ExecStderrFilter(EXEC_MARKERS, sudo !== undefined, {
         onProcessGroup: (id) => {
@@ -344,13 +343,7 @@ export class SshSession {
         (killing ??=
           processGroupId === undefined || this.#closedBy
             ? Promise.resolve()
-            : this.#run(
-                killProcessGroupCommand(processGroupId),
-                { timeoutMs: this.#killTimeoutMs, maxOutputBytes: 4096 },
-                redactor,
-                sudo,
-                false,
-              ).then(
+            : this.#run(killProcessGroupCommand(processGroupId), { timeoutMs: this.#killTimeoutMs, maxOutputBytes: 4096 }, redactor, sudo, false).then(
                 () => undefined,
                 () => undefined,
               ));
@@ -376,10 +369,7 @@ export class SshSession {
         })();
       };
 
-      const timer = setTimeout(
-        () => stop(execError('SSH_TIMEOUT', `command timed out after ${options.timeoutMs} ms`), killOnStop),
-        options.timeoutMs,
-      );
+      const timer = setTimeout(() => stop(execError('SSH_TIMEOUT', `command timed out after ${options.timeoutMs} ms`), killOnStop), options.timeoutMs);
       const onAbort = () => stop(execError('SSH_ABORTED', 'command aborted', options.signal?.reason), killOnStop);
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.signal?.aborted) onAbort();
@@ -403,15 +393,12 @@ export class SshSession {
         if (stopping || settled) return;
         if (sudo && !filter.commandStarted) {
           const messages = lineRedactor.redact(filter.sudoMessages.trim());
-          const authProblem =
-            filter.sudoPrompts > 0 || /password is required|incorrect password|no password was provided|try again/i.test(messages);
+          const authProblem = filter.sudoPrompts > 0 || /password is required|incorrect password|no password was provided|try again/i.test(messages);
           finish(
-            new SshExecError(
-              authProblem ? 'SUDO_AUTH_FAILED' : 'SUDO_FAILED',
-              `sudo refused to run the command${messages ? ` (${messages.split('\n').pop()!.slice(0, 200)})` : ''}`,
-              endpoint,
-              { ...details(), stderrTail: messages.slice(-ERROR_TAIL_CHARS) },
-            ),
+            new SshExecError(authProblem ? 'SUDO_AUTH_FAILED' : 'SUDO_FAILED', `sudo refused to run the command${messages ? ` (${messages.split('\n').pop()!.slice(0, 200)})` : ''}`, endpoint, {
+              ...details(),
+              stderrTail: messages.slice(-ERROR_TAIL_CHARS),
+            }),
           );
           return;
         }

@@ -39,8 +39,7 @@ describe('sudo through SshSession against a real sshd', () => {
     sessions.push(session);
     return session;
   };
-  const isRunning = async (pattern: string) =>
-    (await root.exec(command('pgrep', '-f', '--', pattern), { timeoutMs: 10_000, allowedExitCodes: [0, 1] })).exitCode === 0;
+  const isRunning = async (pattern: string) => (await root.exec(command('pgrep', '-f', '--', pattern), { timeoutMs: 10_000, allowedExitCodes: [0, 1] })).exitCode === 0;
 
   before(async () => {
     sshd = await startTestSshd();

@@ -62,11 +62,7 @@ export class HostKeyMismatchError extends SshError {
     /** The key type the host presented, e.g. `ssh-ed25519`. */
     readonly actualKeyType: string,
   ) {
-    super(
-      'HOST_KEY_MISMATCH',
-      `host key mismatch: expected ${expectedFingerprint}, got ${actualKeyType} ${actualFingerprint}`,
-      endpoint,
-    );
+    super('HOST_KEY_MISMATCH', `host key mismatch: expected ${expectedFingerprint}, got ${actualKeyType} ${actualFingerprint}`, endpoint);
     this.name = 'HostKeyMismatchError';
   }
 }
@@ -92,13 +88,7 @@ export class SshExecError extends SshError implements SshExecErrorDetails {
   readonly stderrTail: string;
   readonly durationMs: number;
 
-  constructor(
-    code: SshErrorCode,
-    message: string,
-    endpoint: SshEndpoint,
-    details: SshExecErrorDetails,
-    options?: { cause?: unknown },
-  ) {
+  constructor(code: SshErrorCode, message: string, endpoint: SshEndpoint, details: SshExecErrorDetails, options?: { cause?: unknown }) {
     super(code, `${message}: ${details.command}`, endpoint, options);
     this.name = 'SshExecError';
     this.reason = message;

@@ -15,10 +15,7 @@ export interface LocalShellResult {
  * bytes. Give every spec its own temporary `cwd`: if quoting ever broke, whatever the shell then
  * did by accident (a stray `> file`) would land there, not in the checkout.
  */
-export function runLocalShell(
-  text: string,
-  options: { cwd: string; shell?: string; stdin?: string | Buffer; env?: NodeJS.ProcessEnv },
-): Promise<LocalShellResult> {
+export function runLocalShell(text: string, options: { cwd: string; shell?: string; stdin?: string | Buffer; env?: NodeJS.ProcessEnv }): Promise<LocalShellResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(options.shell ?? '/bin/sh', ['-c', text], {
       cwd: options.cwd,

@@ -231,11 +231,9 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       output = '';
-      const started = spawn(
-        'unshare',
-        ['--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', '/bin/sh', '-c', NAMESPACE_INIT, 'test-sshd', dir, String(port)],
-        { stdio: ['pipe', 'pipe', 'pipe'] },
-      );
+      const started = spawn('unshare', ['--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', '/bin/sh', '-c', NAMESPACE_INIT, 'test-sshd', dir, String(port)], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       started.stdin!.on('error', () => undefined);
       child = started;
       live.add(started);
