@@ -11,7 +11,7 @@ import { Cluster, ClusterRepository } from './cluster.repository';
 import { planChange } from './change-plan';
 import { ClusterTargetFactory } from './cluster-target.factory';
 import { ClustersService } from './clusters.service';
-import { applyCorrections, isMembershipChange, paramsOf, plannedStepOf, typedResult, withPersistedEffects } from './operation-result';
+import { applyCorrections, isMembershipChange, paramsOf, plannedStepOf, typedResult } from './operation-result';
 
 /** The operation types this handler owns. */
 export const CLUSTER_OPERATION_TYPES = [
@@ -63,7 +63,7 @@ export class ClusterOperationHandler implements OperationHandler, OnModuleInit {
     return {
       summary: plan.summary,
       details: { ...plan.details, warnings: [...(paramsOf(operation).warnings ?? []), ...(plan.details.warnings ?? [])], membersBefore: target.members.map((m) => m.name) },
-      steps: withPersistedEffects(plan.steps),
+      steps: plan.steps,
       requiresApproval: plan.requiresApproval,
     };
   }

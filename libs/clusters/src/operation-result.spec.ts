@@ -4,15 +4,15 @@ import type { BackendSpecRules, ClusterChange, ClusterSpec, PlannedStep } from '
 import { DomainError } from '@galera-cp/core';
 import type { OperationEntity, OperationStepEntity } from '@galera-cp/database';
 import { checkSpec, specOf } from './cluster-spec.defaults';
-import { plannedStepOf, typedResult, withPersistedEffects } from './operation-result';
+import { plannedStepOf, typedResult } from './operation-result';
 
 function operation(change: ClusterChange, details: Record<string, unknown> = {}): OperationEntity {
   return { id: 'op_1', clusterId: 'cl_1', params: { change, generation: 2 }, plan: { summary: '', details } } as unknown as OperationEntity;
 }
 
-/** Steps as the engine persists them from a plan. */
+/** Steps as the engine persists them from a plan (the effect in its own column). */
 function persisted(steps: PlannedStep[]): OperationStepEntity[] {
-  return withPersistedEffects(steps).map((s, index) => ({ ...s, index, node: s.node ?? null, timeoutSeconds: 60, maxAttempts: 3 }) as unknown as OperationStepEntity);
+  return steps.map((s, index) => ({ ...s, index, node: s.node ?? null, effect: s.effect ?? null, timeoutSeconds: 60, maxAttempts: 3 }) as unknown as OperationStepEntity);
 }
 
 const nodes = ['db-0', 'db-1', 'db-2'].map((name, ordinal) => ({ name, ordinal, address: `10.0.0.${ordinal + 1}`, wsrepState: 'Synced' }));

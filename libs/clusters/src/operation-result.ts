@@ -35,33 +35,22 @@ export function applyCorrections(nodes: readonly ResultNode[], corrections: read
   return [...byName.values()].sort((a, b) => a.ordinal - b.ordinal);
 }
 
-/**
- * Where a step's declared effect is persisted: in its params, under a key no backend uses. The
- * engine persists steps without it otherwise; the handler takes it out again before the
- * backend executes the step, so backends only ever see `PlannedStep.effect`.
- */
-export const EFFECT_PARAM = '@effect';
+const STEP_EFFECTS: readonly string[] = ['bootstrap', 'start', 'restart', 'stop'] satisfies readonly StepEffect[];
 
-/** The plan's steps as the engine persists them: each declared effect kept in the params. */
-export function withPersistedEffects(steps: readonly PlannedStep[]): PlannedStep[] {
-  return steps.map(({ effect, ...step }) => (effect ? { ...step, params: { ...step.params, [EFFECT_PARAM]: effect } } : step));
-}
-
-/** The effect a persisted step declared. */
-export function effectOf(step: Pick<OperationStepEntity, 'params'>): StepEffect | undefined {
-  return (step.params?.[EFFECT_PARAM] as StepEffect | undefined) ?? undefined;
+/** The effect a persisted step declared (the engine keeps it in the step's `effect` column). */
+export function effectOf(step: Pick<OperationStepEntity, 'effect'>): StepEffect | undefined {
+  return step.effect && STEP_EFFECTS.includes(step.effect) ? (step.effect as StepEffect) : undefined;
 }
 
 /** A persisted step as its backend planned it. */
 export function plannedStepOf(step: OperationStepEntity): PlannedStep {
-  const { [EFFECT_PARAM]: _effect, ...params } = step.params;
   const effect = effectOf(step);
   return {
     key: step.key,
     action: step.action,
     title: step.title,
     ...(step.node ? { node: step.node } : {}),
-    params,
+    params: step.params,
     timeoutSeconds: step.timeoutSeconds,
     maxAttempts: step.maxAttempts,
     ...(effect ? { effect } : {}),

@@ -26,6 +26,12 @@ export interface StepSpec<P extends StepParams = StepParams> {
   timeoutSeconds?: number;
   /** Attempts before the operation fails; absent: the engine's `STEP_MAX_ATTEMPTS`. */
   maxAttempts?: number;
+  /**
+   * What the step does to its member, in the planner's words (the backend contract names
+   * `bootstrap`, `start`, `restart`, `stop`). The engine persists it with the step and gives it
+   * back; the operation's typed result reads it.
+   */
+  effect?: string;
 }
 
 /** Where a step runs: cancellation, bounded time, logs, and what earlier steps reported. */

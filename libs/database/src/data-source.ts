@@ -17,6 +17,7 @@ import { WebhookEntity } from './entities/webhook.entity';
 import { InitialSchema1764057600000 } from './migrations/1764057600000-initial-schema';
 import { WebhooksChatops1764662400000 } from './migrations/1764662400000-webhooks-chatops';
 import { ReadPathIndexes1765267200000 } from './migrations/1765267200000-read-path-indexes';
+import { StepEffect1765353600000 } from './migrations/1765353600000-step-effect';
 
 /** Every entity of the control plane. */
 export const ENTITIES = [
@@ -37,7 +38,7 @@ export const ENTITIES = [
 ];
 
 /** Every migration, in order. Schema changes go through here; `synchronize` is never used. */
-export const MIGRATIONS = [InitialSchema1764057600000, WebhooksChatops1764662400000, ReadPathIndexes1765267200000];
+export const MIGRATIONS = [InitialSchema1764057600000, WebhooksChatops1764662400000, ReadPathIndexes1765267200000, StepEffect1765353600000];
 
 /** TypeORM options for a PostgreSQL URL. */
 export function dataSourceOptions(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {

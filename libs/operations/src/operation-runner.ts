@@ -214,6 +214,7 @@ export class OperationRunner {
         title: spec.title,
         node: 'node' in spec && spec.node ? spec.node : null,
         params: spec.params,
+        effect: ('effect' in spec && spec.effect) || null,
         state: 'PENDING',
         attempts: 0,
         maxAttempts: ('maxAttempts' in spec && spec.maxAttempts) || this.config.stepMaxAttempts,

@@ -27,6 +27,10 @@ export class OperationStepEntity {
   @Column({ type: 'jsonb' })
   params!: JsonDocument;
 
+  /** What the step does to its member's server, as its planner declared it (`restart`, ...); the engine only keeps it. */
+  @Column({ type: 'text', nullable: true })
+  effect!: string | null;
+
   @Column({ type: 'text' })
   state!: string;
 
