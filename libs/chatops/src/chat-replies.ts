@@ -1,5 +1,7 @@
 import { APP_CONFIG, AppConfig } from '@galera-cp/config';
-import { ChatReplyEntity, ClusterEntity, OperationEntity, OperationStepEntity, queryRows } from '@galera-cp/database';
+import { ClusterRepository } from '@galera-cp/clusters';
+import { ChatReplyEntity, queryRows } from '@galera-cp/database';
+import { OperationRepository } from '@galera-cp/operations';
 import { CHANNELS, EventsService } from '@galera-cp/events';
 import { SECRET_BOX, SecretBox } from '@galera-cp/secrets';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
@@ -61,6 +63,8 @@ export class ChatReplies implements BeforeApplicationShutdown {
     private readonly events: EventsService,
     private readonly targets: ChatTargets,
     private readonly confirmations: ChatConfirmations,
+    private readonly operations: OperationRepository,
+    private readonly clusters: ClusterRepository,
   ) {}
 
   /** Remembers to post the given stages of an operation to a response URL (in `manager`'s transaction when given). */
@@ -154,13 +158,13 @@ export class ChatReplies implements BeforeApplicationShutdown {
       await this.finish(reply, 'SKIPPED', null);
       return;
     }
-    const operation = await this.dataSource.getRepository(OperationEntity).findOneByOrFail({ id: reply.operation_id });
-    const cluster = operation.clusterId ? await this.dataSource.getRepository(ClusterEntity).findOneBy({ id: operation.clusterId }) : null;
-    const clusterName = cluster?.name ?? operation.clusterId ?? 'the control plane';
+    const operation = await this.operations.findById(reply.operation_id);
+    if (!operation) throw new Error(`operation ${reply.operation_id} of a chat reply does not exist`);
+    const clusterName = (operation.clusterId ? await this.clusters.nameOf(operation.clusterId) : undefined) ?? operation.clusterId ?? 'the control plane';
     let message: SlackMessage;
     if (reply.stage === 'approval') {
       // The plan's steps, without the engine's own approval step in front of them.
-      const steps = await this.dataSource.getRepository(OperationStepEntity).find({ where: { operationId: operation.id }, order: { index: 'ASC' } });
+      const steps = await this.operations.steps(operation.id);
       message = approvalMessage(
         operation,
         steps.filter((s) => s.key !== 'approval'),

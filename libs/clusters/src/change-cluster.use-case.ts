@@ -4,7 +4,7 @@ import { DomainError, Principal } from '@galera-cp/core';
 import { NodeEntity, OperationEntity, transactionOrDryRun } from '@galera-cp/database';
 import { canRemoveMembers, checkClusterSize, validateParameters } from '@galera-cp/galera';
 import { assertIfMatch } from '@galera-cp/http';
-import { OperationsService } from '@galera-cp/operations';
+import { OperationRepository, OperationsService } from '@galera-cp/operations';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -71,6 +71,7 @@ export class ChangeClusterUseCase {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clusters: ClusterRepository,
     private readonly operations: OperationsService,
+    private readonly operationRecords: OperationRepository,
     private readonly targets: ClusterTargetFactory,
     private readonly audit: AuditService,
   ) {}
@@ -132,7 +133,7 @@ export class ChangeClusterUseCase {
     const clusterId = original.clusterId;
     const params = original.params as { change: ClusterChange; generation: number; warnings?: string[] };
     const assertLatest = async (manager: EntityManager) => {
-      const latest = await manager.getRepository(OperationEntity).createQueryBuilder('o').where('o.cluster_id = :clusterId', { clusterId }).orderBy('o.id', 'DESC').getOne();
+      const latest = await this.operationRecords.latestOn(clusterId, manager);
       if (latest && latest.id !== original.id) {
         throw new DomainError('conflict', 'OPERATION_SUPERSEDED', `Operation ${latest.id} (${latest.type}) ran on this cluster after ${operationId}; ask for the change again instead`, {
           extensions: { latestOperationId: latest.id },

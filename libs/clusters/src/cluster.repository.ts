@@ -53,6 +53,12 @@ export class ClusterRepository {
     return typed(hydrate(this.dataSource, ClusterEntity, rows)[0]);
   }
 
+  /** The name of a cluster by id, deleted ones included (an operation's outcome still names the cluster it deleted). */
+  async nameOf(id: string): Promise<string | undefined> {
+    const rows = await queryRows<{ name: string }>(this.dataSource.manager, 'SELECT name FROM clusters WHERE id = $1', [id]);
+    return rows[0]?.name;
+  }
+
   /** The live cluster row locked for update (FOR UPDATE), in the caller's transaction; CLUSTER_NOT_FOUND otherwise. */
   async lock(id: string, manager: EntityManager): Promise<Cluster> {
     const cluster = await this.tryLock(id, manager);

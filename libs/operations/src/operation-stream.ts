@@ -2,9 +2,8 @@ import { CoalescingRunner } from '@galera-cp/core';
 import { EventEntity, OperationLogEntity } from '@galera-cp/database';
 import { CHANNELS, EventsService } from '@galera-cp/events';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Observable } from 'rxjs';
-import { DataSource } from 'typeorm';
+import { OperationRepository } from './operation.repository';
 import { isTerminal } from './operation-states';
 
 /** Where a stream of an operation resumes: after this event id and this log line id. */
@@ -34,7 +33,7 @@ export function parseCursor(value: string | undefined): StreamCursor | undefined
 @Injectable()
 export class OperationStream {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: OperationRepository,
     private readonly events: EventsService,
   ) {}
 
@@ -45,20 +44,8 @@ export class OperationStream {
       const readAll = async () => {
         for (;;) {
           const [events, logs] = await Promise.all([
-            this.dataSource
-              .getRepository(EventEntity)
-              .createQueryBuilder('e')
-              .where('e.operation_id = :operationId AND e.id > :after', { operationId, after: cursor.eventId })
-              .orderBy('e.id')
-              .limit(500)
-              .getMany(),
-            this.dataSource
-              .getRepository(OperationLogEntity)
-              .createQueryBuilder('l')
-              .where('l.operation_id = :operationId AND l.id > :after', { operationId, after: cursor.logId })
-              .orderBy('l.id')
-              .limit(1000)
-              .getMany(),
+            this.events.query().where('e.operation_id = :operationId AND e.id > :after', { operationId, after: cursor.eventId }).orderBy('e.id').limit(500).getMany(),
+            this.repository.logsAfter(operationId, cursor.logId, 1000),
           ]);
           // Merge by time so a reader sees lines and events in the order they happened.
           const items = [...events.map((e) => ({ at: e.at.getTime(), e })), ...logs.map((l) => ({ at: l.at.getTime(), l }))].sort((a, b) => a.at - b.at);

@@ -34,6 +34,11 @@ export class OperationRepository {
     return manager.getRepository(OperationEntity).createQueryBuilder('o').setLock('pessimistic_write').where('o.id = :id', { id }).getOne();
   }
 
+  /** The newest operation of a cluster, whatever its state (ids are time-ordered). */
+  latestOn(clusterId: string, manager?: EntityManager): Promise<OperationEntity | null> {
+    return this.on(manager).getRepository(OperationEntity).createQueryBuilder('o').where('o.cluster_id = :clusterId', { clusterId }).orderBy('o.id', 'DESC').limit(1).getOne();
+  }
+
   /** The operation that still holds the cluster (PENDING, RUNNING, CANCELLING), if any. */
   activeOn(clusterId: string, manager?: EntityManager): Promise<OperationEntity | null> {
     return this.on(manager).getRepository(OperationEntity).createQueryBuilder('o').where('o.cluster_id = :clusterId AND o.state IN (:...states)', { clusterId, states: ACTIVE_STATES }).getOne();
@@ -95,6 +100,11 @@ export class OperationRepository {
   }
 
   /** An operation's log lines (alias `l`), for a paged list: the caller adds order and page. */
+  /** An operation's log lines after a cursor, in order, at most `limit`. */
+  logsAfter(operationId: string, afterId: number, limit: number): Promise<OperationLogEntity[]> {
+    return this.logsQuery(operationId).andWhere('l.id > :after', { after: afterId }).orderBy('l.id').limit(limit).getMany();
+  }
+
   logsQuery(operationId: string): SelectQueryBuilder<OperationLogEntity> {
     return this.dataSource.getRepository(OperationLogEntity).createQueryBuilder('l').where('l.operation_id = :operationId', { operationId });
   }
