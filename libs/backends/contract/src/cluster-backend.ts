@@ -1,4 +1,5 @@
 import { DomainError, type FieldError, type StepContext as CoreStepContext, type StepSpec } from '@galera-cp/core';
+import type { BackupCallOptions, BackupStream, BackupStreamRequest, RestoredMember, RestoreRequest, VerificationFigures } from './backup-capability';
 import type { BackendKind, BackendSections, ClusterSpec, ClusterSpecDraft, SshHostSpec } from './cluster-spec';
 
 /** A member of a cluster as the control plane records it. */
@@ -232,6 +233,8 @@ export interface ClusterBackend extends BackendSpecRules {
    * from. Without it, the members the steps reported are what is there.
    */
   settle?(target: ClusterTarget, change: ClusterChange, options: { membersBefore: string[]; signal: AbortSignal; log: (message: string) => void }): Promise<SettledChange>;
+  /** Optional: physical backups, restores and verification (see `BackupCapability`). */
+  readonly backup?: BackupCapability;
 }
 
 /**
@@ -280,6 +283,37 @@ export interface BackendSpecRules {
    * (SSH: `HOST_KEY_MISMATCH` -> `ssh.host-key-mismatch`, a possible man in the middle).
    */
   readonly auditedFailures?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The backup capability of a backend: physical backups of one member streamed out, a chain
+ * streamed back into a member, and a verification by restore into a scratch place. The control
+ * plane chooses the member (a rule of libs/galera), encrypts, checksums and stores what the
+ * backend streams; the backend never sees a store or its secret. Backends without it answer
+ * `backup: undefined`, and the control plane refuses backups of their clusters.
+ */
+export interface BackupCapability {
+  /**
+   * Starts a physical backup of `request.node` (mariabackup with its Galera info) and answers at
+   * once with the stream of its bytes, compressed by the backend. `finished` settles once the
+   * stream ended and the member's backup exited: with the facts, or a `BackendError` that names
+   * the node. Aborting `options.signal` kills the remote backup and leaves nothing behind.
+   */
+  streamBackup(target: ClusterTarget, request: BackupStreamRequest, options: BackupCallOptions): Promise<BackupStream>;
+  /**
+   * Replaces `request.node`'s datadir with the chain, prepared (full first, then each
+   * incremental in order), and leaves the member stopped and ready to bootstrap a new cluster
+   * from the backup's position (grastate.dat: the backup's uuid:seqno, safe_to_bootstrap 1).
+   */
+  restoreMember(target: ClusterTarget, request: RestoreRequest, options: BackupCallOptions): Promise<RestoredMember>;
+  /**
+   * Restores the chain into a scratch datadir on `request.node` and starts a throwaway server on
+   * another port (the member's own server and its clients are untouched), checks every table and
+   * counts rows, then removes the scratch place whatever happened.
+   */
+  verifyChain(target: ClusterTarget, request: RestoreRequest, options: BackupCallOptions): Promise<VerificationFigures>;
+  /** Removes what a killed backup, restore or verification left on the node (named by `scratchId`). Idempotent. */
+  cleanup(target: ClusterTarget, request: { node: string; scratchId: string }, options: BackupCallOptions): Promise<void>;
 }
 
 /** Injection token: the backends by kind. */
