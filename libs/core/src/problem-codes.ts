@@ -135,6 +135,20 @@ export const PROBLEM_CODES = {
   POD_NOT_DELETED: 'A pod was not removed in time',
   CLUSTER_NOT_READY: 'The cluster is not ready yet',
   STATEFULSET_NOT_FOUND: 'The StatefulSet does not exist',
+  // Backups and their stores
+  BACKUP_STORE_UNREACHABLE: 'The backup store does not answer (its endpoint or host cannot be reached); retryable',
+  BACKUP_STORE_ACCESS_DENIED: 'The backup store refuses the credential, or the bucket or directory is not writable with it',
+  BACKUP_STORE_MISCONFIGURED: 'The backup store answers but is not usable as configured (no such bucket, a file where the directory should be, ...)',
+  BACKUP_STORE_IN_USE: 'The backup store holds backups or is named by a schedule; expire or delete those first',
+  BACKUP_OBJECT_NOT_FOUND: 'An object of the backup is missing from its store',
+  BACKUP_NOT_SUPPORTED: "The cluster's backend has no backup capability",
+  BACKUP_NO_ELIGIBLE_MEMBER: 'No member may be backed up now (none is Synced, or only the writer or a donor is)',
+  BACKUP_PARENT_INVALID: 'The parent of an incremental backup is missing, not completed, of another cluster or expired',
+  BACKUP_CHAIN_BROKEN: 'A link of the backup chain is missing, failed or expired, so the chain cannot be restored',
+  BACKUP_INTEGRITY_FAILED: 'A stored backup object does not match its recorded checksum, or does not decrypt: it was altered or truncated',
+  BACKUP_NOT_COMPLETED: 'The backup is not COMPLETED, so it cannot be restored, verified or used as a parent',
+  BACKUP_IN_USE: 'The backup is the parent of a retained incremental, or a restore or verification reads it now',
+  BACKUP_FAILED: 'The backup tool failed on the member; the detail names the node and quotes its last lines',
 } as const satisfies Record<string, string>;
 
 /** A stable UPPER_SNAKE problem code. */

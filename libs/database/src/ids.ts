@@ -10,6 +10,8 @@ export const ID_PREFIX = {
   credential: 'cr',
   token: 'tk',
   backup: 'bk',
+  backupStore: 'bs',
+  backupSchedule: 'bsc',
   webhook: 'wh',
   delivery: 'dl',
 } as const;
