@@ -2,6 +2,7 @@ import { DataSource, DataSourceOptions, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ApiTokenEntity } from './entities/api-token.entity';
 import { AuditRecordEntity } from './entities/audit-record.entity';
+import { BackupEntity } from './entities/backup.entity';
 import { ChatConfirmationEntity } from './entities/chat-confirmation.entity';
 import { ChatReplyEntity } from './entities/chat-reply.entity';
 import { ClusterEntity } from './entities/cluster.entity';
@@ -18,6 +19,7 @@ import { InitialSchema1764057600000 } from './migrations/1764057600000-initial-s
 import { WebhooksChatops1764662400000 } from './migrations/1764662400000-webhooks-chatops';
 import { ReadPathIndexes1765267200000 } from './migrations/1765267200000-read-path-indexes';
 import { StepEffect1765353600000 } from './migrations/1765353600000-step-effect';
+import { Backups1765526400000 } from './migrations/1765526400000-backups';
 
 /** Every entity of the control plane. */
 export const ENTITIES = [
@@ -35,10 +37,11 @@ export const ENTITIES = [
   WebhookDeliveryEntity,
   ChatConfirmationEntity,
   ChatReplyEntity,
+  BackupEntity,
 ];
 
 /** Every migration, in order. Schema changes go through here; `synchronize` is never used. */
-export const MIGRATIONS = [InitialSchema1764057600000, WebhooksChatops1764662400000, ReadPathIndexes1765267200000, StepEffect1765353600000];
+export const MIGRATIONS = [InitialSchema1764057600000, WebhooksChatops1764662400000, ReadPathIndexes1765267200000, StepEffect1765353600000, Backups1765526400000];
 
 /** TypeORM options for a PostgreSQL URL. */
 export function dataSourceOptions(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {
