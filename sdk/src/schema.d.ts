@@ -56,6 +56,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/backup-stores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List backup stores with their last check */
+        get: operations["listBackupStores"];
+        put?: never;
+        /** Add a backup store; it is probed first (a probe object written, read back and deleted) */
+        post: operations["createBackupStore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/backup-stores/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a backup store */
+        get: operations["getBackupStore"];
+        put?: never;
+        post?: never;
+        /** Delete a store that holds no live backup (its objects are left where they are) */
+        delete: operations["deleteBackupStore"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/backup-stores/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Probe the store again now and record the outcome (a failing store is answered, ok=false, not an error) */
+        post: operations["checkBackupStore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/chat/slack/commands": {
         parameters: {
             query?: never;
@@ -619,10 +672,44 @@ export interface components {
             items: components["schemas"]["AuditRecord"][];
             nextPageToken: string | null;
         };
+        BackupStore: {
+            /** @example bs_01jd2x… */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "s3" | "ssh";
+            credentialId: string;
+            s3?: components["schemas"]["S3StoreSettings"] | undefined;
+            /** @description hostKeyFingerprint is the pinned key */
+            ssh?: components["schemas"]["SshStoreSettings"] | undefined;
+            description: string | null;
+            lastCheck: components["schemas"]["BackupStoreCheck"] | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        BackupStoreCheck: {
+            /** Format: date-time */
+            at: string;
+            /** @description The probe object was written, read back identical and deleted */
+            ok: boolean;
+            /** @description Round trip of the probe */
+            latencyMs?: number | undefined;
+            /** @description Problem code when not ok (BACKUP_STORE_UNREACHABLE, ..._ACCESS_DENIED, ..._MISCONFIGURED) */
+            code?: string | undefined;
+            detail?: string | undefined;
+        };
+        BackupStorePage: {
+            items: components["schemas"]["BackupStore"][];
+            nextPageToken: string | null;
+        };
         BootstrapDecision: {
             code: string;
             message: string;
         };
+        CheckBackupStoreRequest: Record<string, never>;
         Cluster: {
             /** @example cl_01jd2x… */
             id: string;
@@ -925,6 +1012,25 @@ export interface components {
             generation: number;
             fields: string[];
         };
+        CreateBackupStoreRequest: {
+            /**
+             * @description Unique name
+             * @example nightly-s3
+             */
+            name: string;
+            /** @enum {string} */
+            kind: "s3" | "ssh";
+            /**
+             * @description The credential to log in with: s3-access-key for s3; ssh-private-key or ssh-password for ssh
+             * @example cr_01jd2x…
+             */
+            credentialId: string;
+            /** @description Required for kind s3 */
+            s3?: components["schemas"]["S3StoreSettings"] | undefined;
+            /** @description Required for kind ssh */
+            ssh?: components["schemas"]["SshStoreSettings"] | undefined;
+            description?: (string | null) | undefined;
+        };
         CreateClusterRequest: {
             /**
              * @description Unique name: a DNS label of at most 40 characters (also the wsrep cluster name)
@@ -968,7 +1074,7 @@ export interface components {
              */
             name: string;
             /** @enum {string} */
-            kind: "ssh-private-key" | "ssh-password" | "kubeconfig";
+            kind: "ssh-private-key" | "ssh-password" | "kubeconfig" | "s3-access-key";
             /** @description ssh-private-key: the private key (OpenSSH or PEM) */
             privateKey?: string | undefined;
             /** @description ssh-private-key: its passphrase, if any */
@@ -977,6 +1083,13 @@ export interface components {
             password?: string | undefined;
             /** @description kubeconfig: the kubeconfig YAML */
             kubeconfig?: string | undefined;
+            /**
+             * @description s3-access-key: the access key id (kept as public metadata)
+             * @example AKIAIOSFODNN7EXAMPLE
+             */
+            accessKeyId?: string | undefined;
+            /** @description s3-access-key: the secret access key */
+            secretAccessKey?: string | undefined;
         };
         CreateTokenRequest: {
             /** @example portal */
@@ -1029,8 +1142,8 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            kind: "ssh-private-key" | "ssh-password" | "kubeconfig";
-            /** @description Public facts: key type and public key fingerprint, kubeconfig contexts and servers */
+            kind: "ssh-private-key" | "ssh-password" | "kubeconfig" | "s3-access-key";
+            /** @description Public facts: key type and public key fingerprint, kubeconfig contexts and servers, S3 access key id */
             metadata: {
                 [key: string]: unknown;
             };
@@ -1590,7 +1703,7 @@ export interface components {
             activeOperationId?: string | undefined;
         };
         /** @enum {string} */
-        ProblemCode: "VALIDATION_FAILED" | "BAD_REQUEST" | "MALFORMED_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVALID_PAGE_TOKEN" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "PRECONDITION_FAILED" | "RATE_LIMITED" | "BODY_TOO_DEEP" | "UNSUPPORTED_CONTENT_ENCODING" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "MALFORMED_REQUEST" | "TOO_MANY_FAILED_AUTHENTICATIONS" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "FORBIDDEN" | "INTERNAL" | "DATABASE_UNAVAILABLE" | "CLUSTER_NOT_FOUND" | "NODE_NOT_FOUND" | "OPERATION_NOT_FOUND" | "CREDENTIAL_NOT_FOUND" | "TOKEN_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "CLUSTER_NAME_TAKEN" | "CREDENTIAL_NAME_TAKEN" | "CREDENTIAL_IN_USE" | "INVALID_CREDENTIAL" | "CREDENTIAL_UNREADABLE" | "CREDENTIAL_KIND_MISMATCH" | "CANNOT_REVOKE_OWN_TOKEN" | "WEBHOOK_TARGET_REFUSED" | "OPERATION_IN_PROGRESS" | "OPERATION_FINISHED" | "OPERATION_NOT_RETRYABLE" | "OPERATION_SUPERSEDED" | "APPROVAL_NOT_REQUIRED" | "CLUSTER_STATE_CONFLICT" | "DELETION_PROTECTED" | "NO_CHANGE" | "NOT_SUPPORTED" | "BACKEND_UNAVAILABLE" | "NOT_ENOUGH_HOSTS" | "HOST_ALREADY_MEMBER" | "SSH_SPEC_INVALID" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "MEMBER_NOT_FOUND" | "NOTHING_TO_REMOVE" | "NO_DATA_NODE_WOULD_REMAIN" | "QUORUM_WOULD_BE_LOST" | "WRITER_NOT_A_MEMBER" | "DUPLICATE_MEMBER" | "NOT_A_FULL_CRASH" | "RECOVERY_WAITING_FOR_NODES" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "BOOTSTRAP_REFUSED" | "GALERA_CONFIG_INVALID" | "CONFIG_VALUE_UNSAFE" | "PROBE_VALUE_UNSAFE" | "GCACHE_INPUT_INVALID" | "CHAT_NOT_CONFIGURED" | "CHAT_FORM_REQUIRED" | "CHAT_FORM_INVALID" | "CHAT_SIGNATURE_INVALID" | "CHAT_REQUEST_EXPIRED" | "CHAT_REQUEST_REPLAYED" | "HOST_KEY_MISMATCH" | "SSH_AUTH_FAILED" | "SSH_UNREACHABLE" | "SSH_HANDSHAKE_FAILED" | "SSH_DISCONNECTED" | "SSH_CHANNEL_OPEN_FAILED" | "SSH_TIMEOUT" | "SSH_ABORTED" | "SSH_COMMAND_FAILED" | "SSH_CONFIG_INVALID" | "SHELL_ARGUMENT_INVALID" | "SUDO_AUTH_FAILED" | "SUDO_FAILED" | "CLOCK_SKEW_TOO_LARGE" | "PORT_IN_USE" | "DISK_SPACE_LOW" | "MEMORY_TOO_LOW" | "SERVICE_MANAGER_UNSUPPORTED" | "CLUSTER_CONFLICT" | "HOST_HAS_DATA" | "HOST_OWNED_BY_OTHER_CLUSTER" | "HOSTS_HELD_BY_OTHER_CLUSTER" | "NO_SYNCED_MEMBER" | "MEMBER_UNREACHABLE" | "PACKAGES_MISSING" | "NODE_START_FAILED" | "NODE_NOT_SYNCED" | "NODE_STOP_FAILED" | "CLUSTER_SIZE_MISMATCH" | "GRASTATE_UNREADABLE" | "REMOTE_COMMAND_FAILED" | "STEP_INVALID" | "KUBERNETES_CONFLICT" | "KUBERNETES_UNAVAILABLE" | "KUBERNETES_UNAUTHORIZED" | "KUBERNETES_FORBIDDEN" | "KUBERNETES_NOT_FOUND" | "KUBERNETES_INVALID_OBJECT" | "KUBERNETES_REQUEST_FAILED" | "KUBECONFIG_INVALID" | "POD_NOT_READY" | "POD_NOT_DELETED" | "CLUSTER_NOT_READY" | "STATEFULSET_NOT_FOUND" | "BACKUP_STORE_UNREACHABLE" | "BACKUP_STORE_ACCESS_DENIED" | "BACKUP_STORE_MISCONFIGURED" | "BACKUP_STORE_IN_USE" | "BACKUP_OBJECT_NOT_FOUND" | "BACKUP_NOT_SUPPORTED" | "BACKUP_NO_ELIGIBLE_MEMBER" | "BACKUP_PARENT_INVALID" | "BACKUP_CHAIN_BROKEN" | "BACKUP_INTEGRITY_FAILED" | "BACKUP_NOT_COMPLETED" | "BACKUP_IN_USE" | "BACKUP_FAILED";
+        ProblemCode: "VALIDATION_FAILED" | "BAD_REQUEST" | "MALFORMED_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVALID_PAGE_TOKEN" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "PRECONDITION_FAILED" | "RATE_LIMITED" | "BODY_TOO_DEEP" | "UNSUPPORTED_CONTENT_ENCODING" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "MALFORMED_REQUEST" | "TOO_MANY_FAILED_AUTHENTICATIONS" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "FORBIDDEN" | "INTERNAL" | "DATABASE_UNAVAILABLE" | "CLUSTER_NOT_FOUND" | "NODE_NOT_FOUND" | "OPERATION_NOT_FOUND" | "CREDENTIAL_NOT_FOUND" | "TOKEN_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "CLUSTER_NAME_TAKEN" | "CREDENTIAL_NAME_TAKEN" | "CREDENTIAL_IN_USE" | "INVALID_CREDENTIAL" | "CREDENTIAL_UNREADABLE" | "CREDENTIAL_KIND_MISMATCH" | "CANNOT_REVOKE_OWN_TOKEN" | "WEBHOOK_TARGET_REFUSED" | "OPERATION_IN_PROGRESS" | "OPERATION_FINISHED" | "OPERATION_NOT_RETRYABLE" | "OPERATION_SUPERSEDED" | "APPROVAL_NOT_REQUIRED" | "CLUSTER_STATE_CONFLICT" | "DELETION_PROTECTED" | "NO_CHANGE" | "NOT_SUPPORTED" | "BACKEND_UNAVAILABLE" | "NOT_ENOUGH_HOSTS" | "HOST_ALREADY_MEMBER" | "SSH_SPEC_INVALID" | "CLUSTER_SIZE_INVALID" | "CLUSTER_SIZE_UNSAFE" | "MEMBER_NOT_FOUND" | "NOTHING_TO_REMOVE" | "NO_DATA_NODE_WOULD_REMAIN" | "QUORUM_WOULD_BE_LOST" | "WRITER_NOT_A_MEMBER" | "DUPLICATE_MEMBER" | "NOT_A_FULL_CRASH" | "RECOVERY_WAITING_FOR_NODES" | "BOOTSTRAP_NO_ELIGIBLE_NODE" | "BOOTSTRAP_DIVERGED_HISTORIES" | "BOOTSTRAP_EVIDENCE_CONFLICT" | "BOOTSTRAP_OPERATOR_CHOICE_INVALID" | "BOOTSTRAP_REFUSED" | "GALERA_CONFIG_INVALID" | "CONFIG_VALUE_UNSAFE" | "PROBE_VALUE_UNSAFE" | "GCACHE_INPUT_INVALID" | "CHAT_NOT_CONFIGURED" | "CHAT_FORM_REQUIRED" | "CHAT_FORM_INVALID" | "CHAT_SIGNATURE_INVALID" | "CHAT_REQUEST_EXPIRED" | "CHAT_REQUEST_REPLAYED" | "HOST_KEY_MISMATCH" | "SSH_AUTH_FAILED" | "SSH_UNREACHABLE" | "SSH_HANDSHAKE_FAILED" | "SSH_DISCONNECTED" | "SSH_CHANNEL_OPEN_FAILED" | "SSH_TIMEOUT" | "SSH_ABORTED" | "SSH_COMMAND_FAILED" | "SSH_CONFIG_INVALID" | "SHELL_ARGUMENT_INVALID" | "SUDO_AUTH_FAILED" | "SUDO_FAILED" | "CLOCK_SKEW_TOO_LARGE" | "PORT_IN_USE" | "DISK_SPACE_LOW" | "MEMORY_TOO_LOW" | "SERVICE_MANAGER_UNSUPPORTED" | "CLUSTER_CONFLICT" | "HOST_HAS_DATA" | "HOST_OWNED_BY_OTHER_CLUSTER" | "HOSTS_HELD_BY_OTHER_CLUSTER" | "NO_SYNCED_MEMBER" | "MEMBER_UNREACHABLE" | "PACKAGES_MISSING" | "NODE_START_FAILED" | "NODE_NOT_SYNCED" | "NODE_STOP_FAILED" | "CLUSTER_SIZE_MISMATCH" | "GRASTATE_UNREADABLE" | "REMOTE_COMMAND_FAILED" | "STEP_INVALID" | "KUBERNETES_CONFLICT" | "KUBERNETES_UNAVAILABLE" | "KUBERNETES_UNAUTHORIZED" | "KUBERNETES_FORBIDDEN" | "KUBERNETES_NOT_FOUND" | "KUBERNETES_INVALID_OBJECT" | "KUBERNETES_REQUEST_FAILED" | "KUBECONFIG_INVALID" | "POD_NOT_READY" | "POD_NOT_DELETED" | "CLUSTER_NOT_READY" | "STATEFULSET_NOT_FOUND" | "BACKUP_STORE_NOT_FOUND" | "BACKUP_STORE_NAME_TAKEN" | "BACKUP_NOT_FOUND" | "BACKUP_STORE_UNREACHABLE" | "BACKUP_STORE_ACCESS_DENIED" | "BACKUP_STORE_MISCONFIGURED" | "BACKUP_STORE_IN_USE" | "BACKUP_OBJECT_NOT_FOUND" | "BACKUP_NOT_SUPPORTED" | "BACKUP_NO_ELIGIBLE_MEMBER" | "BACKUP_PARENT_INVALID" | "BACKUP_CHAIN_BROKEN" | "BACKUP_INTEGRITY_FAILED" | "BACKUP_NOT_COMPLETED" | "BACKUP_IN_USE" | "BACKUP_FAILED";
         ProblemFieldError: {
             /** @example /replicas */
             pointer: string;
@@ -1637,6 +1750,28 @@ export interface components {
             name: string;
             address: string;
             wsrepState: string;
+        };
+        S3StoreSettings: {
+            /**
+             * @description The S3-compatible service (http or https, no credentials in it); absent: AWS S3 of the region
+             * @example https://minio.example.com:9000
+             */
+            endpoint?: string | undefined;
+            /** @example eu-central-1 */
+            region: string;
+            /** @example galera-backups */
+            bucket: string;
+            /**
+             * @description Key prefix of every object of the store
+             * @default
+             * @example prod/galera
+             */
+            prefix?: string | undefined;
+            /**
+             * @description Path-style addressing (https://host/bucket/key), which MinIO and Ceph usually need
+             * @default false
+             */
+            forcePathStyle?: boolean | undefined;
         };
         ScaleClusterRequest: {
             /** @example 5 */
@@ -1719,6 +1854,35 @@ export interface components {
             hosts: components["schemas"]["SshHost"][];
             /**
              * @description Accept and pin the key a host presents on first contact when no fingerprint is given
+             * @default false
+             */
+            trustOnFirstUse?: boolean | undefined;
+        };
+        SshStoreSettings: {
+            /**
+             * @description The backup host (IP address or DNS name)
+             * @example 10.250.0.50
+             */
+            address: string;
+            /** @default 22 */
+            port?: number | undefined;
+            /**
+             * @description Login user (needs write access to the directory)
+             * @default root
+             */
+            user?: string | undefined;
+            /**
+             * @description Absolute directory that holds the store (it must exist)
+             * @example /srv/backups/galera
+             */
+            directory: string;
+            /**
+             * @description The host key's SHA-256 fingerprint, as `ssh-keygen -lf` prints it; required unless trustOnFirstUse
+             * @example SHA256:2nX1q3W5VBE4P8dC4bH0V0x9yqJ3r8o0Z0cS3QeJ6yQ
+             */
+            hostKeyFingerprint?: string | undefined;
+            /**
+             * @description Accept and pin the key the host presents on the creating probe when no fingerprint is given
              * @default false
              */
             trustOnFirstUse?: boolean | undefined;
@@ -1983,6 +2147,573 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
+                    };
+                };
+            };
+        };
+    };
+    listBackupStores: {
+        parameters: {
+            query?: {
+                pageSize?: number | undefined;
+                pageToken?: string | undefined;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupStorePage"];
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_PAGE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description The token lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
+                    };
+                };
+            };
+        };
+    };
+    createBackupStore: {
+        parameters: {
+            query?: {
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
+                dryRun?: boolean | undefined;
+            };
+            header?: {
+                /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
+                "Idempotency-Key"?: string | undefined;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBackupStoreRequest"];
+            };
+        };
+        responses: {
+            /** @description dryRun=true: the store was probed and could be added; nothing was stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupStore"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupStore"];
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description The token lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKUP_STORE_NAME_TAKEN" | "IDEMPOTENCY_KEY_IN_FLIGHT";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Idempotency-Key reused with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKUP_STORE_ACCESS_DENIED" | "BACKUP_STORE_MISCONFIGURED" | "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
+                    };
+                };
+            };
+            /** @description A dependency (the database) does not answer; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKUP_STORE_UNREACHABLE" | "DATABASE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getBackupStore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupStore"];
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description The token lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKUP_STORE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
+                    };
+                };
+            };
+        };
+    };
+    deleteBackupStore: {
+        parameters: {
+            query?: {
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
+                dryRun?: boolean | undefined;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (dryRun=true: it could be deleted; nothing changed) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description The token lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKUP_STORE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKUP_STORE_IN_USE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_FAILED_AUTHENTICATIONS";
+                    };
+                };
+            };
+        };
+    };
+    checkBackupStore: {
+        parameters: {
+            query?: {
+                /** @description Answer the plan (200) without changing anything; the viewer role may dry-run */
+                dryRun?: boolean | undefined;
+            };
+            header?: {
+                /** @description Makes the POST safe to retry: the same key and body replay the first answer; another body is 422; a duplicate in flight is 409 */
+                "Idempotency-Key"?: string | undefined;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckBackupStoreRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupStoreCheck"];
+                };
+            };
+            /** @description Invalid request (problem+json with field pointers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "BODY_TOO_DEEP" | "INVALID_IDEMPOTENCY_KEY" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TOKEN" | "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description The token lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BACKUP_STORE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state (e.g. OPERATION_IN_PROGRESS) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_IN_FLIGHT";
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request body is not JSON, or is compressed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_CONTENT_ENCODING" | "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Idempotency-Key reused with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };

@@ -120,7 +120,10 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
           const info = await stat(join(objectsDir, name));
           entries.push(`<Contents><Key>${xml(objectKey)}</Key><Size>${info.size}</Size><LastModified>${info.mtime.toISOString()}</LastModified><StorageClass>STANDARD</StorageClass></Contents>`);
         }
-        return sendXml(res, `<ListBucketResult><Name>${bucket}</Name><Prefix>${xml(prefix)}</Prefix><KeyCount>${entries.length}</KeyCount><IsTruncated>false</IsTruncated>${entries.join('')}</ListBucketResult>`);
+        return sendXml(
+          res,
+          `<ListBucketResult><Name>${bucket}</Name><Prefix>${xml(prefix)}</Prefix><KeyCount>${entries.length}</KeyCount><IsTruncated>false</IsTruncated>${entries.join('')}</ListBucketResult>`,
+        );
       }
       return sendError(res, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource');
     }
@@ -158,7 +161,11 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
             await rm(temp, { force: true });
             return sendError(res, 400, 'InvalidPart', `Part ${part} was not uploaded`);
           }
-          md5s.push(createHash('md5').update(await readFile(file)).digest());
+          md5s.push(
+            createHash('md5')
+              .update(await readFile(file))
+              .digest(),
+          );
           await pipeline(createReadStream(file), out, { end: false });
         }
         await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
@@ -268,12 +275,7 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
 }
 
 /** Checks an AWS SigV4 `Authorization` header; answers the S3 error when it does not hold. */
-function verifySignature(
-  req: IncomingMessage,
-  rawPath: string,
-  url: URL,
-  account: { accessKeyId: string; secretAccessKey: string },
-): { code: string; message: string } | undefined {
+function verifySignature(req: IncomingMessage, rawPath: string, url: URL, account: { accessKeyId: string; secretAccessKey: string }): { code: string; message: string } | undefined {
   const header = String(req.headers.authorization ?? '');
   const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(header);
   if (!match) return { code: 'AccessDenied', message: 'Anonymous or unsupported authentication is refused' };

@@ -10,6 +10,7 @@ import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common'
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditController } from './audit/audit.controller';
+import { BackupStoresController } from './backup-stores/backup-stores.controller';
 import { SlackCommandsController } from './chat/slack-commands.controller';
 import { ClustersController } from './clusters/clusters.controller';
 import { CredentialsController } from './credentials/credentials.controller';
@@ -63,6 +64,7 @@ export class ApiModule {
         WebhooksController,
         SlackCommandsController,
         CredentialsController,
+        BackupStoresController,
         TokensController,
         AuditController,
         HealthController,

@@ -73,9 +73,10 @@ export interface BackupStoreDriver {
   /**
    * Writes, reads back and deletes a probe object: resolves with the round trip's figures, or
    * rejects with `BACKUP_STORE_UNREACHABLE` (the service does not answer), `BACKUP_STORE_ACCESS_DENIED`
-   * (it refuses the secret or the bucket/directory) or `BACKUP_STORE_MISCONFIGURED`.
+   * (it refuses the secret or the bucket/directory) or `BACKUP_STORE_MISCONFIGURED`. An SSH store
+   * also answers the host key it saw (to pin when the store had none).
    */
-  probe(options: StoreCallOptions): Promise<{ latencyMs: number }>;
+  probe(options: StoreCallOptions): Promise<{ latencyMs: number; hostKeyFingerprint?: string }>;
   /** Releases connections. */
   close(): Promise<void>;
 }

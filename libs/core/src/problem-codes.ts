@@ -136,6 +136,9 @@ export const PROBLEM_CODES = {
   CLUSTER_NOT_READY: 'The cluster is not ready yet',
   STATEFULSET_NOT_FOUND: 'The StatefulSet does not exist',
   // Backups and their stores
+  BACKUP_STORE_NOT_FOUND: 'The backup store does not exist',
+  BACKUP_STORE_NAME_TAKEN: 'Another backup store has this name',
+  BACKUP_NOT_FOUND: 'The backup does not exist',
   BACKUP_STORE_UNREACHABLE: 'The backup store does not answer (its endpoint or host cannot be reached); retryable',
   BACKUP_STORE_ACCESS_DENIED: 'The backup store refuses the credential, or the bucket or directory is not writable with it',
   BACKUP_STORE_MISCONFIGURED: 'The backup store answers but is not usable as configured (no such bucket, a file where the directory should be, ...)',

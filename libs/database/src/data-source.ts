@@ -3,6 +3,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { ApiTokenEntity } from './entities/api-token.entity';
 import { AuditRecordEntity } from './entities/audit-record.entity';
 import { BackupEntity } from './entities/backup.entity';
+import { BackupStoreEntity } from './entities/backup-store.entity';
 import { ChatConfirmationEntity } from './entities/chat-confirmation.entity';
 import { ChatReplyEntity } from './entities/chat-reply.entity';
 import { ClusterEntity } from './entities/cluster.entity';
@@ -20,6 +21,7 @@ import { WebhooksChatops1764662400000 } from './migrations/1764662400000-webhook
 import { ReadPathIndexes1765267200000 } from './migrations/1765267200000-read-path-indexes';
 import { StepEffect1765353600000 } from './migrations/1765353600000-step-effect';
 import { Backups1765526400000 } from './migrations/1765526400000-backups';
+import { BackupStores1765612800000 } from './migrations/1765612800000-backup-stores';
 
 /** Every entity of the control plane. */
 export const ENTITIES = [
@@ -38,10 +40,11 @@ export const ENTITIES = [
   ChatConfirmationEntity,
   ChatReplyEntity,
   BackupEntity,
+  BackupStoreEntity,
 ];
 
 /** Every migration, in order. Schema changes go through here; `synchronize` is never used. */
-export const MIGRATIONS = [InitialSchema1764057600000, WebhooksChatops1764662400000, ReadPathIndexes1765267200000, StepEffect1765353600000, Backups1765526400000];
+export const MIGRATIONS = [InitialSchema1764057600000, WebhooksChatops1764662400000, ReadPathIndexes1765267200000, StepEffect1765353600000, Backups1765526400000, BackupStores1765612800000];
 
 /** TypeORM options for a PostgreSQL URL. */
 export function dataSourceOptions(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {

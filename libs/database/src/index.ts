@@ -4,6 +4,7 @@ export * from './ids';
 export * from './entities/api-token.entity';
 export * from './entities/audit-record.entity';
 export * from './entities/backup.entity';
+export * from './entities/backup-store.entity';
 export * from './entities/chat-confirmation.entity';
 export * from './entities/chat-reply.entity';
 export * from './entities/cluster.entity';

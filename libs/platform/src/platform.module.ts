@@ -1,4 +1,5 @@
 import { AuditModule } from '@galera-cp/audit';
+import { BackupStoresModule } from '@galera-cp/backups';
 import { KUBERNETES_SPEC_RULES } from '@galera-cp/backend-kubernetes/spec';
 import { LazyBackend } from './lazy-backend';
 import { SshBackend } from '@galera-cp/backend-ssh';
@@ -63,8 +64,9 @@ export class PlatformModule {
         ClustersModule,
         WebhooksModule,
         ChatopsModule,
+        BackupStoresModule,
       ],
-      exports: [ClustersModule, WebhooksModule, ChatopsModule],
+      exports: [ClustersModule, WebhooksModule, ChatopsModule, BackupStoresModule],
     };
   }
 }

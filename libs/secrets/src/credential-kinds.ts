@@ -4,11 +4,16 @@ import { utils as sshUtils } from 'ssh2';
 import { LineCounter, parseDocument } from 'yaml';
 
 /** Kinds of credentials the control plane keeps. */
-export const CREDENTIAL_KINDS = ['ssh-private-key', 'ssh-password', 'kubeconfig'] as const;
+export const CREDENTIAL_KINDS = ['ssh-private-key', 'ssh-password', 'kubeconfig', 's3-access-key'] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
 /** A credential's secret once decrypted: only backends ever see it. */
-export type CredentialSecret = { kind: 'ssh-private-key'; privateKey: string; passphrase?: string } | { kind: 'ssh-password'; password: string } | { kind: 'kubeconfig'; kubeconfig: string };
+export type CredentialSecret =
+  | { kind: 'ssh-private-key'; privateKey: string; passphrase?: string }
+  | { kind: 'ssh-password'; password: string }
+  | { kind: 'kubeconfig'; kubeconfig: string }
+  /** An S3 access key pair (for S3 backup stores). */
+  | { kind: 's3-access-key'; accessKeyId: string; secretAccessKey: string };
 
 /** The strings of a secret that must never appear in logs (for redaction). */
 export function sensitiveStrings(secret: CredentialSecret): string[] {
@@ -19,6 +24,8 @@ export function sensitiveStrings(secret: CredentialSecret): string[] {
       return [secret.password];
     case 'kubeconfig':
       return [secret.kubeconfig];
+    case 's3-access-key':
+      return [secret.secretAccessKey];
   }
 }
 
@@ -44,6 +51,8 @@ export function inspectSecret(secret: CredentialSecret): { metadata: Record<stri
       return { metadata: {}, errors: secret.password.length === 0 ? [{ pointer: '/password', detail: 'must not be empty' }] : [] };
     case 'kubeconfig':
       return inspectKubeconfig(secret.kubeconfig);
+    case 's3-access-key':
+      return inspectAccessKey(secret);
   }
 }
 
@@ -102,4 +111,15 @@ function inspectKubeconfig(text: string): { metadata: Record<string, unknown>; e
     },
     errors: [],
   };
+}
+
+/**
+ * An S3 access key: the key id is public (services log it, IAM shows it), so it is kept as
+ * metadata; the secret is checked for shape only, and never quoted.
+ */
+function inspectAccessKey(secret: { accessKeyId: string; secretAccessKey: string }): { metadata: Record<string, unknown>; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  if (!/^[\x21-\x7e]{3,128}$/.test(secret.accessKeyId)) errors.push({ pointer: '/accessKeyId', detail: 'must be 3-128 printable ASCII characters without spaces' });
+  if (!/^[\x21-\x7e]{8,256}$/.test(secret.secretAccessKey)) errors.push({ pointer: '/secretAccessKey', detail: 'must be 8-256 printable ASCII characters without spaces' });
+  return { metadata: errors.length === 0 ? { accessKeyId: secret.accessKeyId } : {}, errors };
 }

@@ -58,7 +58,6 @@ export class CredentialsService {
     return this.repository.createQueryBuilder('c');
   }
 
-  /** Deletes a credential; refused while a live cluster uses it (the foreign key says so). */
   /** Deletes a credential; with `dryRun`, answers whether it could (in use or not) and keeps it. */
   async delete(id: string, options: { dryRun?: boolean } = {}): Promise<void> {
     await this.get(id);
@@ -66,8 +65,12 @@ export class CredentialsService {
       await transactionOrDryRun(this.dataSource, options.dryRun ?? false, (manager) => manager.getRepository(CredentialEntity).delete({ id }));
     } catch (error) {
       // ON DELETE RESTRICT on clusters.credential_id (SQLSTATE 23001) or a plain FK violation.
-      if (error instanceof QueryFailedError && (error as unknown as { constraint?: string }).constraint === 'clusters_credential_id_fkey') {
+      const constraint = error instanceof QueryFailedError ? (error as unknown as { constraint?: string }).constraint : undefined;
+      if (constraint === 'clusters_credential_id_fkey') {
         throw new DomainError('conflict', 'CREDENTIAL_IN_USE', `Credential ${id} is used by a cluster; delete or re-point the cluster first`);
+      }
+      if (constraint === 'backup_stores_credential_id_fkey') {
+        throw new DomainError('conflict', 'CREDENTIAL_IN_USE', `Credential ${id} is used by a backup store; delete the store first`);
       }
       throw error;
     }

@@ -12,7 +12,7 @@ export class CreateCredentialRequestDto {
 
   @ApiProperty({ enum: CREDENTIAL_KINDS })
   @IsIn([...CREDENTIAL_KINDS])
-  kind!: 'ssh-private-key' | 'ssh-password' | 'kubeconfig';
+  kind!: (typeof CREDENTIAL_KINDS)[number];
 
   @ApiPropertyOptional({ description: 'ssh-private-key: the private key (OpenSSH or PEM)', writeOnly: true })
   @ValidateIf((o: CreateCredentialRequestDto) => o.kind === 'ssh-private-key')
@@ -41,6 +41,20 @@ export class CreateCredentialRequestDto {
   @MinLength(20)
   @MaxLength(262_144)
   kubeconfig?: string;
+
+  @ApiPropertyOptional({ description: 's3-access-key: the access key id (kept as public metadata)', example: 'AKIAIOSFODNN7EXAMPLE' })
+  @ValidateIf((o: CreateCredentialRequestDto) => o.kind === 's3-access-key')
+  @IsString()
+  @MinLength(3)
+  @MaxLength(128)
+  accessKeyId?: string;
+
+  @ApiPropertyOptional({ description: 's3-access-key: the secret access key', writeOnly: true })
+  @ValidateIf((o: CreateCredentialRequestDto) => o.kind === 's3-access-key')
+  @IsString()
+  @MinLength(8)
+  @MaxLength(256)
+  secretAccessKey?: string;
 }
 
 /** A credential's metadata; the secret never leaves. */
@@ -49,7 +63,10 @@ export class CredentialDto {
   @ApiProperty({ example: 'cr_01jd2x…' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ enum: CREDENTIAL_KINDS }) kind!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Public facts: key type and public key fingerprint, kubeconfig contexts and servers' }) metadata!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Public facts: key type and public key fingerprint, kubeconfig contexts and servers, S3 access key id' }) metadata!: Record<
+    string,
+    unknown
+  >;
   @ApiProperty() createdBy!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }

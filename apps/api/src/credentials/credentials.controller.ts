@@ -22,6 +22,8 @@ function secretOf(body: CreateCredentialRequestDto): CredentialSecret {
       return { kind: body.kind, password: body.password ?? '' };
     case 'kubeconfig':
       return { kind: body.kind, kubeconfig: body.kubeconfig ?? '' };
+    case 's3-access-key':
+      return { kind: body.kind, accessKeyId: body.accessKeyId ?? '', secretAccessKey: body.secretAccessKey ?? '' };
   }
 }
 

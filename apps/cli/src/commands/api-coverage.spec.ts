@@ -157,6 +157,11 @@ const NOT_COMMANDS: Record<string, string> = {
   'POST /v1/chat/slack/commands': "Slack's slash-command callback",
   'GET /v1/clusters/{id}/operations': 'operations list --cluster (GET /v1/operations?clusterId=, which also filters by type and state)',
   'GET /v1/clusters/{id}/events': 'events list --cluster (GET /v1/events?clusterId=)',
+  'POST /v1/backup-stores': 'not yet in galeractl: the backups commands (stores, backups, schedules, restores) land together with issue 11; the SDK and REST cover it meanwhile',
+  'GET /v1/backup-stores': 'not yet in galeractl: the backups commands (stores, backups, schedules, restores) land together with issue 11; the SDK and REST cover it meanwhile',
+  'GET /v1/backup-stores/{id}': 'not yet in galeractl: the backups commands (stores, backups, schedules, restores) land together with issue 11; the SDK and REST cover it meanwhile',
+  'DELETE /v1/backup-stores/{id}': 'not yet in galeractl: the backups commands (stores, backups, schedules, restores) land together with issue 11; the SDK and REST cover it meanwhile',
+  'POST /v1/backup-stores/{id}/check': 'not yet in galeractl: the backups commands (stores, backups, schedules, restores) land together with issue 11; the SDK and REST cover it meanwhile',
 };
 
 interface OpenApi {

@@ -76,10 +76,7 @@ describe('S3StoreDriver against a real S3-protocol server on loopback', () => {
       assert.deepEqual(await sha256Of(await driver.get('clusters/c1/bk_1/data.gcpb', opts())), expected);
       assert.deepEqual(await driver.head('clusters/c1/bk_1/data.gcpb', opts()), { key: 'clusters/c1/bk_1/data.gcpb', bytes: total });
       await driver.put('clusters/c1/bk_1/manifest.json', Readable.from([Buffer.from('{}')]), opts());
-      assert.deepEqual(
-        (await driver.list('clusters/c1/', opts())).map((o) => o.key).sort(),
-        ['clusters/c1/bk_1/data.gcpb', 'clusters/c1/bk_1/manifest.json'],
-      );
+      assert.deepEqual((await driver.list('clusters/c1/', opts())).map((o) => o.key).sort(), ['clusters/c1/bk_1/data.gcpb', 'clusters/c1/bk_1/manifest.json']);
       await driver.delete('clusters/c1/bk_1/data.gcpb', opts());
       await driver.delete('clusters/c1/bk_1/data.gcpb', opts()); // absent is not an error
       await driver.delete('clusters/c1/bk_1/manifest.json', opts());
@@ -161,4 +158,3 @@ describe('S3StoreDriver against a real S3-protocol server on loopback', () => {
     }
   });
 });
-

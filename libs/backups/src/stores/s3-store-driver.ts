@@ -1,14 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough, Readable, Transform } from 'node:stream';
-import {
-  AbortMultipartUploadCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { DomainError } from '@galera-cp/core';
 import type { BackupStoreDriver, BackupStoreTarget, StoreCallOptions, StoredObject } from '../store-driver';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { PassThrough } from 'node:stream';
 import type { NodeSSH } from 'node-ssh';
-import type { Client, ClientChannel } from 'ssh2';
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { RemoteCommand } from '../shell/command';
 import { EXEC_MARKERS, execEnvelope, killProcessGroupCommand, type SudoMode } from '../shell/exec-envelope';
 import { ChannelLimiter } from './channel-limiter';
@@ -240,6 +240,20 @@ export class SshSession {
       });
     })();
     return this.#closing;
+  }
+
+  /**
+   * An SFTP channel over this session's connection, for streaming files (the SSH backup store).
+   * It takes a channel outside the exec limiter: callers open one per session and end it.
+   * @throws SshError `SSH_DISCONNECTED` when the session is closed.
+   */
+  async sftp(): Promise<SFTPWrapper> {
+    if (this.#closedBy) throw this.#closedBy;
+    try {
+      return await this.#ssh.requestSFTP();
+    } catch (error) {
+      throw new SshError('SSH_CHANNEL_OPEN_FAILED', `SFTP is not available: ${(error as Error).message}`, this.#endpoint, { cause: error });
+    }
   }
 
   #lose(error: SshError): void {
